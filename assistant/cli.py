@@ -1,0 +1,279 @@
+"""`legal-assistant`: ingest, ask, eval, stats. Each subcommand parses its arguments, calls the
+library, prints, and turns the library's errors into a message and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assistant.records import Answer
+from assistant.settings import Settings
+from store.errors import LegalAssistantError
+from store.records import SearchFilters
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="legal-assistant",
+        description="Verbatim, cited answers from court judgments.",
+    )
+    parser.add_argument(
+        "--store", type=Path, help="store folder (default: $LEGAL_ASSISTANT_STORE or ./data/store)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="read judgments into the store")
+    ingest.add_argument("paths", nargs="+", type=Path, help="files or folders (walked recursively)")
+    ingest.add_argument("--store", type=Path, dest="store_sub", help="store folder")
+    ingest.add_argument("--prune", action="store_true", help="remove judgments whose file is gone")
+    ingest.add_argument("--dry-run", action="store_true", help="show what would change")
+    ingest.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="start from an empty store (e.g. after changing the model)",
+    )
+    ingest.add_argument("--max-mb", type=float, help="refuse files larger than this (MB)")
+
+    ask = sub.add_parser("ask", help="answer a question with quotes and citations")
+    ask.add_argument("question")
+    ask.add_argument("--store", type=Path, dest="store_sub", help="store folder")
+    ask.add_argument("--k", type=int, default=None, help="number of passages (default 5)")
+    ask.add_argument("--court", action="append", default=[], help="only this court (repeatable)")
+    ask.add_argument("--chamber", action="append", default=[], help="only this chamber")
+    ask.add_argument(
+        "--section",
+        action="append",
+        default=[],
+        help="only this section kind (facts, claims, reasons, operative, ...)",
+    )
+    ask.add_argument("--from", dest="date_from", default="", help="from date YYYY-MM-DD")
+    ask.add_argument("--to", dest="date_to", default="", help="to date YYYY-MM-DD")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+    ev = sub.add_parser("eval", help="measure retrieval on a question set (JSONL)")
+    ev.add_argument("questions", type=Path)
+    ev.add_argument("--store", type=Path, dest="store_sub", help="store folder")
+    ev.add_argument("--k", type=int, default=10, help="passages per question (default 10)")
+    ev.add_argument("--dump", type=Path, help="write each answer as JSON lines here")
+
+    stats = sub.add_parser("stats", help="what the store holds")
+    stats.add_argument("--store", type=Path, dest="store_sub", help="store folder")
+    stats.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    store = getattr(args, "store_sub", None) or args.store
+    settings = Settings.from_env(store=store)
+    console = Console(stderr=False, soft_wrap=False)
+    try:
+        if args.command == "ingest":
+            return cmd_ingest(args, settings, console)
+        if args.command == "ask":
+            return cmd_ask(args, settings, console)
+        if args.command == "eval":
+            return cmd_eval(args, settings, console)
+        return cmd_stats(args, settings, console)
+    except LegalAssistantError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        Console(stderr=True).print("interrupted: the store keeps its previous content")
+        return 130
+
+
+class RichProgress:
+    """Files done, chunks embedded and chunks per second, on the terminal."""
+
+    def __init__(self, console: Console) -> None:
+        self.bar = Progress(
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[chunks]} chunks, {task.fields[rate]} chunks/s"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        self.task = self.bar.add_task("ingest", total=0, chunks=0, rate="0.0")
+        self.chunks = 0
+
+    def start(self, total_files: int) -> None:
+        self.bar.update(self.task, total=total_files)
+        self.bar.start()
+
+    def advance(self, outcome: object) -> None:
+        self.chunks += getattr(outcome, "chunks", 0) if getattr(outcome, "status", "") in (
+            "added", "updated") else 0  # fmt: skip
+        elapsed = self.bar.tasks[0].elapsed or 0.0
+        rate = f"{self.chunks / elapsed:.1f}" if elapsed > 0 else "0.0"
+        self.bar.update(self.task, advance=1, chunks=self.chunks, rate=rate)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from store.store import Store
+
+    from ingest.pipeline import STATUSES, ingest_paths
+    from store.embeddings import make_embeddings
+
+    embeddings, model_id = make_embeddings(settings.models.embeddings)
+    store = Store.open(
+        settings.store.path,
+        model_id,
+        chroma_host=settings.store.chroma_host,
+        chroma_port=settings.store.chroma_port,
+        check_model=not args.rebuild,
+    )
+    max_bytes = int(args.max_mb * 1_000_000) if args.max_mb else settings.ingest.max_file_bytes
+    progress = RichProgress(console)
+    try:
+        report = ingest_paths(
+            args.paths,
+            store,
+            embeddings,
+            model_id=model_id,
+            max_file_bytes=max_bytes,
+            chunk_chars=settings.ingest.chunk_chars,
+            batch_size=settings.ingest.batch_size,
+            prune=args.prune,
+            dry_run=args.dry_run,
+            rebuild=args.rebuild,
+            progress=progress,
+        )
+    finally:
+        progress.stop()
+        store.close()
+    counts = report.counts()
+    title = "would change (dry run)" if args.dry_run else f"store {settings.store.path}"
+    table = Table(title=title)
+    for status in STATUSES:
+        table.add_column(status, justify="right")
+    table.add_row(*(str(counts.get(s, 0)) for s in STATUSES))
+    console.print(table)
+    for outcome in report.outcomes:
+        if outcome.status in ("failed", "duplicate", "skipped", "removed") or (
+            outcome.detail and outcome.status in ("added", "updated")
+        ):
+            label = {"added": "warning", "updated": "warning"}.get(outcome.status, outcome.status)
+            line = f"{label}: {outcome.path}: {outcome.detail}"
+            console.print(line, highlight=False, markup=False)
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _filters(args: argparse.Namespace) -> SearchFilters:
+    return SearchFilters(
+        courts=tuple(args.court),
+        chambers=tuple(args.chamber),
+        section_kinds=tuple(args.section),
+        date_from=args.date_from,
+        date_to=args.date_to,
+    )
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from assistant.service import Assistant
+
+    assistant = Assistant.from_settings(settings)
+    answer = assistant.ask(args.question, filters=_filters(args), k=args.k)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(answer))
+    return EXIT_OK
+
+
+def render_text(answer: Answer, width: int = 100) -> str:
+    """The answer for a terminal: lead, then each passage with highlights marked »...«."""
+    lines = [textwrap.fill(answer.lead, width), ""]
+    if answer.notice:
+        lines += [answer.notice, ""]
+    if answer.synthesis:
+        badge = "vérifiée" if answer.synthesis.verified else "NON vérifiée"
+        lines += [f"Synthèse ({badge}) :", textwrap.fill(answer.synthesis.text, width), ""]
+    for p in answer.passages:
+        marked = p.text
+        for h in sorted(p.highlights, key=lambda h: -h.start):
+            marked = marked[: h.start] + "»" + marked[h.start : h.end] + "«" + marked[h.end :]
+        lines.append(f"[{p.rank}] {p.citation}")
+        for paragraph in marked.split("\n"):
+            lines.append(
+                textwrap.fill(paragraph, width, initial_indent="    ", subsequent_indent="    ")
+                if paragraph
+                else ""
+            )
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from assistant.evaluate import EvalResult, format_report, load_questions, score
+    from assistant.service import Assistant
+
+    assistant = Assistant.from_settings(settings)
+    questions = load_questions(args.questions)
+    results = []
+    dump = args.dump.open("w", encoding="utf-8") if args.dump else None
+    try:
+        for q in questions:
+            answer = assistant.ask(q.question, k=args.k)
+            results.append(
+                EvalResult(
+                    question=q,
+                    passage_texts=[p.text for p in answer.passages],
+                    declined=answer.no_answer,
+                )
+            )
+            if dump:
+                dump.write(json.dumps({"id": q.id, **answer.to_json()}, ensure_ascii=False) + "\n")
+    finally:
+        if dump:
+            dump.close()
+    print(format_report(score(results)))
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from store.store import Store
+
+    from store.embeddings import make_embeddings
+
+    _, model_id = make_embeddings(settings.models.embeddings)
+    store = Store.open(
+        settings.store.path,
+        model_id,
+        chroma_host=settings.store.chroma_host,
+        chroma_port=settings.store.chroma_port,
+        check_model=False,
+    )
+    stats = store.stats()
+    store.close()
+    data = {
+        "judgments": stats.judgments, "chunks": stats.chunks, "courts": list(stats.courts),
+        "chambers": list(stats.chambers), "date_min": stats.date_min, "date_max": stats.date_max,
+        "model": stats.model, "store": stats.location, "generation": stats.generation,
+    }  # fmt: skip
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for key, value in data.items():
+            shown = ", ".join(value) if isinstance(value, list) else value
+            print(f"{key:>10}: {shown}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

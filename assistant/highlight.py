@@ -1,0 +1,100 @@
+"""The one to three sentences of a passage that best answer the question.
+
+Sentences are found by offsets inside the passage text, so every highlight is an exact substring.
+Scoring is lexical (French stems, accents folded) weighted by how rare a term is among the
+candidate sentences, so the words that carry the question count most.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.records import Highlight
+from store.lexical import analyze
+
+_ABBREVIATIONS = {
+    "art", "al", "cf", "n°", "no", "nos", "p", "pp", "m", "mm", "mme", "mmes", "me", "mes",
+    "dr", "s", "ss", "ch", "sect", "civ", "com", "soc", "crim", "cass", "trib", "arr", "réf",
+    "ref", "c", "etc", "ca", "vol", "éd", "ed", "op", "cit", "ibid", "st", "ste", "sté", "av",
+}  # fmt: skip
+_BOUNDARY = re.compile(r"(?<=[.!?…;])[\s]+(?=[«\"“(\-–—A-ZÀ-ÖØ-Þ0-9])|\n+")
+_MIN_SENTENCE_CHARS = 25
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Sentence spans of `text` (stripped of surrounding whitespace), in order."""
+    spans: list[Span] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        before = text[start : match.start()]
+        last_word = re.findall(r"[\wÀ-ÿ°]+\.?$", before)
+        if (
+            match.group().strip(" \t") == ""
+            and last_word
+            and last_word[0].rstrip(".").lower() in _ABBREVIATIONS
+        ):
+            continue
+        spans.append(Span(start, match.start()))
+        start = match.end()
+    spans.append(Span(start, len(text)))
+    result = []
+    for span in spans:
+        s, e = span.start, span.end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            result.append(Span(s, e))
+    return result
+
+
+def _weights(query_terms: set[str], sentence_terms: Sequence[set[str]]) -> dict[str, float]:
+    df = Counter(t for terms in sentence_terms for t in terms & query_terms)
+    n = max(len(sentence_terms), 1)
+    return {t: 1.0 + math.log((n + 1) / (df.get(t, 0) + 0.5)) for t in query_terms}
+
+
+def highlight(
+    question: str, text: str, *, max_sentences: int = 3, context_terms: Sequence[str] = ()
+) -> tuple[Highlight, ...]:
+    """The best sentences of `text` for `question` (document order), each an exact substring.
+
+    A sentence qualifies when it shares at least one content term with the question and scores
+    at least half of the best sentence. Returns () when no sentence shares a term.
+    """
+    query_terms = set(analyze(question)) | set(context_terms)
+    if not query_terms:
+        return ()
+    spans = [s for s in sentence_spans(text) if s.end - s.start >= _MIN_SENTENCE_CHARS]
+    if not spans:
+        spans = sentence_spans(text)
+    sentence_terms = [set(analyze(text[s.start : s.end])) for s in spans]
+    weights = _weights(query_terms, sentence_terms)
+    scored: list[tuple[float, Span]] = []
+    for span, terms in zip(spans, sentence_terms, strict=True):
+        matched = terms & query_terms
+        if not matched:
+            continue
+        score = sum(weights[t] for t in matched) / math.sqrt(max(len(terms), 4) / 4 + 3)
+        scored.append((score, span))
+    if not scored:
+        return ()
+    best = max(score for score, _ in scored)
+    chosen = sorted(
+        (item for item in scored if item[0] >= best / 2), key=lambda item: -item[0]
+    )[:max_sentences]
+    return tuple(
+        Highlight(text=text[s.start : s.end], start=s.start, end=s.end)
+        for _, s in sorted(chosen, key=lambda item: item[1].start)
+    )

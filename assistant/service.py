@@ -1,0 +1,141 @@
+"""The assistant as one object, shared by the command line and the chat page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from langchain_core.embeddings import Embeddings
+from store.store import Store
+
+from assistant.answer import compose
+from assistant.followup import standalone_question
+from assistant.records import Answer, Passage
+from assistant.retrieve import Retrieval, retrieve
+from assistant.settings import Settings
+from store.embeddings import make_embeddings
+from store.errors import EmptyStoreError
+from store.records import SECTION_KINDS, Judgment, SearchFilters, StoreStats
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The values the page offers as filters."""
+
+    courts: tuple[str, ...]
+    chambers: tuple[str, ...]
+    date_min: str
+    date_max: str
+    section_kinds: tuple[str, ...]
+
+
+class Assistant:
+    """Retrieval, answer composition and optional LLM synthesis over one store."""
+
+    def __init__(self, settings: Settings, store: Store, embeddings: Embeddings) -> None:
+        self.settings = settings
+        self.store = store
+        self.embeddings = embeddings
+        self._judgment = lru_cache(maxsize=256)(self._load_judgment)
+        self._chat_model = None
+        if settings.llm.spec:
+            from assistant.llm import make_chat_model
+
+            self._chat_model = make_chat_model(settings.llm)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, require_judgments: bool = True) -> Assistant:
+        """Open the configured store and model. Raises EmptyStoreError when the store holds no
+        judgment (unless `require_judgments` is False)."""
+        embeddings, model_id = make_embeddings(settings.models.embeddings)
+        store = Store.open(
+            settings.store.path,
+            model_id,
+            chroma_host=settings.store.chroma_host,
+            chroma_port=settings.store.chroma_port,
+        )
+        if require_judgments and store.stats().judgments == 0:
+            raise EmptyStoreError(
+                f"The store {settings.store.path} holds no judgment yet. Ask your maintainer to "
+                f"run `legal-assistant ingest --store {settings.store.path} PATH...`."
+            )
+        return cls(settings, store, embeddings)
+
+    def _load_judgment(self, judgment_id: str) -> Judgment:
+        return self.store.judgment(judgment_id)
+
+    def judgment(self, judgment_id: str) -> Judgment:
+        return self._judgment(judgment_id)
+
+    def refresh(self) -> None:
+        """Follow a newer store generation written by an ingest run."""
+        if self.store.refresh():
+            self._judgment.cache_clear()
+
+    def stats(self) -> StoreStats:
+        return self.store.stats()
+
+    def facets(self) -> Facets:
+        stats = self.store.stats()
+        return Facets(stats.courts, stats.chambers, stats.date_min, stats.date_max, SECTION_KINDS)
+
+    def search(
+        self, question: str, *, filters: SearchFilters = SearchFilters(), k: int | None = None
+    ) -> Retrieval:
+        """Retrieval only: passages without highlights, and the relevance signals."""
+        return retrieve(
+            question,
+            self.store,
+            self.embeddings,
+            filters=filters,
+            k=k or self.settings.retrieval.k,
+            settings=self.settings.retrieval,
+            judgment_loader=self.judgment,
+        )
+
+    def ask(
+        self,
+        question: str,
+        *,
+        filters: SearchFilters = SearchFilters(),
+        k: int | None = None,
+        history: Sequence[Answer] = (),
+        on_token: Callable[[str], None] | None = None,
+        strict: bool = False,
+    ) -> Answer:
+        """Answer `question` (a follow-up is read in the context of `history`)."""
+        self.refresh()
+        searched = standalone_question(question, history)
+        result = self.search(searched, filters=filters, k=k)
+        no_answer = result.relevance < self.settings.retrieval.no_answer_floor
+        texts = {p.judgment.id: self.judgment(p.judgment.id).text for p in result.passages}
+        answer = compose(
+            question,
+            result.passages,
+            texts,
+            no_answer=no_answer,
+            standalone_question=searched,
+            strict=strict,
+        )
+        answer.extra.update(relevance=round(result.relevance, 4))
+        if self._chat_model is not None and not answer.no_answer and answer.passages:
+            answer = self._synthesize(answer, on_token)
+        return answer
+
+    def _synthesize(self, answer: Answer, on_token: Callable[[str], None] | None) -> Answer:
+        from dataclasses import replace
+
+        from assistant.llm import LLMUnavailable, synthesize, unavailable_notice
+
+        try:
+            synthesis = synthesize(
+                answer.question, list(answer.passages), self._chat_model, on_token=on_token
+            )
+        except LLMUnavailable as exc:
+            return replace(answer, notice=unavailable_notice(exc))
+        return replace(answer, synthesis=synthesis)
+
+
+def passages_text(passages: Sequence[Passage]) -> list[str]:
+    return [p.text for p in passages]

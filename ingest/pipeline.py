@@ -1,0 +1,235 @@
+"""An ingest run: find files, read, parse, chunk, embed, and hand each judgment to the store.
+
+A bad file is reported with its reason and the run goes on. All changes of a run land in the
+store together at commit (a new store generation), so a crash never leaves a mix.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+from langchain_core.embeddings import Embeddings
+from store.store import Store
+
+from ingest.chunk import chunk_judgment
+from ingest.parse import parse_judgment
+from ingest.read import SUPPORTED_EXTENSIONS, read_document
+from store.errors import InputFileError
+from store.records import Chunk, Judgment
+
+Status = Literal["added", "updated", "unchanged", "duplicate", "removed", "failed", "skipped"]
+STATUSES: tuple[Status, ...] = (
+    "added", "updated", "unchanged", "removed", "duplicate", "failed", "skipped",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one file (or, for `removed`, one judgment whose file is gone)."""
+
+    path: str
+    status: Status
+    judgment_id: str = ""
+    chunks: int = 0
+    detail: str = ""  # the reason of a failure, the original of a duplicate, warnings
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    seconds: dict[str, float] = field(
+        default_factory=lambda: {"read_parse": 0.0, "chunk": 0.0, "embed": 0.0, "store": 0.0}
+    )
+    dry_run: bool = False
+
+    def counts(self) -> Counter[str]:
+        return Counter(o.status for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def chunks_embedded(self) -> int:
+        return sum(o.chunks for o in self.outcomes if o.status in ("added", "updated"))
+
+
+class Progress(Protocol):
+    def start(self, total_files: int) -> None: ...
+    def advance(self, outcome: FileOutcome) -> None: ...
+
+
+class _NoProgress:
+    def start(self, total_files: int) -> None:
+        pass
+
+    def advance(self, outcome: FileOutcome) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Discovery:
+    files: list[Path]
+    skipped: list[FileOutcome]
+    missing: list[FileOutcome]
+
+
+def discover(paths: Iterable[Path]) -> Discovery:
+    """Files to ingest under `paths` (folders walked recursively, hidden entries ignored).
+
+    Inside a folder, files of other types are skipped and listed; a file named explicitly with
+    an unsupported type, or a path that does not exist, is a failure.
+    """
+    files: list[Path] = []
+    skipped: list[FileOutcome] = []
+    missing: list[FileOutcome] = []
+    for path in paths:
+        if path.is_dir():
+            for candidate in sorted(path.rglob("*")):
+                relative = candidate.relative_to(path).parts
+                if any(part.startswith(".") for part in relative) or not candidate.is_file():
+                    continue
+                if candidate.suffix.lower() in SUPPORTED_EXTENSIONS:
+                    files.append(candidate)
+                else:
+                    reason = f"skipped: unsupported file type {candidate.suffix or '(none)'}"
+                    skipped.append(FileOutcome(str(candidate), "skipped", detail=reason))
+        elif path.exists() or path.is_symlink():
+            if path.suffix.lower() in SUPPORTED_EXTENSIONS:
+                files.append(path)
+            else:
+                reason = f"unsupported file type {path.suffix or '(none)'}"
+                missing.append(FileOutcome(str(path), "failed", detail=reason))
+        else:
+            missing.append(FileOutcome(str(path), "failed", detail="no such file or folder"))
+    unique = list(dict.fromkeys(p.resolve() for p in files))
+    return Discovery(unique, skipped, missing)
+
+
+def embed_chunks(
+    embeddings: Embeddings, chunks: Sequence[Chunk], batch_size: int
+) -> list[list[float]]:
+    vectors: list[list[float]] = []
+    for i in range(0, len(chunks), batch_size):
+        vectors.extend(embeddings.embed_documents([c.text for c in chunks[i : i + batch_size]]))
+    return vectors
+
+
+def ingest_paths(
+    paths: Sequence[Path],
+    store: Store,
+    embeddings: Embeddings,
+    *,
+    model_id: str,
+    max_file_bytes: int = 50_000_000,
+    chunk_chars: int = 1000,
+    batch_size: int = 32,
+    prune: bool = False,
+    dry_run: bool = False,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest `paths` into `store`; returns one outcome per file. Nothing is stored when
+    `dry_run`; the store switches to the new content only after every file was handled."""
+    progress = progress or _NoProgress()
+    report = IngestReport(dry_run=dry_run)
+    found = discover(paths)
+    report.outcomes.extend(found.skipped + found.missing)
+    progress.start(len(found.files))
+    seen_paths = {str(p) for p in found.files}
+    with store.writer(rebuild=rebuild) as writer:
+        claimed: dict[str, str] = {}  # judgment id or content hash -> path, within this run
+        for path in found.files:
+            outcome = _ingest_one(
+                path, writer, embeddings, report, claimed,
+                model_id=model_id, max_file_bytes=max_file_bytes, chunk_chars=chunk_chars,
+                batch_size=batch_size, dry_run=dry_run,
+            )  # fmt: skip
+            report.outcomes.append(outcome)
+            progress.advance(outcome)
+        if prune:
+            for entry in writer.entries():
+                if entry.source_path not in seen_paths and not Path(entry.source_path).exists():
+                    if not dry_run:
+                        writer.remove(entry.judgment_id)
+                    report.outcomes.append(
+                        FileOutcome(entry.source_path, "removed", entry.judgment_id,
+                                    detail="file no longer exists")
+                    )  # fmt: skip
+        if not dry_run:
+            started = time.perf_counter()
+            writer.commit()
+            report.seconds["store"] += time.perf_counter() - started
+    return report
+
+
+def _ingest_one(
+    path: Path,
+    writer: object,
+    embeddings: Embeddings,
+    report: IngestReport,
+    claimed: dict[str, str],
+    *,
+    model_id: str,
+    max_file_bytes: int,
+    chunk_chars: int,
+    batch_size: int,
+    dry_run: bool,
+) -> FileOutcome:
+    source = str(path)
+    w = writer  # StoreWriter; typed loosely to keep ingest free of store internals
+    started = time.perf_counter()
+    try:
+        judgment = parse_judgment(read_document(path, max_bytes=max_file_bytes), source)
+    except InputFileError as exc:
+        return FileOutcome(source, "failed", detail=exc.reason)
+    except Exception as exc:  # a parser bug must not stop the run
+        return FileOutcome(source, "failed", detail=f"unexpected error: {exc!r}")
+    finally:
+        report.seconds["read_parse"] += time.perf_counter() - started
+    warnings = "; ".join(judgment.warnings)
+    meta = judgment.meta
+
+    previous = w.entry_for_path(source)  # type: ignore[attr-defined]
+    if previous and previous.content_hash == meta.content_hash and previous.model == model_id:
+        return FileOutcome(source, "unchanged", previous.judgment_id, len(previous.chunk_ids))
+    original = _duplicate_of(w, judgment, source, claimed)
+    if original:
+        return FileOutcome(source, "duplicate", meta.id, detail=f"same judgment as {original}")
+
+    started = time.perf_counter()
+    chunks = chunk_judgment(judgment, max_chars=chunk_chars)
+    report.seconds["chunk"] += time.perf_counter() - started
+    status: Status = "updated" if previous else "added"
+    claimed[meta.id] = claimed[meta.content_hash] = source
+    if dry_run:
+        return FileOutcome(source, status, meta.id, len(chunks), detail=warnings)
+    started = time.perf_counter()
+    vectors = embed_chunks(embeddings, chunks, batch_size)
+    report.seconds["embed"] += time.perf_counter() - started
+    started = time.perf_counter()
+    if previous and previous.judgment_id != meta.id:
+        w.remove(previous.judgment_id)  # type: ignore[attr-defined]
+    w.put(judgment, chunks, vectors)  # type: ignore[attr-defined]
+    report.seconds["store"] += time.perf_counter() - started
+    return FileOutcome(source, status, meta.id, len(chunks), detail=warnings)
+
+
+def _duplicate_of(writer: object, judgment: Judgment, source: str, claimed: dict[str, str]) -> str:
+    """The path of another, still existing file that holds the same judgment, or ''."""
+    meta = judgment.meta
+    for key in (meta.content_hash, meta.id):
+        if key in claimed and claimed[key] != source:
+            return claimed[key]
+    same_text = writer.entry_for_hash(meta.content_hash)  # type: ignore[attr-defined]
+    if same_text and same_text.source_path != source and Path(same_text.source_path).exists():
+        return str(same_text.source_path)
+    same_id = writer.entry_for_id(meta.id)  # type: ignore[attr-defined]
+    if same_id and same_id.source_path != source and Path(same_id.source_path).exists():
+        return str(same_id.source_path)
+    return ""
