@@ -1,0 +1,336 @@
+"""Checks applied to an LLM synthesis before it is kept (pure functions, no model).
+
+Rules (issue #5):
+- the synthesis is split into sentences (quotes, abbreviations such as "art.", "cf.", "H." and
+  numbers such as "70.000" do not end a sentence; a line break always does);
+- citations are `[n]`, `[n, m]`, `[n][m]` or `[n-m]`; numbers that are not passage ranks are
+  removed from the text and recorded as a problem;
+- every span in « », “ ” or "" is searched verbatim, after folding apostrophes (’ ‘ → ') and
+  whitespace (NBSP, narrow NBSP, runs → one space), in the passages its sentence cites; a quote
+  that is found only in an uncited passage, or nowhere, is replaced by « […] » so that no
+  unchecked text remains between quotation marks, and the sentence is marked unverified.
+  A quote may elide text with "[…]", "[...]" or "(...)": its pieces must then appear in order in
+  one cited passage;
+- a sentence with no valid citation is marked "aucun renvoi", except a short heading (a line of
+  at most 6 words that starts with "#" or ends with ":", holding no quote and no citation), which
+  asserts nothing;
+- a sentence is verified when it has no problem; the synthesis when every sentence is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.records import Passage, Synthesis, SynthesisSentence
+
+ELISION = "[…]"
+ELIDED_QUOTE = "« […] »"
+
+_OPENERS = {"«": "»", "“": "”"}
+_CLOSERS = {"»", "”"}
+_CITATION = re.compile(r"\[\s*\d+(?:\s*(?:[,;]|[-–])\s*\d+)*\s*\]")
+_ELISION_SPLIT = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.\.\.")
+_LIST_MARKER = re.compile(r"[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)$")
+_TRAILING_TAIL = re.compile(r"(?:\s*\[[^\]]*\])*\s*[.!?]?\s*$")
+_WHITESPACE = re.compile(r"\s+")
+_ABBREVIATIONS = frozenset(
+    re.findall(
+        r"\S+",
+        "art arts al cf p pp n no nos op cit éd ed vol ch chap civ com soc crim cass trib arr req "
+        "préc prec not spéc spec v s ss m mm mme mlle me dr pr st ste sté ibid id bull obs ord "
+        "sect ass plén plen cie inc jur eg ie",
+    )
+)
+
+
+@dataclass(frozen=True)
+class _Quote:
+    start: int  # offset of the opening mark inside the sentence
+    end: int  # offset after the closing mark (or after the content when unclosed)
+    content: str
+    closed: bool
+
+
+def fold(text: str) -> str:
+    """Fold apostrophe variants to ' and whitespace runs (NBSP included) to one space; strip."""
+    text = text.replace("’", "'").replace("‘", "'").replace("ʼ", "'")
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def find_quotes(sentence: str) -> list[_Quote]:
+    """Outermost quoted spans in « », “ ” or "" (inner quotes belong to the outer one).
+
+    An unclosed quote runs to the end of the sentence, trailing citations and final
+    punctuation excluded."""
+    quotes: list[_Quote] = []
+    stack: list[str] = []
+    start = 0
+    for i, ch in enumerate(sentence):
+        if ch == '"':
+            if stack and stack[-1] == '"':
+                stack.pop()
+                if not stack:
+                    quotes.append(_Quote(start, i + 1, sentence[start + 1 : i], True))
+                continue
+            if not stack:
+                start = i
+            stack.append('"')
+        elif ch in _OPENERS:
+            if not stack:
+                start = i
+            stack.append(_OPENERS[ch])
+        elif ch in _CLOSERS and stack and stack[-1] == ch:
+            stack.pop()
+            if not stack:
+                quotes.append(_Quote(start, i + 1, sentence[start + 1 : i], True))
+    if stack:
+        tail = _TRAILING_TAIL.search(sentence, start + 1)
+        end = tail.start() if tail else len(sentence)
+        quotes.append(_Quote(start, end, sentence[start + 1 : end], False))
+    return quotes
+
+
+def parse_citation(group: str) -> list[int]:
+    """Numbers of one citation group: "[1, 3]" -> [1, 3]; "[2-4]" -> [2, 3, 4]."""
+    numbers: list[int] = []
+    for part in re.split(r"[,;]", group.strip("[] \t")):
+        bounds = [int(x) for x in re.findall(r"\d+", part)]
+        if len(bounds) == 2 and bounds[0] <= bounds[1] and bounds[1] - bounds[0] < 50:
+            numbers.extend(range(bounds[0], bounds[1] + 1))
+        else:
+            numbers.extend(bounds)
+    return numbers
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans `(start, end)` of the sentences of `text`; what lies between spans (whitespace,
+    list markers) is layout. Citation groups right after a full stop belong to the sentence
+    before them."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        body_start = pos
+        marker = _LIST_MARKER.match(line)
+        if marker and marker.end() < len(line.rstrip()):
+            body_start += marker.end()
+        line_end = pos + len(line.rstrip())
+        for start, end in _split_line(text, body_start, line_end):
+            if spans and not _has_words(_CITATION.sub("", text[start:end])):
+                spans[-1] = (spans[-1][0], end)  # a dangling "[2]." joins the sentence before
+            else:
+                spans.append((start, end))
+        pos += len(line)
+    return spans
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    depth: list[str] = []
+    sentence_start = start
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch == '"':
+            if depth and depth[-1] == '"':
+                depth.pop()
+            else:
+                depth.append('"')
+        elif ch in _OPENERS:
+            depth.append(_OPENERS[ch])
+        elif ch in _CLOSERS and depth and depth[-1] == ch:
+            depth.pop()
+        elif ch in ".!?…" and not depth:
+            cut = _sentence_end(text, i, end, sentence_start)
+            if cut is not None:
+                spans.append((sentence_start, cut))
+                while cut < end and text[cut].isspace():
+                    cut += 1
+                sentence_start = cut
+                i = cut
+                continue
+        i += 1
+    if sentence_start < end and text[sentence_start:end].strip():
+        spans.append((sentence_start, end))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _sentence_end(text: str, i: int, end: int, sentence_start: int) -> int | None:
+    """Where the sentence ending with the mark at `i` stops, or None when it goes on."""
+    if text[i] == ".":
+        word = _WORD_BEFORE.search(text[sentence_start:i])
+        if word and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATIONS):
+            return None
+    j = i + 1
+    while j < end and text[j] in ".!?…)":
+        j += 1
+    cut = j
+    while True:  # citation groups after the mark belong to this sentence
+        k = cut
+        while k < end and text[k] in " \t\u00a0\u202f":
+            k += 1
+        match = _CITATION.match(text, k, end)
+        if not match:
+            break
+        cut = match.end()
+        if cut < end and text[cut] == ".":
+            cut += 1
+    k = cut
+    while k < end and text[k].isspace():
+        k += 1
+    if k >= end:
+        return cut
+    if cut == j and k == j:  # no space after the mark: "70.000", "art.1147"
+        return None
+    nxt = text[k]
+    if nxt.isupper() or nxt.isdigit() or nxt in '«“"([*#-':
+        return cut
+    return None
+
+
+def _is_heading(sentence: str) -> bool:
+    bare = sentence.strip().strip("*_ ").strip()
+    if sentence.lstrip().startswith("#"):
+        bare = bare.lstrip("#").strip()
+    elif not bare.endswith(":"):
+        return False
+    return 0 < len(bare.split()) <= 6
+
+
+def _found_in(fragments: list[str], passage_text: str) -> bool:
+    cursor = 0
+    for fragment in fragments:
+        at = passage_text.find(fragment, cursor)
+        if at < 0:
+            return False
+        cursor = at + len(fragment)
+    return True
+
+
+def _quote_fragments(content: str) -> list[str]:
+    """The pieces of a quote that must appear in order; trailing sentence punctuation the
+    model may add inside the marks is tolerated by a second try without it (see check)."""
+    return [f for f in (fold(p) for p in _ELISION_SPLIT.split(content)) if f]
+
+
+def locate_quote(content: str, texts: dict[int, str]) -> list[int]:
+    """Ranks of the passages (folded texts) that hold the quote verbatim."""
+    fragments = _quote_fragments(content)
+    if not fragments:
+        return []
+    variants = [fragments]
+    stripped = fragments[-1].rstrip(".,;:")
+    if stripped and stripped != fragments[-1]:
+        variants.append([*fragments[:-1], stripped])
+    return [n for n, t in texts.items() if any(_found_in(v, t) for v in variants)]
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = fold(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _cites(numbers: Sequence[int]) -> str:
+    return ", ".join(f"[{n}]" for n in numbers)
+
+
+def check_sentence(sentence: str, texts: dict[int, str]) -> tuple[SynthesisSentence, str]:
+    """Check one sentence against the folded passage texts keyed by rank.
+
+    Returns the checked sentence and its cleaned text (bad citations and quotes removed)."""
+    problems: list[str] = []
+    quotes = find_quotes(sentence)
+    inside = [(q.start, q.end) for q in quotes]
+    edits: list[tuple[int, int, str]] = []
+    cited: list[int] = []
+    citation_count = 0
+    for match in _CITATION.finditer(sentence):
+        if any(s <= match.start() < e for s, e in inside):
+            continue
+        citation_count += 1
+        numbers = parse_citation(match.group())
+        valid = [n for n in numbers if n in texts]
+        invalid = [n for n in numbers if n not in texts]
+        cited.extend(n for n in valid if n not in cited)
+        if invalid:
+            problems.append(f"renvoi inexistant retiré : {_cites(invalid)}")
+            start = match.start()
+            if not valid:
+                while start > 0 and sentence[start - 1] in " \t\u00a0\u202f":
+                    start -= 1
+            edits.append(
+                (start, match.end(), "[" + ", ".join(map(str, valid)) + "]" if valid else "")
+            )
+    for quote in quotes:
+        if not _quote_fragments(quote.content) or fold(quote.content) == ELISION:
+            continue
+        holders = locate_quote(quote.content, texts)
+        if any(n in cited for n in holders):
+            if not quote.closed:
+                problems.append("guillemets non fermés")
+            continue
+        shown = _short(quote.content)
+        if holders:
+            where = _cites(cited) if cited else "aucun passage cité"
+            problems.append(
+                f"citation absente du passage cité ({where}), trouvée dans {_cites(holders)} :"
+                f" « {shown} » (retirée)"
+            )
+        else:
+            problems.append(f"citation introuvable dans les passages : « {shown} » (retirée)")
+        edits.append((quote.start, quote.end, ELIDED_QUOTE))
+    if not cited and (quotes or citation_count or not _is_heading(sentence)):
+        problems.append("aucun renvoi à un passage")
+    cleaned = sentence
+    for start, end, new in sorted(edits, reverse=True):
+        cleaned = cleaned[:start] + new + cleaned[end:]
+    checked = SynthesisSentence(
+        text=cleaned.strip(),
+        citations=tuple(cited),
+        verified=not problems,
+        problems=tuple(problems),
+    )
+    return checked, cleaned
+
+
+def check_synthesis(text: str, passages: Sequence[Passage], model: str = "") -> Synthesis:
+    """Apply every check to the model's final text; return the cleaned, checked synthesis."""
+    texts = {p.rank: fold(p.text) for p in passages}
+    sentences: list[SynthesisSentence] = []
+    pieces: list[str] = []
+    cursor = 0
+    for start, end in split_sentences(text):
+        checked, cleaned = check_sentence(text[start:end], texts)
+        pieces.append(text[cursor:start])
+        pieces.append(cleaned)
+        cursor = end
+        sentences.append(checked)
+    pieces.append(text[cursor:])
+    cleaned_text = "".join(pieces).strip()
+    verified = bool(sentences) and all(s.verified for s in sentences)
+    return Synthesis(text=cleaned_text, sentences=tuple(sentences), verified=verified, model=model)
+
+
+def render_with_markers(synthesis: Synthesis, marker: str = " ⚠") -> str:
+    """The synthesis text with `marker` and the problems after each unverified sentence, e.g.
+    "… contrat [1]. ⚠ *(aucun renvoi à un passage)*" — Markdown for the chat page."""
+    text = synthesis.text
+    out: list[str] = []
+    cursor = 0
+    for sentence in synthesis.sentences:
+        at = text.find(sentence.text, cursor)
+        if at < 0:
+            continue
+        end = at + len(sentence.text)
+        out.append(text[cursor:end])
+        if not sentence.verified:
+            out.append(f"{marker} *({' ; '.join(sentence.problems)})*")
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
