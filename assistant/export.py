@@ -1,0 +1,118 @@
+"""Export a conversation as Markdown or DOCX: each question, the lead, the quotes verbatim with
+their full citations, and the synthesis with its verification status when there is one."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+from assistant.page_render import location_text
+from assistant.records import Answer, Passage
+
+TITLE = "Recherche jurisprudentielle — conversation"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def md_escape(text: str) -> str:
+    """Backslash-escape Markdown syntax so that rendered Markdown shows the corpus characters."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _status(answer: Answer) -> str:
+    if answer.synthesis is None:
+        return ""
+    return "vérifiée" if answer.synthesis.verified else "non vérifiée"
+
+
+def _passages_heading(answer: Answer) -> str:
+    if answer.no_answer:
+        return "Passages les plus proches (ils ne répondent pas à la question)"
+    return "Passages cités"
+
+
+def _blockquote(text: str) -> str:
+    return "\n".join(f"> {md_escape(line)}" if line else ">" for line in text.split("\n"))
+
+
+def _md_passage(p: Passage) -> list[str]:
+    lines = [f"**[{p.rank}]** {md_escape(p.citation)}", ""]
+    lines.append(_blockquote(p.text))
+    location = location_text(p)
+    if location:
+        lines += ["", f"*{md_escape(location)}*"]
+    return lines + [""]
+
+
+def to_markdown(answers: Sequence[Answer]) -> str:
+    """The conversation as a Markdown document."""
+    out = [f"# {TITLE}", ""]
+    for n, answer in enumerate(answers, start=1):
+        out += [f"## Question {n} : {md_escape(answer.question)}", ""]
+        searched = answer.standalone_question
+        if searched and searched != answer.question:
+            out += [f"*Question recherchée : {md_escape(searched)}*", ""]
+        out += [md_escape(answer.lead), ""]
+        if answer.notice:
+            out += [f"*{md_escape(answer.notice)}*", ""]
+        if answer.synthesis is not None:
+            out += [f"### Synthèse ({_status(answer)})", "", md_escape(answer.synthesis.text), ""]
+            if answer.synthesis.notice:
+                out += [f"*{md_escape(answer.synthesis.notice)}*", ""]
+        if answer.passages:
+            out += [f"### {_passages_heading(answer)}", ""]
+            for p in answer.passages:
+                out += _md_passage(p)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _clean(text: str) -> str:
+    """Text as XML allows it (control characters other than tab and newline dropped)."""
+    return _XML_INVALID.sub("", text)
+
+
+def to_docx(answers: Sequence[Answer]) -> bytes:
+    """The conversation as a Word document (highlights in yellow inside the quotes)."""
+    from docx import Document
+    from docx.enum.text import WD_COLOR_INDEX
+
+    doc = Document()
+    doc.add_heading(TITLE, level=0)
+    for n, answer in enumerate(answers, start=1):
+        doc.add_heading(_clean(f"Question {n} : {answer.question}"), level=1)
+        searched = answer.standalone_question
+        if searched and searched != answer.question:
+            doc.add_paragraph().add_run(_clean(f"Question recherchée : {searched}")).italic = True
+        doc.add_paragraph(_clean(answer.lead))
+        if answer.notice:
+            doc.add_paragraph().add_run(_clean(answer.notice)).italic = True
+        if answer.synthesis is not None:
+            doc.add_heading(f"Synthèse ({_status(answer)})", level=2)
+            doc.add_paragraph(_clean(answer.synthesis.text))
+            if answer.synthesis.notice:
+                doc.add_paragraph().add_run(_clean(answer.synthesis.notice)).italic = True
+        if not answer.passages:
+            continue
+        doc.add_heading(_passages_heading(answer), level=2)
+        for p in answer.passages:
+            head = doc.add_paragraph()
+            head.add_run(f"[{p.rank}] ").bold = True
+            head.add_run(_clean(p.citation))
+            quote = doc.add_paragraph(style="Quote")
+            cursor = 0
+            for h in sorted(p.highlights, key=lambda h: h.start):
+                if h.start < cursor or h.end <= h.start:
+                    continue
+                quote.add_run(_clean(p.text[cursor : h.start]))
+                quote.add_run(
+                    _clean(p.text[h.start : h.end])
+                ).font.highlight_color = WD_COLOR_INDEX.YELLOW
+                cursor = h.end
+            quote.add_run(_clean(p.text[cursor:]))
+            location = location_text(p)
+            if location:
+                doc.add_paragraph().add_run(_clean(location)).italic = True
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

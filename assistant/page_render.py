@@ -1,0 +1,121 @@
+"""HTML for the chat page, built from escaped text only.
+
+Corpus text is never rendered as HTML or Markdown: every piece of it goes through
+`html.escape`, and our own markup (`<mark>` around highlights and around the passage in the
+judgment viewer) is placed by offsets around escaped slices, never spliced into raw text.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from assistant.records import Answer, Highlight, Passage
+from store.records import Judgment
+
+MARK_ID = "passage"
+
+CARD_CSS = """
+<style>
+.la-card{border-left:4px solid #8a6d3b;background:#fbf8f1;padding:.6rem .9rem;margin:.2rem 0;
+border-radius:4px;color:#222}
+.la-num{font-weight:700;color:#8a6d3b;margin-right:.4rem}
+.la-quote{white-space:pre-wrap;font-family:Georgia,'Times New Roman',serif;line-height:1.45}
+.la-quote mark{background:#ffe58f;padding:0 .1rem}
+.la-meta{color:#555;font-size:.85rem;margin-top:.35rem}
+.la-lead{white-space:pre-wrap}
+.la-noanswer{border-left:4px solid #b0b0b0;background:#f4f4f4;padding:.6rem .9rem;border-radius:4px}
+</style>
+"""
+
+
+def _merged(highlights: Sequence[Highlight], length: int) -> list[tuple[int, int]]:
+    """Highlight spans clipped to the text, sorted, overlaps merged."""
+    spans = sorted((max(0, h.start), min(length, h.end)) for h in highlights if h.end > h.start)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlighted_html(text: str, highlights: Sequence[Highlight]) -> str:
+    """`text` escaped, with each highlight span wrapped in `<mark>`."""
+    parts: list[str] = []
+    cursor = 0
+    for start, end in _merged(highlights, len(text)):
+        parts.append(html.escape(text[cursor:start]))
+        parts.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        cursor = end
+    parts.append(html.escape(text[cursor:]))
+    return "".join(parts)
+
+
+def passage_html(passage: Passage) -> str:
+    """The quote of a passage as escaped HTML with its highlights marked."""
+    return highlighted_html(passage.text, passage.highlights)
+
+
+def location_text(passage: Passage) -> str:
+    """Section path, paragraphs and pages in words, e.g. "Motifs › Quant au fond · § 57 · p. 4"."""
+    parts: list[str] = []
+    if passage.section_path:
+        parts.append(" › ".join(passage.section_path))
+    ps, pe = passage.paragraph_start, passage.paragraph_end
+    if ps is not None:
+        parts.append(f"§ {ps}" if pe in (None, ps) else f"§§ {ps}–{pe}")
+    gs, ge = passage.page_start, passage.page_end
+    if gs is not None:
+        parts.append(f"p. {gs}" if ge in (None, gs) else f"p. {gs}–{ge}")
+    return " · ".join(parts)
+
+
+def card_html(passage: Passage) -> str:
+    """A numbered quote card: the quote with highlights and its location line (all escaped)."""
+    location = location_text(passage)
+    meta = f'<div class="la-meta">{html.escape(location)}</div>' if location else ""
+    return (
+        f'<div class="la-card" data-rank="{passage.rank}">'
+        f'<span class="la-num">[{passage.rank}]</span>'
+        f'<span class="la-quote">« {passage_html(passage)} »</span>{meta}</div>'
+    )
+
+
+def lead_html(answer: Answer) -> str:
+    """The lead sentence(s) of an answer, escaped; the no-answer case in its own grey box."""
+    css = "la-noanswer" if answer.no_answer else "la-lead"
+    return f'<div class="{css}">{html.escape(answer.lead)}</div>'
+
+
+def judgment_viewer_html(judgment: Judgment, char_start: int, char_end: int) -> str:
+    """A whole HTML document showing the judgment text escaped, the span [char_start:char_end]
+    wrapped in `<mark id="passage">` and scrolled into view when the document loads."""
+    text = judgment.text
+    start = max(0, min(char_start, len(text)))
+    end = max(start, min(char_end, len(text)))
+    meta = judgment.meta
+    title_bits = [meta.court, meta.chamber, meta.date, meta.decision_number, meta.docket_number]
+    title = " · ".join(b for b in title_bits if b)
+    body = (
+        html.escape(text[:start])
+        + f'<mark id="{MARK_ID}">{html.escape(text[start:end])}</mark>'
+        + html.escape(text[end:])
+    )
+    return (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><style>'
+        "body{font-family:Georgia,'Times New Roman',serif;margin:0;padding:0 1rem;color:#222}"
+        "h1{font-size:1rem;font-family:sans-serif;color:#555;position:sticky;top:0;"
+        "background:#fff;margin:0;padding:.5rem 0;border-bottom:1px solid #ddd}"
+        ".text{white-space:pre-wrap;line-height:1.5}"
+        "mark{background:#ffe58f;outline:2px solid #e0b100}"
+        "</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>"
+        f'<div class="text">{body}</div>'
+        "<script>window.addEventListener('load',function(){var m=document.getElementById("
+        f"'{MARK_ID}');if(m){{m.scrollIntoView({{block:'center'}});}}}});</script>"
+        "</body></html>"
+    )

@@ -1,0 +1,134 @@
+"""The exported conversation carries each question, the lead, every quote verbatim with its full
+citation, and the synthesis with its verification status."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from docx import Document
+
+from assistant.export import md_escape, to_docx, to_markdown
+from assistant.records import Answer, Highlight, Passage, Synthesis, SynthesisSentence
+from store.records import JudgmentMeta
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+LU_TEXT = (SAMPLE / "TAL_2025-01-24_2025TALCH11-00011.txt").read_text(encoding="utf-8")
+META = JudgmentMeta(
+    id="tal-2025talch11-00011",
+    court="Tribunal d'arrondissement de Luxembourg",
+    chamber="XIe chambre",
+    date="2025-01-24",
+    decision_number="2025TALCH11/00011",
+    docket_number="TAL-2021-06580",
+)
+CITATION = (
+    "Trib. arr. Luxembourg, XIe ch., 24 janvier 2025, n° 2025TALCH11/00011 "
+    "(rôle TAL-2021-06580), Motifs › Quant au dommage moral, § 57"
+)
+
+
+def _passage(rank: int, anchor: str, length: int = 400) -> Passage:
+    start = LU_TEXT.index(anchor)
+    text = LU_TEXT[start : start + length]
+    return Passage(
+        rank=rank,
+        score=0.5,
+        text=text,
+        judgment=META,
+        char_start=start,
+        char_end=start + length,
+        section_path=("MOTIFS DE LA DÉCISION", "Quant au fond"),
+        paragraph_start=57,
+        paragraph_end=57,
+        highlights=(Highlight(anchor, 0, len(anchor)),),
+        citation=f"{CITATION} [{rank}]",
+    )
+
+
+def _conversation() -> list[Answer]:
+    first = Answer(
+        question="Comment est réparé le dommage moral ?",
+        lead="Deux passages du corpus répondent à la question.",
+        passages=(_passage(1, "Quant au dommage moral"), _passage(2, "Le préjudice causé")),
+        no_answer=False,
+        synthesis=Synthesis(
+            text="Le dommage moral tient à l'atteinte à l'honneur [1].",
+            sentences=(SynthesisSentence("Le dommage moral ...", (1,), True),),
+            verified=True,
+        ),
+    )
+    second = Answer(
+        question="et pour la perte de clientèle ?",
+        standalone_question="Comment est réparée la perte de clientèle ?",
+        lead="Le corpus ne contient aucun passage qui réponde à cette question.",
+        passages=(_passage(1, "PERSONNE1.) et SOCIETE2.) chiffrent", 200),),
+        no_answer=True,
+    )
+    return [first, second]
+
+
+def _unescape_md(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def test_markdown_holds_questions_leads_quotes_and_citations() -> None:
+    answers = _conversation()
+    markdown = to_markdown(answers)
+    for answer in answers:
+        assert md_escape(answer.question) in markdown
+        assert md_escape(answer.lead) in markdown
+        for p in answer.passages:
+            assert md_escape(p.citation) in markdown
+            quoted = "\n".join(line[2:] for line in markdown.splitlines() if line.startswith("> "))
+            assert md_escape(p.text.split("\n")[0]) in quoted
+    assert "Synthèse (vérifiée)" in markdown
+    assert "Question recherchée : Comment est réparée la perte de clientèle ?" in markdown
+    assert "ne répondent pas à la question" in markdown  # the no-answer case is not dressed up
+
+
+def test_markdown_quotes_are_verbatim_once_markdown_escapes_are_read() -> None:
+    answer = _conversation()[0]
+    markdown = to_markdown([answer])
+    blocks = re.findall(r"((?:^>.*\n?)+)", markdown, flags=re.M)
+    quotes = [
+        "\n".join(_unescape_md(line[2:]) for line in b.rstrip("\n").split("\n")) for b in blocks
+    ]
+    assert quotes == [p.text for p in answer.passages]
+
+
+def test_markdown_syntax_in_the_corpus_is_escaped() -> None:
+    assert md_escape("**PERSONNE1.)** <script>") == r"\*\*PERSONNE1.)\*\* \<script\>"
+
+
+def test_docx_holds_the_same_content_with_highlights() -> None:
+    answers = _conversation()
+    doc = Document(io.BytesIO(to_docx(answers)))
+    paragraphs = [p.text for p in doc.paragraphs]
+    full = "\n".join(paragraphs)
+    for answer in answers:
+        assert answer.question in full
+        assert answer.lead in paragraphs
+        for p in answer.passages:
+            assert p.text in paragraphs  # verbatim, one quote paragraph
+            assert f"[{p.rank}] {p.citation}" in paragraphs
+    assert "Synthèse (vérifiée)" in paragraphs
+    quote = next(p for p in doc.paragraphs if p.text == answers[0].passages[0].text)
+    assert quote.style is not None and quote.style.name == "Quote"
+    highlighted = [r.text for r in quote.runs if r.font.highlight_color is not None]
+    assert highlighted == ["Quant au dommage moral"]
+
+
+def test_unverified_synthesis_is_labelled_as_such() -> None:
+    answer = _conversation()[0]
+    unverified = Answer(
+        question=answer.question,
+        lead=answer.lead,
+        passages=answer.passages,
+        no_answer=False,
+        synthesis=Synthesis(text="Affirmation sans source.", sentences=(), verified=False),
+    )
+    assert "Synthèse (non vérifiée)" in to_markdown([unverified])
+    doc = Document(io.BytesIO(to_docx([unverified])))
+    assert "Synthèse (non vérifiée)" in [p.text for p in doc.paragraphs]
