@@ -125,10 +125,9 @@ class RichProgress:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from store.store import Store
-
     from ingest.pipeline import STATUSES, ingest_paths
     from store.embeddings import make_embeddings
+    from store.store import Store
 
     embeddings, model_id = make_embeddings(settings.models.embeddings)
     store = Store.open(
@@ -164,6 +163,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
         table.add_column(status, justify="right")
     table.add_row(*(str(counts.get(s, 0)) for s in STATUSES))
     console.print(table)
+    print("summary: " + " ".join(f"{s}={counts.get(s, 0)}" for s in STATUSES))
     for outcome in report.outcomes:
         if outcome.status in ("failed", "duplicate", "skipped", "removed") or (
             outcome.detail and outcome.status in ("added", "updated")
@@ -247,9 +247,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, console: Console) -> 
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from store.store import Store
-
     from store.embeddings import make_embeddings
+    from store.store import Store
 
     _, model_id = make_embeddings(settings.models.embeddings)
     store = Store.open(

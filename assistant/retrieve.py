@@ -10,13 +10,13 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
-from store.store import Store
 
 from assistant.citations import format_citation
 from assistant.records import Passage
 from assistant.settings import RetrievalSettings
 from store.lexical import analyze
 from store.records import Chunk, Hit, Judgment, SearchFilters
+from store.store import Store
 
 MAX_CHUNKS_PER_PASSAGE = 3
 
@@ -143,8 +143,13 @@ def retrieve(
     """The `k` best passages for `question` with the signals for the no-answer decision."""
     settings = settings or RetrievalSettings()
     load = judgment_loader or store.judgment
-    dense = store.dense_search(embeddings.embed_query(question), settings.candidates, filters)
-    lexical = store.lexical_search(question, settings.candidates, filters)
+    dense: list[Hit] = []
+    lexical: list[Hit] = []
+    if settings.mode in ("hybrid", "dense"):
+        vector = embeddings.embed_query(question)
+        dense = store.dense_search(vector, settings.candidates, filters)
+    if settings.mode in ("hybrid", "lexical"):
+        lexical = store.lexical_search(question, settings.candidates, filters)
     fused = reciprocal_rank_fusion(dense, lexical, rrf_k=settings.rrf_k)
     groups = group_adjacent(fused, k)
     passages = [build_passage(i, g, load(g[0].chunk.judgment_id)) for i, g in enumerate(groups, 1)]

@@ -6,6 +6,7 @@ Settings are passed in to the functions that need them; nothing reads the enviro
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,6 +29,9 @@ class ModelSettings(BaseModel):
 
 class RetrievalSettings(BaseModel):
     k: int = Field(5, description="Passages in an answer.")
+    mode: Literal["hybrid", "dense", "lexical"] = Field(
+        "hybrid", description="Which retrievers run: both fused, or one alone (for measurement)."
+    )
     candidates: int = Field(50, description="Candidates taken from each retriever before fusion.")
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
     no_answer_floor: float = Field(

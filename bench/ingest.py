@@ -1,0 +1,83 @@
+"""Measure ingest on a corpus: seconds per judgment and chunks/s, split into read/parse, chunk,
+embed and store. Writes bench/ingest-<model>.json and prints a Markdown row for
+docs/benchmarks.md.
+
+    .venv/bin/python bench/ingest.py [--corpus ../shared/corpus] [--model e5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ingest.pipeline import ingest_paths  # noqa: E402
+from store.embeddings import make_embeddings  # noqa: E402
+from store.store import Store  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--model", default="e5")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+
+    embeddings, model_id = make_embeddings(args.model)
+    load_started = time.perf_counter()
+    embeddings.embed_query("chargement du modèle")
+    model_load = time.perf_counter() - load_started
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "store", model_id)
+        started = time.perf_counter()
+        report = ingest_paths(
+            [args.corpus], store, embeddings, model_id=model_id, batch_size=args.batch_size
+        )
+        total = time.perf_counter() - started
+        store.close()
+    counts = report.counts()
+    judgments = counts.get("added", 0)
+    chunks = report.chunks_embedded
+    seconds = {k: round(v, 3) for k, v in report.seconds.items()}
+    other = total - report.seconds["embed"]
+    result = {
+        "model": model_id,
+        "corpus": str(args.corpus),
+        "judgments": judgments,
+        "failed": counts.get("failed", 0),
+        "chunks": chunks,
+        "total_s": round(total, 2),
+        "model_load_s": round(model_load, 2),
+        "seconds": seconds,
+        "s_per_judgment": round(total / max(judgments, 1), 3),
+        "chunks_per_s": round(chunks / total, 2) if total else 0.0,
+        "embed_chunks_per_s": round(chunks / report.seconds["embed"], 2)
+        if report.seconds["embed"]
+        else 0.0,
+        "non_embed_share": round(other / total, 3) if total else 0.0,
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "machine": f"{platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores",
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    out = args.out or ROOT / "bench" / f"ingest-{args.model.split(':')[0]}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
+    print(
+        f"| {model_id} | {judgments} | {chunks} | {result['total_s']} | "
+        f"{result['s_per_judgment']} | {result['chunks_per_s']} | {seconds['read_parse']} | "
+        f"{seconds['chunk']} | {seconds['embed']} | {seconds['store']} | "
+        f"{result['non_embed_share']:.1%} | {result['max_rss_mb']} |"
+    )
+
+
+if __name__ == "__main__":
+    main()

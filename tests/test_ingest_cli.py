@@ -1,0 +1,201 @@
+"""`legal-assistant ingest` as a maintainer uses it: summary, incremental runs, bad input,
+duplicates, pruning, dry runs. The fast deterministic embedder keeps these tests quick; the
+real model is exercised in test_ingest_real.py."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+from pypdf import PdfReader, PdfWriter
+
+from assistant.cli import main
+from store.store import Store
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+LUX = "TAL_2025-01-24_2025TALCH11-00011.txt"
+
+
+@pytest.fixture(autouse=True)
+def hash_model(monkeypatch):
+    monkeypatch.setenv("LEGAL_ASSISTANT_EMBEDDINGS", "hash")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(SAMPLE, folder)
+    return folder
+
+
+def ingest(store: Path, *args: str | Path) -> int:
+    return main(["ingest", "--store", str(store), *map(str, args)])
+
+
+def stored(store: Path) -> Store:
+    return Store.open(store, "hash:64")
+
+
+def test_first_run_adds_every_judgment_and_exits_zero(tmp_path, corpus, capsys):
+    assert ingest(tmp_path / "store", corpus) == 0
+    out = capsys.readouterr().out
+    assert "added" in out
+    s = stored(tmp_path / "store")
+    assert s.stats().judgments == 4
+    assert s.stats().chunks > 40
+
+
+def test_second_run_changes_nothing(tmp_path, corpus, capsys):
+    ingest(tmp_path / "store", corpus)
+    before = stored(tmp_path / "store").stats()
+    capsys.readouterr()
+    assert ingest(tmp_path / "store", corpus) == 0
+    report = capsys.readouterr().out
+    after = stored(tmp_path / "store").stats()
+    assert (after.judgments, after.chunks) == (before.judgments, before.chunks)
+    assert _row(report) == {
+        "added": 0,
+        "updated": 0,
+        "unchanged": 4,
+        "removed": 0,
+        "duplicate": 0,
+        "failed": 0,
+        "skipped": 0,
+    }
+
+
+def test_changed_file_replaces_its_old_chunks(tmp_path, corpus):
+    ingest(tmp_path / "store", corpus)
+    target = corpus / LUX
+    text = target.read_text(encoding="utf-8")
+    old_sentence = "Il est constant en cause que"
+    assert old_sentence in text
+    target.write_text(text.replace(old_sentence, "Nul ne conteste que"), encoding="utf-8")
+    assert ingest(tmp_path / "store", corpus) == 0
+    s = stored(tmp_path / "store")
+    assert s.stats().judgments == 4
+    texts = [h.chunk.text for h in s.lexical_search("Nul ne conteste que", 50)]
+    assert any("Nul ne conteste que" in t for t in texts)
+    every_chunk = [c.text for m in s.judgments() for c in s.chunks_of(m.id)]
+    assert not any(old_sentence in t for t in every_chunk)
+
+
+def test_same_judgment_under_two_names_is_stored_once(tmp_path, corpus, capsys):
+    shutil.copy(corpus / LUX, corpus / "copie.txt")
+    assert ingest(tmp_path / "store", corpus) == 0
+    out = capsys.readouterr().out
+    assert "duplicate:" in out and "copie.txt" in out or LUX in out
+    assert stored(tmp_path / "store").stats().judgments == 4
+
+
+def test_prune_removes_judgments_whose_file_is_gone(tmp_path, corpus, capsys):
+    ingest(tmp_path / "store", corpus)
+    (corpus / LUX).unlink()
+    assert ingest(tmp_path / "store", corpus) == 0
+    assert stored(tmp_path / "store").stats().judgments == 4  # kept without --prune
+    capsys.readouterr()
+    assert ingest(tmp_path / "store", corpus, "--prune") == 0
+    assert "removed:" in capsys.readouterr().out
+    assert stored(tmp_path / "store").stats().judgments == 3
+
+
+def test_dry_run_stores_nothing(tmp_path, corpus, capsys):
+    assert ingest(tmp_path / "store", corpus, "--dry-run") == 0
+    assert "dry run" in capsys.readouterr().out
+    assert stored(tmp_path / "store").stats().judgments == 0
+
+
+def _pdf(path: Path, pages: list[str]) -> Path:
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 6, text)
+    pdf.output(str(path))
+    return path
+
+
+def _bad_inputs(folder: Path) -> dict[str, str]:
+    """Bad files and the words their error line must contain."""
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "junk.pdf").write_bytes(b"\x00\x01garbage not a pdf" * 20)
+    good = _pdf(folder / "good-source.pdf", ["Tribunal d'arrondissement de Luxembourg. " * 5])
+    data = good.read_bytes()
+    good.unlink()
+    (folder / "truncated.pdf").write_bytes(data[: len(data) // 2])
+    writer = PdfWriter(clone_from=PdfReader(_pdf(folder / "plain.pdf", ["Secret jugement"])))
+    writer.encrypt("password")
+    (folder / "plain.pdf").unlink()
+    with (folder / "encrypted.pdf").open("wb") as handle:
+        writer.write(handle)
+    scan = FPDF()
+    scan.add_page()
+    scan.rect(20, 20, 100, 100, style="F")
+    scan.output(str(folder / "scan.pdf"))
+    (folder / "big.txt").write_text("Tribunal " * 300_000, encoding="utf-8")
+    (folder / "broken-link.txt").symlink_to(folder / "does-not-exist.txt")
+    return {
+        "empty.txt": "empty",
+        "junk.pdf": "pdf",
+        "truncated.pdf": "pdf",
+        "encrypted.pdf": "encrypted",
+        "scan.pdf": "no text layer",
+        "big.txt": "too large",
+        "broken-link.txt": "read",
+    }
+
+
+def test_bad_files_are_reported_one_line_each_and_the_run_goes_on(tmp_path, corpus, capsys):
+    store = tmp_path / "store"
+    ingest(store, corpus)
+    before = stored(store).stats()
+    capsys.readouterr()
+    bad = tmp_path / "bad"
+    expected = _bad_inputs(bad)
+    (bad / "notes.xyz").write_text("not a judgment format")
+    (bad / "cp1252.txt").write_bytes(
+        "Tribunal d'arrondissement de Luxembourg\n\nAudience publique du 3 mars 2020.\n\n"
+        "Le prestataire a manqué à son obligation de résultat.".encode("cp1252")
+    )
+    (bad / "recipe.txt").write_text("Mélanger la farine et les oeufs, cuire vingt minutes.")
+
+    code = main(
+        ["ingest", "--store", str(store), "--max-mb", "1", str(bad), str(bad / "notes.xyz")]
+    )
+    out = capsys.readouterr().out
+    assert code == 1, "a failed file makes the exit code non-zero"
+    lines = out.splitlines()
+    for name, words in expected.items():
+        line = [x for x in lines if x.startswith("failed:") and name in x]
+        assert len(line) == 1, f"one failure line for {name}: {out}"
+        assert words in line[0].lower(), line[0]
+    assert any(x.startswith("failed:") and "notes.xyz" in x for x in lines)
+    after = stored(store)
+    assert after.stats().judgments == before.judgments + 2, "cp1252 and recipe still stored"
+    recipe = [m for m in after.judgments() if m.source_path.endswith("recipe.txt")]
+    assert recipe and recipe[0].court == "" and recipe[0].date == ""
+    assert any(x.startswith("warning:") and "recipe.txt" in x for x in lines)
+    assert any(x.startswith("warning:") and "cp1252.txt" in x for x in lines)
+
+
+def test_a_folder_lists_files_of_other_types_as_skipped(tmp_path, capsys):
+    assert ingest(tmp_path / "store", SHARED / "luxembourg", SHARED / "INDEX.tsv") == 1
+    out = capsys.readouterr().out
+    assert "INDEX.tsv: unsupported file type .tsv" in out
+
+
+def test_missing_path_is_a_failure_and_others_still_ingest(tmp_path, corpus, capsys):
+    assert ingest(tmp_path / "store", tmp_path / "nope", corpus) == 1
+    assert "no such file or folder" in capsys.readouterr().out
+    assert stored(tmp_path / "store").stats().judgments == 4
+
+
+def _row(report: str) -> dict[str, int]:
+    """The counts of the machine-readable summary line."""
+    line = next(x for x in report.splitlines() if x.startswith("summary:"))
+    pairs = (item.split("=") for item in line.removeprefix("summary:").split())
+    return {name: int(value) for name, value in pairs}

@@ -1,0 +1,112 @@
+"""Ingest with the real multilingual-e5 model and real Chroma, as a maintainer runs it:
+the whole shared corpus, a run killed with SIGKILL and resumed, and a reader (the chat page)
+answering while an ingest writes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.service import Assistant
+from assistant.settings import Settings
+from store.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpus"
+SAMPLE = ROOT / "data" / "sample"
+E5 = "e5:multilingual-e5-small"
+
+pytestmark = pytest.mark.slow
+
+
+def run_ingest(store: Path, *paths: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LEGAL_ASSISTANT_EMBEDDINGS": "e5"}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", "ingest", "--store", str(store), *map(str, paths)],
+        capture_output=True, text=True, env=env, timeout=timeout, cwd=ROOT,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory) -> Path:
+    store = tmp_path_factory.mktemp("corpus") / "store"
+    result = run_ingest(store, SHARED)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return store
+
+
+def test_the_whole_shared_corpus_ingests_without_failure(corpus_store):
+    files = [p for p in SHARED.rglob("*.txt")]
+    stats = Store.open(corpus_store, E5).stats()
+    assert stats.judgments == len(files) == 40
+    assert stats.model == E5
+    assert "Tribunal d'arrondissement de Luxembourg" in stats.courts
+    assert stats.date_min <= "1994-10-25" and stats.date_max >= "2025-01-24"
+
+
+def test_a_question_finds_the_passage_with_the_real_model(corpus_store):
+    settings = Settings.from_env({"LEGAL_ASSISTANT_STORE": str(corpus_store)})
+    answer = Assistant.from_settings(settings).ask(
+        "Le prestataire informatique pouvait-il suspendre ses services pour factures impayées ?",
+        strict=True,
+    )
+    assert not answer.no_answer
+    assert any("inexécution" in p.text for p in answer.passages[:5])
+
+
+def test_killed_ingest_leaves_the_old_store_and_the_next_run_finishes(tmp_path):
+    store = tmp_path / "store"
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLE, corpus / "sample")
+    assert run_ingest(store, corpus).returncode == 0
+    shutil.copytree(SHARED / "excerpts", corpus / "excerpts")
+
+    env = {**os.environ, "LEGAL_ASSISTANT_EMBEDDINGS": "e5"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ingest", "--store", str(store), str(corpus)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT,
+    )  # fmt: skip
+    time.sleep(12)  # model loaded, several excerpts embedded, nothing committed yet
+    assert proc.poll() is None, "the run must still be working when it is killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    after_crash = Store.open(store, E5)
+    assert after_crash.stats().judgments == 4, "the store holds the previous content, whole"
+    assert after_crash.lexical_search("maintenance messageries", 3)
+    after_crash.close()
+
+    result = run_ingest(store, corpus)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert Store.open(store, E5).stats().judgments == 4 + 36
+
+
+def test_a_reader_keeps_answering_while_an_ingest_writes(tmp_path):
+    store = tmp_path / "store"
+    assert run_ingest(store, SAMPLE).returncode == 0
+    settings = Settings.from_env({"LEGAL_ASSISTANT_STORE": str(store)})
+    reader = Assistant.from_settings(settings)
+    env = {**os.environ, "LEGAL_ASSISTANT_EMBEDDINGS": "e5"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ingest", "--store", str(store),
+         str(SHARED / "excerpts")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT,
+    )  # fmt: skip
+    answers = 0
+    while proc.poll() is None:
+        answer = reader.ask("exception d'inexécution factures impayées", strict=True)
+        assert answer.passages
+        answers += 1
+    output = proc.stdout.read() if proc.stdout else ""
+    assert proc.returncode == 0, output
+    assert "locked" not in output.lower()
+    assert answers >= 2
+    reader.refresh()
+    assert reader.stats().judgments == 40
