@@ -1,0 +1,138 @@
+"""Headings of judgments: which paragraph is a heading, its level style and its section kind.
+
+Top-level headings are the known section titles of Luxembourg and French judgments (FAITS
+CONSTANTS, EXPOSÉ DU LITIGE, MOTIFS DE LA DÉCISION, PAR CES MOTIFS...). Inside a section,
+sub-headings ("Quant au fond", "a) Quant aux pannes ...", "Sur le premier moyen", "1. ...")
+are recognised by their style; the outline level comes from the order in which styles appear
+(a style seen before closes back to its level, a new style nests deeper).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.dates import fold
+from store.records import SectionKind
+
+# Folded (lowercase, no accents) top-level titles, trailing punctuation removed.
+TOP_LEVEL: dict[str, SectionKind] = {
+    "faits constants": "facts", "faits": "facts", "les faits": "facts",
+    "faits et procedure": "facts", "expose du litige": "facts", "expose des faits": "facts",
+    "rappel des faits": "facts", "faits et moyens": "facts", "sur les faits": "facts",
+    "expose des faits et de la procedure": "facts", "faits et antecedents": "facts",
+    "rappel des faits et de la procedure": "facts", "faits et procedure anterieure": "facts",
+    "procedure": "procedure", "la procedure": "procedure", "rappel de la procedure": "procedure",
+    "procedure et pretentions des parties": "procedure", "antecedents de procedure": "procedure",
+    "la procedure devant la cour": "procedure",
+    "pretentions et moyens des parties": "claims", "pretentions des parties": "claims",
+    "moyens des parties": "claims", "expose des moyens": "claims", "moyens": "claims",
+    "moyens annexes": "claims", "moyen annexe": "claims", "pretentions": "claims",
+    "premier moyen de cassation": "claims", "second moyen de cassation": "claims",
+    "deuxieme moyen de cassation": "claims", "troisieme moyen de cassation": "claims",
+    "moyen de cassation": "claims", "moyen unique de cassation": "claims",
+    "demandes des parties": "claims", "positions des parties": "claims",
+    "moyens et pretentions des parties": "claims", "moyen": "claims",
+    "motifs de la decision": "reasons", "motifs": "reasons", "discussion": "reasons",
+    "sur ce": "reasons", "sur ce la cour": "reasons", "examen des moyens": "reasons",
+    "examen du moyen": "reasons", "motivation": "reasons", "motifs de l'arret": "reasons",
+    "motifs du jugement": "reasons", "appreciation de la cour": "reasons", "en droit": "reasons",
+    "en fait et en droit": "reasons", "la decision de la cour": "reasons",
+    "par ces motifs": "operative", "dispositif": "operative", "decision": "operative",
+}
+# Sub-headings whose kind differs from their parent's.
+SUB_KINDS: tuple[tuple[str, SectionKind], ...] = (
+    ("enonce du moyen", "claims"), ("enonce des moyens", "claims"),
+    ("reponse de la cour", "reasons"), ("sur les faits", "facts"),
+    ("sur la procedure", "procedure"),
+)
+
+_TRAILING = re.compile(r"[\s:.,;–-]+$")
+_SUB_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("roman", re.compile(r"^[IVX]{1,5}[.)]\s*(?:[-–]\s*)?\S")),
+    ("upper", re.compile(r"^[A-H][.)]\s+\S")),
+    ("decimal", re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S")),
+    ("arabic", re.compile(r"^\d{1,2}[.)]\s+\S")),
+    ("lower", re.compile(r"^[a-h]\)\s+\S")),
+    ("dash", re.compile(r"^[-–•]\s*(?:Quant|Sur|En ce qui concerne|S'agissant|S’agissant)\b")),
+    ("quant-demande", re.compile(r"^Quant (?:à la|aux) demandes?\b")),
+    ("topic", re.compile(r"^(?:Quant|Sur|Et sur|Mais sur|En ce qui concerne|S'agissant|S’agissant"
+                         r"|Concernant)\b")),
+)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A paragraph recognised as a heading: top-level (`style == "top"`) or a sub-heading."""
+
+    title: str
+    style: str
+    kind: SectionKind | None  # None: inherit the parent's kind
+
+
+def _folded_title(text: str) -> str:
+    return _TRAILING.sub("", fold(text).replace("’", "'")).strip()
+
+
+def top_level_kind(text: str) -> SectionKind | None:
+    """Kind of a known top-level section title ("PAR CES MOTIFS, la Cour :" included)."""
+    if "\n" in text or len(text) > 90:
+        return None
+    title = re.sub(r"\s+", " ", _folded_title(text))
+    title = re.sub(r"^[ivx]+[.)-]\s*", "", title)  # "I. La procédure devant la Cour"
+    title = title.replace(",", "")
+    if title.startswith("par ces motifs"):
+        return "operative"
+    return TOP_LEVEL.get(title)
+
+
+def sub_kind(text: str) -> SectionKind | None:
+    title = _folded_title(text)
+    for prefix, kind in SUB_KINDS:
+        if title.startswith(prefix):
+            return kind
+    if re.match(r"^(?:et |mais )?sur (?:le|les|la|l')\s*(?:\w+ )?"
+                r"(?:premier |second |unique )?moyens?\b", title):
+        return "reasons"
+    return None
+
+
+def classify(text: str, *, in_body: bool, is_last: bool) -> Heading | None:
+    """The heading that paragraph `text` is, or None when it is ordinary text.
+
+    `in_body`: a top-level section has already started (sub-headings only count there,
+    except "Sur le ... moyen" headings of older French cassation rulings)."""
+    if is_last or "\n" in text or len(text) > 160:
+        return None
+    kind = top_level_kind(text)
+    if kind is not None:
+        return Heading(text, "top", kind)
+    if text[-1] in ".;," or text.startswith(("|", "«", "\"", "(")):
+        return None
+    if text.endswith(":") and not re.match(r"^(?:Et |Mais )?Sur\b", text):
+        return None
+    for style, pattern in _SUB_STYLES:
+        if pattern.match(text):
+            if style in ("arabic", "decimal", "roman", "upper", "lower") and len(text) > 120:
+                return None
+            kind2 = sub_kind(text)
+            if not in_body and kind2 is None:
+                return None
+            return Heading(text, style, kind2)
+    if in_body and _plain_heading(text):
+        letters = [c for c in text if c.isalpha()]
+        style = "caps" if all(c.isupper() for c in letters) else "plain"
+        return Heading(text, style, sub_kind(text))
+    return None
+
+
+def _plain_heading(text: str) -> bool:
+    """A short title line: "Indemnité de procédure", "Exécution provisoire", "SUR CE"."""
+    words = text.split()
+    if not (1 <= len(words) <= 10) or len(text) > 80:
+        return False
+    if not text[0].isupper() or text[-1] in ")]»\"”":
+        return False
+    if re.search(r"\d{3,}|[\[\]{}@|/]", text):
+        return False
+    return sum(c.isalpha() for c in text) >= 0.7 * len(text.replace(" ", ""))

@@ -1,0 +1,413 @@
+"""Metadata found in the text of a judgment: court, chamber, date, numbers, matter, parties.
+
+Each finder returns "" when the text does not state the field; nothing is guessed from the file
+name. Dates come from the phrases that date the decision itself ("Audience publique du ...",
+"ARRÊT DU ...", "N° 4/11 du 13.1.2011"), never from the dates of earlier decisions it cites.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.dates import DATE_PATTERN, DATE_RE, fold, to_iso
+
+_APOS = "['’]"
+_PARTICLES = {"sur", "en", "le", "la", "les", "de", "du", "des", "lès", "lez", "et", "aux", "au"}
+_CITY_STOP = {"CHAMBRE", "SECTION", "POLE", "PÔLE", "RG", "N°", "NO", "AU", "ARRET", "ARRÊT",
+              "REPUBLIQUE", "RÉPUBLIQUE", "EN", "DATE", "DU", "LE", "LA", "DE", "SUR"}
+
+
+def _title_city(city: str) -> str:
+    """'LA ROCHE-SUR-YON' -> 'La Roche-sur-Yon'; mixed case is kept as written."""
+    if city != city.upper():
+        return city
+    words = re.split(r"([ -])", city.lower())
+    out = []
+    for i, word in enumerate(words):
+        if word in (" ", "-") or (i > 0 and word in _PARTICLES):
+            out.append(word)
+        else:
+            out.append(word[:1].upper() + word[1:])
+    return "".join(out)
+
+
+def _city(rest: str) -> str:
+    """The place name at the start of `rest` (same line), e.g. 'VERSAILLES, 12ème chambre'."""
+    rest = rest.split("\n", 1)[0]
+    tokens = rest.split(" ")
+    if not tokens or not tokens[0][:1].isupper():
+        return ""
+    first = tokens[0]
+    parts = [first]
+    caps = first.upper() == first and sum(c.isalpha() for c in first) >= 2
+    i = 1
+    while caps and i < len(tokens) and not re.search(r"[,.;:()]$", parts[-1]):
+        token = tokens[i]
+        bare = token.rstrip(",.;:)")
+        if not re.fullmatch(r"[A-ZÀ-Ý][A-ZÀ-Ý'’-]*[A-ZÀ-Ý]", bare) or bare in _CITY_STOP:
+            if bare.lower() in _PARTICLES and i + 1 < len(tokens) and tokens[i + 1][:1].isupper() \
+                    and tokens[i + 1].rstrip(",.;:)").upper() == tokens[i + 1].rstrip(",.;:)") \
+                    and tokens[i + 1].rstrip(",.;:)") not in _CITY_STOP:
+                parts.append(token)
+                i += 1
+                continue
+            break
+        parts.append(token)
+        i += 1
+    city = " ".join(parts)
+    city = re.sub(r"[\s,.;:()–-]+$", "", city)
+    return _title_city(city) if city else ""
+
+
+def _de(city: str) -> str:
+    return f"d'{city}" if fold(city[:1]) in "aeiouyh" else f"de {city}"
+
+
+_COURTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), name)
+    for pattern, name in (
+        (r"(?i:cour\s+de\s+cassation\s+du\s+grand[-\s]duch[ée]\s+de\s+luxembourg)",
+         "Cour de cassation du Grand-Duché de Luxembourg"),
+        (r"(?i:cour\s+d['’]appel\s+du\s+grand[-\s]duch[ée]\s+de\s+luxembourg)",
+         "Cour d'appel du Grand-Duché de Luxembourg"),
+        (r"(?i:cour\s+de\s+cassation\s+de\s+belgique)", "Cour de cassation de Belgique"),
+        (r"(?i:cour\s+de\s+cassation)\b", "Cour de cassation"),
+        (r"(?i:cour\s+administrative\s+d['’]appel\s+(?:de\s+|d['’]\s*))(?P<city>\S)",
+         "Cour administrative d'appel {de}"),
+        (r"(?i:cour\s+d['’]appel\s+(?:de\s+|d['’]\s*))(?P<city>\S)", "Cour d'appel {de}"),
+        (r"(?i:tribunal\s+d['’]arrondissement\s+(?:de\s+et\s+à\s+|de\s+))(?P<city>\S)",
+         "Tribunal d'arrondissement {de}"),
+        (r"(?i:tribunal\s+de\s+commerce\s+(?:de\s+|d['’]\s*))(?P<city>\S)",
+         "Tribunal de commerce {de}"),
+        (r"(?i:tribunal\s+judiciaire\s+(?:de\s+|d['’]\s*))(?P<city>\S)",
+         "Tribunal judiciaire {de}"),
+        (r"(?i:tribunal\s+de\s+grande\s+instance\s+(?:de\s+|d['’]\s*))(?P<city>\S)",
+         "Tribunal de grande instance {de}"),
+        (r"(?i:tribunal\s+d['’]instance\s+(?:de\s+|d['’]\s*))(?P<city>\S)",
+         "Tribunal d'instance {de}"),
+        (r"(?i:tribunal\s+administratif\s+(?:de\s+|d['’]\s*))(?P<city>\S)",
+         "Tribunal administratif {de}"),
+        (r"(?i:conseil\s+de\s+prud['’]hommes\s+(?:de\s+|d['’]\s*))(?P<city>\S)",
+         "Conseil de prud'hommes {de}"),
+        (r"(?i:justice\s+de\s+paix\s+(?:de\s+|d['’]\s*))(?P<city>\S)", "Justice de paix {de}"),
+        (r"(?i:conseil\s+d['’][ée]tat)\b", "Conseil d'État"),
+        (r"(?i:cour\s+constitutionnelle)\b", "Cour constitutionnelle"),
+        (r"(?i:cour\s+administrative)\b", "Cour administrative"),
+    )
+)
+# Words just before a court name that show it is another court (the one appealed from, a
+# judge's title...), e.g. "arrêt rendu le ... par la cour d'appel de Riom".
+_OTHER_COURT = re.compile(
+    r"(?:rendu|attaqu|d[ée]f[ée]r|d[ée]cision|jugement|appel\s+d|conseill|avocat|greffi"
+    r"|pr[ée]sident|procureur|pr[èe]s\s+l|membre|magistrat|juge|renvoi|devant|ordonnance"
+    r"|arr[êe]t\s+du|l['’]arr[êe]t|du\s*$|des\s*$|aux?\s*$|à\s+la\s*$)",
+    re.IGNORECASE,
+)
+_CA_ABBREV = re.compile(r"^CA\s+(?P<city>[A-ZÀ-Ý][\wÀ-ÿ'’-]*(?: [A-ZÀ-Ý][\wÀ-ÿ'’-]*)?),",
+                        re.MULTILINE)
+_CASS_ABBREV = re.compile(r"^Cass\.?\s*(?P<ch>com|civ|soc|crim)\b", re.MULTILINE)
+
+
+def find_court(text: str, header_end: int) -> str:
+    """The deciding court, named as a court name in full: the first mention in the header that
+    is not the court appealed from; else the court that signs the ruling ("Ainsi jugé ... par
+    le Tribunal ...", "PAR CES MOTIFS, le Tribunal d'arrondissement ...")."""
+    header = text[:header_end]
+    match = _CA_ABBREV.search(header[:300])
+    if match:
+        return f"Cour d'appel {_de(_city(match.group('city')))}"
+    if _CASS_ABBREV.search(header[:300]):
+        return "Cour de cassation"
+    found = _first_court(header, 0)
+    if found:
+        return found
+    for signing in re.finditer(
+        r"(?i:ainsi\s+(?:fait|jugé|prononcé)|par ces motifs)[^\n]{0,400}?"
+        r"(?:\n\n)?(?i:par\s+l[ea]|l[ea])\s+(?=(?i:cour|tribunal))", text
+    ):
+        found = _first_court(text[signing.end():signing.end() + 200], 0, strict=False)
+        if found:
+            return found
+    return ""
+
+
+def _first_court(text: str, start: int, strict: bool = True) -> str:
+    best: tuple[int, int, str] | None = None
+    for pattern, name in _COURTS:
+        for match in pattern.finditer(text, start):
+            before = text[max(0, match.start() - 60):match.start()]
+            before = before.rsplit("\n\n", 1)[-1]
+            if strict and _OTHER_COURT.search(before):
+                continue
+            if "{de}" in name:
+                city = _city(text[match.start("city"):])
+                if not city:
+                    continue
+                name = name.replace("{de}", _de(city))
+            if best is None or match.start() < best[0] or (
+                match.start() == best[0] and match.end() - match.start() > best[1]
+            ):
+                best = (match.start(), match.end() - match.start(), name)
+            break
+    return best[2] if best else ""
+
+
+_ROMAN_CHAMBER = re.compile(r"\(\s*([IVXLl]{1,7})\s*(?:e|è|ème|eme|re)\s+chambre\s*\)")
+_JUGEMENT_HEAD = re.compile(
+    r"^Jugement\s+(?P<matter>[a-zé]+)\s+(?:(?P<roman>[IVXL]{1,7})\s+)?(?:no|n°|N°|No)\s*\.?\s*"
+    r"(?P<number>\d[\w/.-]*)",
+    re.MULTILINE,
+)
+_CASS_CHAMBER = re.compile(
+    r"(?i:(?P<ord>premi[eè]re|deuxi[eè]me|troisi[eè]me|1re|2e|3e)\s+)?(?i:chambre)\s+"
+    r"(?P<ch>(?i:commerciale(?:\s*,\s*financi[eè]re\s+et\s+[ée]conomique)?|civile|sociale"
+    r"|criminelle|mixte))"
+)
+_CA_CHAMBER = re.compile(
+    r"^(?:(?:\d{1,2}\s?(?:e|ème|è|eme|re|er)|premi[eè]re|deuxi[eè]me|troisi[eè]me|quatri[eè]me"
+    r"|cinqui[eè]me|sixi[eè]me|septi[eè]me|huiti[eè]me|neuvi[eè]me|dixi[eè]me)\s+chambre\b"
+    r"|chambre\b|p[ôo]le\s+\d)",
+    re.IGNORECASE,
+)
+
+
+def _sentence_case(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        return text[:1] + text[1:].lower()
+    return text
+
+
+def find_chamber(text: str, header_end: int, court: str) -> str:
+    """'XIe chambre', 'chambre commerciale, financière et économique', '3ème chambre A'..."""
+    header = text[:header_end]
+    match = _ROMAN_CHAMBER.search(header)
+    if match:
+        return f"{match.group(1).replace('l', 'I')}e chambre"
+    match = _JUGEMENT_HEAD.search(header)
+    if match and match.group("roman"):
+        return f"{match.group('roman')}e chambre"
+    if court.startswith("Cour de cassation") and court != "Cour de cassation du Grand-Duché de " \
+            "Luxembourg":
+        match = _CASS_CHAMBER.search(header)
+        if match:
+            chamber = fold(match.group("ch"))
+            if chamber.startswith("commerciale,"):
+                chamber = "commerciale, financière et économique"
+            ordinal = fold(match.group("ord") or "")
+            ordinal = {"premiere": "première", "deuxieme": "deuxième", "troisieme": "troisième",
+                       "1re": "première", "2e": "deuxième", "3e": "troisième"}.get(ordinal, "")
+            return f"{ordinal + ' ' if ordinal else ''}chambre {chamber}"
+        if re.search(r"^COMM\.?$", header[:200], re.MULTILINE):
+            return "chambre commerciale"
+        return ""
+    match = re.search(r"^CA\s+[^,\n]+,\s*(?P<ch>[^,\n]*(?:ch\.|chambre|[Pp]ôle)[^,\n]*),", header)
+    if match:
+        return match.group("ch").strip()
+    if "Luxembourg" in court:
+        return ""
+    for line in header.split("\n")[:80]:
+        line = line.strip()
+        if len(line) <= 60 and _CA_CHAMBER.match(line) and not re.search(r"[,;]|conseil", line):
+            return _sentence_case(line)
+    match = re.search(r"(?i:cour d['’]appel de )\S+,\s*(\d{1,2}\s?(?:e|ème)\s+chambre[^,\n]*),",
+                      header)
+    if match:
+        return match.group(1).strip()
+    return ""
+
+
+_DATE = f"(?:{DATE_PATTERN})"
+_WEEKDAY_OPT = r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s*,?\s*)?"
+_DATE_RULES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE | re.MULTILINE)
+    for p in (
+        # "ARRÊT DU 23 Mars 2023", "JUGEMENT du mercredi 23 novembre 2022", "ARRÊT N° /2024 DU 5
+        # FÉVRIER 2024", "ARRÊT DE LA COUR DE CASSATION, ..., DU 18 NOVEMBRE 2020"
+        r"^(?:arr[êe]t|jugement|ordonnance)\b(?:(?!rendu|attaqu|d[ée]f[ée]r|\n)[^\n]){0,150}?"
+        rf"\bdu\s*:?\s*{_WEEKDAY_OPT}(?P<date>{_DATE})",
+        r"^DU\s+(?P<date>" + _DATE + ")",
+        # Luxembourg cassation: "N° 4 / 11. du 13.1.2011."
+        r"^N°\s*\d+\s*/\s*\d+\.?\s*(?:du\s+)(?P<date>\d{1,2}\.\d{1,2}\.\d{4})\b",
+        # "Audience publique du vendredi, vingt-quatre janvier deux mille vingt-cinq."
+        r"(?:^|du registre\.?\s+)audience\s+publique\b[^\n]{0,160}?\bdu\s+"
+        rf"{_WEEKDAY_OPT}(?P<date>{_DATE})",
+        # citation lines: "CA Orléans, ch. civ., 20 janvier 2026, n° 23/01807", "25 octobre 1994,
+        # pourvoi 93-10.184", a line holding only a date
+        rf"^(?:CA|Cass\.?|T\.\s?com\.?)\s[^\n]*?,\s*(?P<date>{_DATE})",
+        rf"^(?P<date>{_DATE})\s*(?:,\s*pourvoi\b|$)",
+        # "LE NEUF OCTOBRE DEUX MILLE TROIS,"
+        rf"^(?:le\s+)?(?P<date>{_DATE})\s*,?$",
+        # "Date de mise à disposition : 23 Mars 2023", "Ainsi jugé et prononcé le ..."
+        rf"date de mise à disposition\s*:\s*(?P<date>{_DATE})",
+        rf"(?:ainsi\s+(?:fait|jugé)|prononcé)[^\n]{{0,80}}?\ble\s+{_WEEKDAY_OPT}(?P<date>{_DATE})",
+    )
+)
+
+
+def find_date(text: str, header_end: int) -> str:
+    """ISO date of the decision, "" when the text does not state it."""
+    header = text[:header_end]
+    for rule in _DATE_RULES:
+        scope = text if rule.pattern.startswith(("date de", "(?:ainsi")) else header
+        for match in rule.finditer(scope):
+            sub = DATE_RE.search(match.group("date"))
+            iso = to_iso(sub) if sub else ""
+            if iso:
+                return iso
+    return ""
+
+
+def find_decision_number(text: str, header_end: int) -> tuple[str, str]:
+    """(decision number, matter) e.g. ("2025TALCH11/00011", "civil"), ("740 FS-P+B", "")."""
+    header = text[:header_end]
+    match = _JUGEMENT_HEAD.search(header)
+    if match:
+        matter = match.group("matter").lower()
+        return match.group("number").rstrip(".,;"), matter if matter in _MATTERS else ""
+    match = re.search(r"^N°\s*(\d{1,4})\s*/\s*(\d{2,4})\b", header, re.MULTILINE)
+    if match:
+        return f"{match.group(1)}/{match.group(2)}", ""
+    match = re.search(r"\bArr[êe]t\s+n°\s*(\d+(?:\s+[A-Z]{1,3}(?:-[A-Z]+(?:\+[A-Z]+)*)?)?)\b",
+                      header)
+    if match:
+        return match.group(1).strip(), ""
+    match = re.search(r"^N°\s*(\d+)\s+ARR[ÊE]T\s+N°", header, re.MULTILINE)
+    if match:
+        return match.group(1), ""
+    match = re.search(r"^ARR[ÊE]T\s+N°\s*(\d[\d/-]*)", header, re.MULTILINE)
+    if match:
+        return match.group(1), ""
+    return "", ""
+
+
+_MATTERS = {"civil": "civil", "commercial": "commercial", "correctionnel": "pénal",
+            "criminel": "pénal", "administratif": "administratif", "social": "social"}
+
+
+def find_matter(text: str, header_end: int, operative_start: int | None) -> str:
+    """'civil', 'commercial', ... when the judgment states it."""
+    _, matter = find_decision_number(text, header_end)
+    if matter:
+        return _MATTERS[matter]
+    if operative_start is not None:
+        opening = text[operative_start:operative_start + 400]
+        match = re.search(r"si[ée]geant en mati[èe]re (civile|commerciale|sociale|de bail à loyer"
+                          r"|de droit du travail)", opening)
+        if match:
+            return {"civile": "civil", "commerciale": "commercial", "sociale": "social",
+                    "de bail à loyer": "bail à loyer",
+                    "de droit du travail": "droit du travail"}[match.group(1)]
+    return ""
+
+
+def find_docket(text: str, header_end: int) -> str:
+    """'TAL-2021-06580', 'RG 20/00024', 'pourvoi n° 19-19.463', 'CAS-2020-00054'..."""
+    header = text[:header_end]
+    match = re.search(r"Num[ée]ros?\s+([^\n]{1,40}?)\s+du\s+r[ôo]le", header)
+    if match:
+        return match.group(1).strip()
+    match = re.search(r"Num[ée]ro\s+([^\n]{1,30}?)\s+du\s+registre", header)
+    if match:
+        number = match.group(1).strip()
+        return f"n° {number} du registre" if number.isdigit() else number
+    pourvoi = r"(?:[A-Z]\s+)?(\d{2}-\d{2}\.\d{3})"
+    match = re.search(rf"pourvois?\s+(?:n°\s*)?{pourvoi}(?:\s+et\s+(?:n°\s*)?{pourvoi})?", header,
+                      re.IGNORECASE)
+    if match:
+        if match.group(2):
+            return f"pourvois n° {match.group(1)} et {match.group(2)}"
+        return f"pourvoi n° {match.group(1)}"
+    match = re.search(r"(?:N°|NDEG)\s*(C\.\d{2}\.\d{4}\.[FN])\b", header)
+    if match:
+        return match.group(1)
+    match = re.search(r"^CA\s[^\n]*,\s*n°\s*(\d[\d/.-]*\d)", header, re.MULTILINE)
+    if match:
+        return f"n° {match.group(1)}"
+    match = re.search(
+        r"(?:R\.\s?G\.|\bRG\b|\br[ôo]le\b)\s*(?:n°|N°|no|No)?\s*:?\s*(\d[\w./-]*[\w])", header
+    )
+    if match:
+        return f"RG {match.group(1)}"
+    return ""
+
+
+_PSEUDONYM = re.compile(
+    r"\b(?:PERSONNE|SOCIETE|SOC|SYNDICAT|ASSOCIATION|ETABLISSEMENT|Soc)\d+\.?\)"
+    r"|(?<![\w.])[A-Z]\)(?=[,\s]|$)"
+)
+_LIST_MARK = re.compile(r"(?:^|\n|,\s|\s)(?:-\s*)?\d{1,2}\s?(?:\.\)|\)|\.)\s")
+
+
+def _parties(part: str) -> list[str]:
+    names: list[str] = []
+    for segment in _LIST_MARK.split(part):
+        segment = segment.strip()
+        if not segment:
+            continue
+        denom = re.search(r"dénomination\s+«\s*(" + _PSEUDONYM.pattern + r")", segment)
+        head = segment.split(",", 1)[0]
+        match = _PSEUDONYM.search(head)
+        name = denom.group(1) if denom else (match.group(0) if match else "")
+        if not name and re.fullmatch(r"[A-Z]{1,2}", head.strip()):
+            name = head.strip()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _join_names(names: list[str]) -> str:
+    if len(names) > 3:
+        return f"{names[0]}, {names[1]} et autres"
+    return " et ".join(names) if len(names) <= 2 else f"{names[0]}, {names[1]} et {names[2]}"
+
+
+def find_title(text: str, header_end: int) -> str:
+    """Short parties line 'A c/ B' when the header states the parties plainly."""
+    header = text[:header_end]
+    lines = [ln.strip() for ln in header.split("\n") if ln.strip()]
+    for i, line in enumerate(lines[:120]):
+        if line in ("C/", "c/") and 0 < i < len(lines) - 1:
+            before, after = lines[i - 1], lines[i + 1]
+            if len(before) <= 80 and len(after) <= 80 and not before.endswith(":"):
+                return f"{before} c/ {after}"
+        match = re.fullmatch(r"(?:Société\s+)?(.{3,60}?)\s+[Cc]/\s+(.{3,60})", line)
+        if match and not re.search(r"(?i)audience|débattue|arr[êe]t|\d{4}", line):
+            return f"{match.group(1)} c/ {match.group(2)}"
+    title = _lux_parties(header)
+    if title:
+        return title
+    appellant = _party_after(lines, r"APPELANTE?S?")
+    respondent = _party_after(lines, r"INTIM[ÉE]E?S?")
+    if appellant and respondent:
+        return f"{appellant} c/ {respondent}"
+    plaintiff = _party_after(lines, r"Demandeur")
+    defendant = _party_after(lines, r"D[ée]fendeur")
+    if plaintiff and defendant and plaintiff != defendant:
+        return f"{plaintiff} c/ {defendant}"
+    return ""
+
+
+def _party_after(lines: list[str], label: str) -> str:
+    for i, line in enumerate(lines[:-1]):
+        if re.fullmatch(label + r"\s*:?", line, re.IGNORECASE):
+            name = re.split(r",| dont | prise? en | demeurant | domicilié", lines[i + 1])[0].strip()
+            return name if 2 <= len(name) <= 60 else ""
+    return ""
+
+
+def _lux_parties(header: str) -> str:
+    start = re.search(r"(?:^|\n)(?:ENTRE|Entre)\b\s*:?", header)
+    if not start:
+        return ""
+    end = re.search(r"\n(?:LE TRIBUNAL|LA COUR|Vu\s|_{5,}|-{5,}|={5,})", header[start.end():])
+    body = header[start.end(): start.end() + end.start()] if end else header[start.end():]
+    split = re.search(r"\n\s*(?:ET|et)\s*:?\s*\n|,\s+et\s*:?\s+(?=\d\s?[.)]|l[ae]\s|l['’]|les\s|"
+                      r"[A-Z])", body)
+    if not split:
+        return ""
+    plaintiffs = _parties(body[:split.start()])
+    defendants = _parties(body[split.end():])
+    if plaintiffs and defendants:
+        return f"{_join_names(plaintiffs)} c/ {_join_names(defendants)}"
+    return ""

@@ -1,0 +1,242 @@
+"""Parse a read document into a Judgment: canonical text, metadata, sections, paragraphs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from ingest import metadata as md
+from ingest.canonical import CanonicalText, canonicalize
+from ingest.dates import fold
+from ingest.layouts import Heading, classify
+from ingest.read import RawDocument
+from store.records import Judgment, JudgmentMeta, Paragraph, Section, SectionKind
+
+HEADER_SCAN = 6000  # characters of the opening searched for metadata when no section starts
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph block of the canonical text (blank-line separated)."""
+
+    start: int
+    end: int
+    text: str
+
+
+def split_blocks(text: str) -> list[Block]:
+    """The blank-line separated blocks of canonical text, with their offsets."""
+    blocks = []
+    pos = 0
+    for piece in text.split("\n\n"):
+        if piece:
+            blocks.append(Block(pos, pos + len(piece), piece))
+        pos += len(piece) + 2
+    return blocks
+
+
+def parse_judgment(raw: RawDocument, source_path: str | None = None) -> Judgment:
+    """Build the Judgment of `raw`. Fields the text does not state stay "" and are reported
+    in `warnings`; nothing is invented."""
+    canonical = canonicalize(raw.text)
+    text = canonical.text
+    blocks = split_blocks(text)
+    headings = _headings(blocks)
+    sections = _sections(text, blocks, headings)
+    paragraphs = _paragraphs(blocks, headings, sections, canonical, _has_pages(raw))
+
+    first_section = next((s.char_start for s in sections if s.kind != "header" and s.path), None)
+    header_end = min(first_section, HEADER_SCAN) if first_section else min(len(text), HEADER_SCAN)
+    header_end = max(header_end, min(len(text), 1500))
+    operative = next((s for s in sections if s.kind == "operative" and len(s.path) == 1), None)
+
+    court = md.find_court(text, header_end)
+    decision_number, _ = md.find_decision_number(text, header_end)
+    if not court and re.search(r"TALCH\d", decision_number):
+        court = "Tribunal d'arrondissement de Luxembourg"
+    if not court and re.search(r"TADCH\d", decision_number):
+        court = "Tribunal d'arrondissement de Diekirch"
+    warnings = list(raw.warnings)
+    if not court and _luxembourg_tribunal_layout(text[:header_end]):
+        court = "Tribunal d'arrondissement de Luxembourg"
+        warnings.append("court inferred from the Luxembourg tribunal layout")
+    meta_fields = {
+        "court": court,
+        "chamber": md.find_chamber(text, header_end, court),
+        "date": md.find_date(text, header_end),
+        "decision_number": decision_number,
+        "docket_number": md.find_docket(text, header_end),
+        "matter": md.find_matter(text, header_end, operative.heading_end if operative else None),
+        "title": md.find_title(text, header_end),
+    }
+    content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    meta = JudgmentMeta(
+        id=judgment_id(court, decision_number, meta_fields["docket_number"], content_hash),
+        source_path=source_path if source_path is not None else str(raw.path),
+        content_hash=content_hash,
+        **meta_fields,
+    )
+    for field, label in (("court", "court"), ("date", "date")):
+        if not meta_fields[field]:
+            warnings.append(f"{label} not found")
+    if not decision_number and not meta_fields["docket_number"]:
+        warnings.append("decision number not found")
+    if not court and not meta_fields["date"] and not _judgment_vocabulary(text):
+        warnings.append("not recognised as a judgment")
+    return Judgment(meta=meta, text=text, sections=tuple(sections),
+                    paragraphs=tuple(paragraphs), warnings=tuple(warnings))
+
+
+# --- identity -----------------------------------------------------------------------------
+
+_ABBREVIATIONS = (
+    ("Tribunal d'arrondissement de Luxembourg", "tal"),
+    ("Tribunal d'arrondissement de Diekirch", "tad"),
+    ("Cour de cassation du Grand-Duché de Luxembourg", "cass-lu"),
+    ("Cour d'appel du Grand-Duché de Luxembourg", "cal"),
+    ("Cour de cassation de Belgique", "cass-be"),
+    ("Cour de cassation", "cass"),
+)
+_PREFIXES = (("Cour d'appel ", "ca"), ("Tribunal de commerce ", "tcom"),
+             ("Tribunal judiciaire ", "tj"), ("Tribunal de grande instance ", "tgi"),
+             ("Cour administrative d'appel ", "caa"), ("Tribunal administratif ", "ta"))
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def court_abbreviation(court: str) -> str:
+    """'tal', 'cass', 'ca-lyon', 'tcom-la-roche-sur-yon'... ("" for no court)."""
+    for name, abbr in _ABBREVIATIONS:
+        if court == name:
+            return abbr
+    for prefix, abbr in _PREFIXES:
+        if court.startswith(prefix):
+            place = re.sub(r"^(?:de |d'|du )", "", court[len(prefix):])
+            return f"{abbr}-{slug(place)}"
+    return slug(court)
+
+
+def judgment_id(court: str, decision_number: str, docket: str, content_hash: str) -> str:
+    """Court abbreviation + decision number when that number carries its year
+    ("2025TALCH11/00011", "4/11"), else + docket number, else "sha-" + hash prefix."""
+    abbr = court_abbreviation(court)
+    number = decision_number if "/" in decision_number else ""
+    number = number or docket or decision_number
+    if number:
+        number = re.sub(r"^(?:rg|n|pourvois?-n|pourvoi)-", "", slug(number))
+        return f"{abbr}-{number}" if abbr else number
+    return f"sha-{content_hash[:16]}"
+
+
+def _luxembourg_tribunal_layout(header: str) -> bool:
+    """'Jugement commercial XV N° 903/2013' + 'Numéros ... du rôle' + Luxembourg parties."""
+    return bool(re.search(r"^Jugement (?:civil|commercial)\b", header, re.MULTILINE)
+                and re.search(r"du r[ôo]le", header)
+                and re.search(r"\bL-\w+ Luxembourg|Registre de Commerce et des Sociétés de "
+                              r"Luxembourg", header))
+
+
+def _judgment_vocabulary(text: str) -> bool:
+    folded = fold(text[:20000])
+    words = ("jugement", "arret", "tribunal", "attendu", "par ces motifs", "pourvoi", "appelant",
+             "intime", "demanderesse", "defenderesse", "audience", "juridiction", "greffier")
+    return sum(1 for w in words if w in folded) >= 2
+
+
+def _has_pages(raw: RawDocument) -> bool:
+    return raw.format == "pdf" or "\f" in raw.text
+
+
+# --- structure ----------------------------------------------------------------------------
+
+
+def _headings(blocks: list[Block]) -> dict[int, Heading]:
+    """Index of block -> heading, for the blocks that are headings."""
+    found: dict[int, Heading] = {}
+    in_body = False
+    for i, block in enumerate(blocks):
+        heading = classify(block.text, in_body=in_body, is_last=i == len(blocks) - 1)
+        if heading is None:
+            continue
+        found[i] = heading
+        if heading.style == "top":
+            in_body = True
+    return found
+
+
+def _sections(text: str, blocks: list[Block], headings: dict[int, Heading]) -> list[Section]:
+    """Nested sections: a heading's section runs to the next heading of the same or a higher
+    level. Text before the first heading is the header (or "other" when nothing follows)."""
+    sections: list[Section] = []
+    # open: (style, path, kind, start, heading_end)
+    stack: list[tuple[str, tuple[str, ...], SectionKind, int, int]] = []
+
+    def close(down_to: int, end: int) -> None:
+        while len(stack) > down_to:
+            _, path, kind, start, heading_end = stack.pop()
+            sections.append(Section(path=path, kind=kind, char_start=start, char_end=end,
+                                    heading_start=start, heading_end=heading_end))
+
+    for i, block in enumerate(blocks):
+        heading = headings.get(i)
+        if heading is None:
+            continue
+        prev_end = blocks[i - 1].end if i > 0 else 0
+        if heading.style == "top" or not stack:
+            close(0, prev_end)
+            level = 0
+        else:
+            styles = [entry[0] for entry in stack]
+            level = styles.index(heading.style) if heading.style in styles else len(stack)
+            close(level, prev_end)
+        parent_kind: SectionKind = stack[-1][2] if stack else "other"
+        parent_path = stack[-1][1] if stack else ()
+        kind = heading.kind or parent_kind
+        stack.append((heading.style, (*parent_path, heading.title), kind, block.start, block.end))
+    close(0, blocks[-1].end if blocks else 0)
+
+    first = min((s.char_start for s in sections), default=None)
+    if blocks and (first is None or first > blocks[0].start):
+        end = blocks[-1].end if first is None else max(
+            (b.end for b in blocks if b.end <= first), default=0)
+        header_kind: SectionKind = "other" if first is None else "header"
+        sections.append(Section(path=(), kind=header_kind, char_start=0, char_end=end,
+                                heading_start=0, heading_end=0))
+    sections.sort(key=lambda s: (s.char_start, len(s.path)))
+    return sections
+
+
+_OWN_NUMBER = re.compile(r"^(\d{1,4})\.\s")
+
+
+def _paragraphs(blocks: list[Block], headings: dict[int, Heading], sections: list[Section],
+                canonical: CanonicalText, has_pages: bool) -> list[Paragraph]:
+    """Non-heading blocks, numbered by the judgment's own numbering when it has one
+    ("1. ", "2. " ... from 1, at least 3) — unnumbered blocks then take the number of the
+    numbered paragraph they follow (0 before the first) — else from 1 in reading order."""
+    header_end = next((s.char_end for s in sections if s.kind == "header"), 0)
+    body = [(i, b) for i, b in enumerate(blocks) if i not in headings]
+    own = [(i, int(m.group(1))) for i, b in body if b.start >= header_end
+           for m in [_OWN_NUMBER.match(b.text)] if m]
+    numbers = [n for _, n in own]
+    self_numbered = len(numbers) >= 3 and numbers[0] == 1 and all(
+        b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False))
+    own_at = dict(own) if self_numbered else {}
+    paragraphs = []
+    current = 0
+    for count, (i, block) in enumerate(body, start=1):
+        if self_numbered:
+            current = own_at.get(i, current)
+            number = current
+        else:
+            number = count
+        page = page_end = None
+        if has_pages:
+            page = canonical.page_at(block.start)
+            page_end = canonical.page_at(max(block.start, block.end - 1))
+        paragraphs.append(Paragraph(number=number, char_start=block.start, char_end=block.end,
+                                    page=page, page_end=page_end))
+    return paragraphs
