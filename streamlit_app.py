@@ -1,0 +1,320 @@
+"""The chat page for lawyers: `streamlit run streamlit_app.py`.
+
+Page only: questions go to `assistant.service.Assistant`; every piece of corpus text is shown
+through escaped HTML (`assistant.page_render`) or as plain text, never as Markdown or raw HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+from collections.abc import Callable
+
+import streamlit as st
+
+from assistant.export import to_docx, to_markdown
+from assistant.page_render import CARD_CSS, card_html, judgment_viewer_html, lead_html
+from assistant.records import Answer, Passage
+from assistant.service import Assistant
+from assistant.settings import Settings
+from store.errors import (
+    EmptyStoreError,
+    LegalAssistantError,
+    ModelMismatchError,
+    StoreBusyError,
+    StoreError,
+)
+from store.records import SearchFilters
+
+log = logging.getLogger("legal_assistant.page")
+
+SECTION_LABELS = {
+    "header": "En-tête",
+    "facts": "Faits",
+    "procedure": "Procédure",
+    "claims": "Prétentions et moyens",
+    "reasons": "Motifs",
+    "operative": "Dispositif",
+    "other": "Autre",
+}
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@st.cache_resource(show_spinner="Chargement du modèle et du corpus…")
+def load_assistant(store: str, embeddings: str, chroma: str, llm: str) -> Assistant:
+    """One Assistant per configuration, loaded once for all sessions (the arguments are the
+    cache key, so a changed configuration loads a new one)."""
+    return Assistant.from_settings(Settings.from_env())
+
+
+def _settings_key() -> tuple[str, str, str, str]:
+    s = Settings.from_env()
+    chroma = f"{s.store.chroma_host}:{s.store.chroma_port}" if s.store.chroma_host else ""
+    return (str(s.store.path), s.models.embeddings, chroma, s.llm.spec)
+
+
+def _plain(text: str, css: str = "") -> None:
+    """Show text as characters (escaped HTML), never as Markdown."""
+    st.html(f'<div class="{css}" style="white-space:pre-wrap">{html.escape(text)}</div>')
+
+
+def explain_error(exc: BaseException) -> str:
+    """A sentence a lawyer can act on, in Markdown (our own text; library messages in code)."""
+    detail = str(exc).replace("`", "'")
+    if isinstance(exc, EmptyStoreError):
+        path = Settings.from_env().store.path
+        return (
+            "Le corpus est vide : aucune décision n'a encore été chargée. Demandez à la personne "
+            "qui administre l'outil de lancer "
+            f"`legal-assistant ingest --store {path} DOSSIER_DES_DÉCISIONS` "
+            "(ou `make sample` pour le corpus d'exemple), puis rechargez la page."
+        )
+    if isinstance(exc, ModelMismatchError):
+        return (
+            "Le corpus a été indexé avec un autre modèle que celui configuré. Demandez à la "
+            "personne qui administre l'outil de ré-indexer le corpus ou de rétablir le modèle "
+            f"d'origine. Détail : `{detail}`"
+        )
+    if isinstance(exc, StoreBusyError):
+        return (
+            "Le corpus est en cours de mise à jour. Réessayez dans quelques instants. "
+            f"Détail : `{detail}`"
+        )
+    if isinstance(exc, StoreError):
+        return (
+            "Le corpus n'a pas pu être ouvert. Vérifiez auprès de la personne qui administre "
+            "l'outil que le dossier du corpus (LEGAL_ASSISTANT_STORE) ou le serveur Chroma "
+            f"(CHROMA_HOST) est accessible. Détail : `{detail}`"
+        )
+    if isinstance(exc, LegalAssistantError):
+        return f"La recherche n'a pas pu aboutir. Détail : `{detail}`"
+    return (
+        "Une erreur inattendue a interrompu la recherche. Reformulez la question ou réessayez ; "
+        "si elle persiste, signalez-la à la personne qui administre l'outil "
+        f"(`{type(exc).__name__}`)."
+    )
+
+
+def _init_state() -> None:
+    st.session_state.setdefault("answers", [])
+
+
+def new_conversation() -> None:
+    st.session_state["answers"] = []
+
+
+@st.dialog("Voir dans la décision", width="large", position="right")
+def show_in_judgment(assistant: Assistant, passage: Passage) -> None:
+    """The whole judgment, escaped, scrolled to the passage, which is highlighted."""
+    try:
+        judgment = assistant.judgment(passage.judgment.id)
+    except Exception as exc:  # shown as a sentence, logged for the maintainer
+        log.exception("judgment viewer failed")
+        st.error(explain_error(exc))
+        return
+    _plain(passage.citation, "la-meta")
+    st.iframe(
+        judgment_viewer_html(judgment, passage.char_start, passage.char_end),
+        height=640,
+    )
+
+
+def render_passage(assistant: Assistant, passage: Passage, key: str) -> None:
+    st.html(card_html(passage))
+    st.code(passage.citation, language=None, wrap_lines=True)  # with its copy button
+    if st.button("Voir dans la décision", key=key, icon=":material/article:"):
+        show_in_judgment(assistant, passage)
+
+
+def render_answer(assistant: Assistant, answer: Answer, index: int) -> None:
+    if answer.standalone_question and answer.standalone_question != answer.question:
+        _plain(f"Question comprise : {answer.standalone_question}", "la-meta")
+    st.html(lead_html(answer))
+    if answer.notice:
+        _plain(answer.notice, "la-meta")
+    if answer.synthesis is not None:
+        status = "vérifiée" if answer.synthesis.verified else "NON vérifiée — à contrôler"
+        st.html(f"<strong>Synthèse ({html.escape(status)})</strong>")
+        _plain(answer.synthesis.text)
+        for sentence in answer.synthesis.sentences:
+            for problem in sentence.problems:
+                _plain(f"⚠ {problem}", "la-meta")
+    if not answer.passages:
+        return
+    if answer.no_answer:
+        with st.expander("Passages les plus proches (ils ne répondent pas à la question)"):
+            for p in answer.passages:
+                render_passage(assistant, p, key=f"view-{index}-{p.rank}")
+        return
+    for p in answer.passages:
+        render_passage(assistant, p, key=f"view-{index}-{p.rank}")
+
+
+def sidebar(assistant: Assistant) -> tuple[SearchFilters, int]:
+    """Filters, corpus figures, store in use, conversation actions. Returns filters and k."""
+    facets = assistant.facets()
+    stats = assistant.stats()
+    with st.sidebar:
+        st.button(
+            "Nouvelle conversation",
+            on_click=new_conversation,
+            icon=":material/add_comment:",
+            type="primary",
+            width="stretch",
+        )
+        st.subheader("Filtres")
+        courts = st.multiselect("Juridiction", facets.courts, key="f_courts", placeholder="Toutes")
+        chambers = st.multiselect(
+            "Chambre", facets.chambers, key="f_chambers", placeholder="Toutes"
+        )
+        kinds = st.multiselect(
+            "Partie de la décision",
+            facets.section_kinds,
+            format_func=lambda k: SECTION_LABELS.get(k, k),
+            key="f_kinds",
+            placeholder="Toutes",
+        )
+        date_from, date_to = "", ""
+        if facets.date_min and facets.date_max:
+            lo = dt.date.fromisoformat(facets.date_min)
+            hi = dt.date.fromisoformat(facets.date_max)
+            picked = st.date_input(
+                "Période",
+                value=(lo, hi),
+                min_value=dt.date(1900, 1, 1),
+                max_value=dt.date(2100, 12, 31),
+                format="DD/MM/YYYY",
+                key="f_dates",
+            )
+            if (
+                isinstance(picked, tuple)
+                and len(picked) == 2
+                and (picked[0], picked[1]) != (lo, hi)
+            ):
+                date_from, date_to = picked[0].isoformat(), picked[1].isoformat()
+        k = st.slider("Passages par réponse", 1, 10, assistant.settings.retrieval.k, key="f_k")
+
+        st.subheader("Le corpus en chiffres")
+        c1, c2 = st.columns(2)
+        c1.metric("Décisions", stats.judgments)
+        c2.metric("Juridictions", len(stats.courts))
+        span = (
+            f"du {_fr_date(stats.date_min)} au {_fr_date(stats.date_max)}"
+            if stats.date_min
+            else "dates inconnues"
+        )
+        _plain(f"{stats.chunks} passages indexés, {span}\nModèle : {stats.model}", "la-meta")
+        if stats.courts:
+            _plain("Juridictions : " + " ; ".join(stats.courts), "la-meta")
+        st.subheader("Base utilisée")
+        _plain(f"{stats.location} (génération {stats.generation})", "la-meta")
+
+        answers: list[Answer] = st.session_state["answers"]
+        if answers:
+            st.subheader("Exporter la conversation")
+            st.download_button(
+                "Markdown",
+                to_markdown(answers),
+                file_name="recherche.md",
+                mime="text/markdown",
+                icon=":material/download:",
+                on_click="ignore",
+                key="export_md",
+            )
+            st.download_button(
+                "Word (DOCX)",
+                to_docx(answers),
+                file_name="recherche.docx",
+                mime=DOCX_MIME,
+                icon=":material/download:",
+                on_click="ignore",
+                key="export_docx",
+            )
+    filters = SearchFilters(
+        courts=tuple(courts),
+        chambers=tuple(chambers),
+        section_kinds=tuple(kinds),
+        date_from=date_from,
+        date_to=date_to,
+    )
+    return filters, k
+
+
+def _fr_date(iso: str) -> str:
+    try:
+        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+def ask(assistant: Assistant, question: str, filters: SearchFilters, k: int) -> Answer | None:
+    """Ask, streaming an LLM synthesis if there is one; errors become a sentence."""
+    placeholder = st.empty()
+    streamed: list[str] = []
+
+    def on_token(token: str) -> None:
+        streamed.append(token)
+        placeholder.text("".join(streamed))
+
+    callback: Callable[[str], None] | None = on_token if assistant.settings.llm.spec else None
+    try:
+        with st.spinner("Recherche dans le corpus…"):
+            answer = assistant.ask(
+                question,
+                filters=filters,
+                k=k,
+                history=st.session_state["answers"],
+                on_token=callback,
+            )
+    except Exception as exc:
+        log.exception("question failed")
+        st.error(explain_error(exc))
+        return None
+    placeholder.empty()
+    return answer
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="Recherche jurisprudentielle", page_icon=":material/gavel:", layout="wide"
+    )
+    _init_state()
+    st.html(CARD_CSS)
+    st.title("Recherche jurisprudentielle")
+    try:
+        assistant = load_assistant(*_settings_key())
+    except Exception as exc:
+        log.exception("assistant failed to load")
+        st.error(explain_error(exc))
+        st.stop()
+    filters, k = sidebar(assistant)
+    answers: list[Answer] = st.session_state["answers"]
+    if not answers:
+        st.caption(
+            "Posez une question de droit : la réponse cite des passages exacts des décisions "
+            "du corpus, avec leur référence. Vous pouvez enchaîner par une question courte "
+            "(« et pour le préjudice moral ? »)."
+        )
+    for index, answer in enumerate(answers):
+        with st.chat_message("user"):
+            _plain(answer.question)
+        with st.chat_message("assistant"):
+            render_answer(assistant, answer, index)
+
+    question = st.chat_input(
+        "Votre question (ex. : le prestataire est-il responsable des pannes ?)"
+    )
+    if question and question.strip():
+        with st.chat_message("user"):
+            _plain(question)
+        with st.chat_message("assistant"):
+            answer = ask(assistant, question.strip(), filters, k)
+            if answer is not None:
+                answers.append(answer)
+                render_answer(assistant, answer, len(answers) - 1)
+        if answer is not None:
+            st.rerun()  # so the sidebar export includes the new answer
+
+
+main()

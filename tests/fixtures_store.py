@@ -1,0 +1,52 @@
+"""A store holding the bundled sample corpus, ingested once per test session with the real e5
+model through the command line, for the page tests (AppTest and the real browser).
+
+Use with `pytest_plugins = ["fixtures_store"]` (tests/ is on sys.path).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+
+
+def cli() -> list[str]:
+    """The `legal-assistant` command of the running environment."""
+    script = Path(sys.executable).parent / "legal-assistant"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "assistant"]
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store folder holding the four sample judgments."""
+    store = tmp_path_factory.mktemp("sample-store") / "store"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEGAL_ASSISTANT_", "CHROMA_"))}
+    done = subprocess.run(
+        [*cli(), "ingest", str(SAMPLE), "--store", str(store)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return store
+
+
+@pytest.fixture(scope="session")
+def app_env(sample_store: Path) -> Iterator[dict[str, str]]:
+    """The environment the page runs in: the sample store, no LLM, no Chroma server."""
+    with pytest.MonkeyPatch.context() as mp:
+        for key in list(os.environ):
+            if key.startswith(("LEGAL_ASSISTANT_", "CHROMA_")):
+                mp.delenv(key)
+        mp.setenv("LEGAL_ASSISTANT_STORE", str(sample_store))
+        yield dict(os.environ)
