@@ -172,7 +172,7 @@ def describe_failure(exc: BaseException, timeout_s: float | None = None) -> str:
         if isinstance(status, int) and status > 0:
             return f"erreur HTTP {status} du serveur"
     if "timeout" in names or any(isinstance(e, TimeoutError) for e in chain):
-        return f"timeout après {timeout_s:g} s" if timeout_s else "timeout"
+        return f"timeout après {timeout_s:g} s".replace(".", ",") if timeout_s else "timeout"
     if "connect" in names or any(isinstance(e, ConnectionError) for e in chain):
         return "serveur injoignable"
     return "réponse illisible du serveur"
