@@ -317,9 +317,9 @@ def check_synthesis(text: str, passages: Sequence[Passage], model: str = "") -> 
     return Synthesis(text=cleaned_text, sentences=tuple(sentences), verified=verified, model=model)
 
 
-def render_with_markers(synthesis: Synthesis, marker: str = " ⚠") -> str:
-    """The synthesis text with `marker` and the problems after each unverified sentence, e.g.
-    "… contrat [1]. ⚠ *(aucun renvoi à un passage)*" — Markdown for the chat page."""
+def render_with_markers(synthesis: Synthesis, marker: str = "⚠") -> str:
+    """The synthesis as plain text with `marker` and the problems after each unverified
+    sentence, e.g. "… clients. ⚠ (aucun renvoi à un passage)"."""
     text = synthesis.text
     out: list[str] = []
     cursor = 0
@@ -330,7 +330,7 @@ def render_with_markers(synthesis: Synthesis, marker: str = " ⚠") -> str:
         end = at + len(sentence.text)
         out.append(text[cursor:end])
         if not sentence.verified:
-            out.append(f"{marker} *({' ; '.join(sentence.problems)})*")
+            out.append(f" {marker} ({' ; '.join(sentence.problems)})")
         cursor = end
     out.append(text[cursor:])
     return "".join(out)

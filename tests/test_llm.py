@@ -233,7 +233,8 @@ def test_each_defect_is_caught_and_flagged(standin: StandIn, passages: list[Pass
     assert not echoed.verified and "not liable" not in synthesis.text
 
     marked = render_with_markers(synthesis)
-    assert marked.count("⚠") == 5 and "aucun renvoi" in marked
+    assert marked.count("⚠") == 5
+    assert f"{UNCITED} ⚠ (aucun renvoi à un passage)" in marked
 
 
 def test_an_instruction_echoed_from_a_passage_is_flagged(
@@ -301,6 +302,12 @@ def test_server_failures_raise_a_one_line_notice(
     assert time.monotonic() - started < 3
     notice = unavailable_notice(caught.value)
     assert reason in notice and "réponse extractive seule" in notice and "\n" not in notice
+
+
+def test_reasoning_is_not_part_of_the_synthesis(standin: StandIn, passages: list[Passage]) -> None:
+    standin.completion = f"<think>Le passage 4 dit « tout » sans renvoi.</think>\n{CORRECT}"
+    synthesis = synthesize("Quelle obligation ?", passages, openai_model(standin))
+    assert synthesis.text == CORRECT and synthesis.verified
 
 
 def test_server_down_and_empty_answer_fall_back(standin: StandIn, passages: list[Passage]) -> None:
