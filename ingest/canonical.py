@@ -68,23 +68,51 @@ def _strip_counter(line: str) -> str:
     return line
 
 
+_NEW_PARAGRAPH = re.compile(
+    r"^(?:Attendu|Mais attendu|Considérant|Vu |PAR CES MOTIFS|[A-ZÉÈ]{2,}(?:\s|$))"
+)
+
+
+def _split_run(lines: list[str]) -> list[list[str]]:
+    """Text without blank lines. Unwrapped lines are paragraphs. In hard-wrapped text (PDF)
+    start a new paragraph before a
+    heading line and before "Attendu ...", "DIT ...", "PAR CES MOTIFS" after a line that
+    closes a clause."""
+    if len(lines) >= 3 and max(len(line) for line in lines) > 200:
+        return [[line] for line in lines]  # lines are not wrapped: each one is a paragraph
+    if len(lines) < 6:
+        return [lines]
+    from ingest.layouts import top_level_kind
+
+    runs: list[list[str]] = [[lines[0]]]
+    for prev, line in zip(lines, lines[1:], strict=False):
+        heading = top_level_kind(line) is not None or top_level_kind(prev) is not None
+        if heading or (_NEW_PARAGRAPH.match(line) and prev[-1] in ".,;:]»)"):
+            runs.append([line])
+        else:
+            runs[-1].append(line)
+    return runs
+
+
 def _page_blocks(page: str) -> list[str]:
     """Paragraph blocks of one page: lines cleaned, furniture dropped, blank-line separated."""
     blocks: list[str] = []
     current: list[str] = []
+
+    def flush() -> None:
+        blocks.extend("\n".join(run) for run in _split_run(current))
+        current.clear()
+
     for raw_line in page.split("\n"):
         line = _strip_counter(_clean_line(raw_line))
         if not line:
-            if current:
-                blocks.append("\n".join(current))
-                current = []
+            flush()
             continue
         if _is_furniture(line):
             continue
         current.append(line)
-    if current:
-        blocks.append("\n".join(current))
-    return blocks
+    flush()
+    return [b for b in blocks if b]
 
 
 def _looks_like_heading(block: str) -> bool:
@@ -103,7 +131,7 @@ def _continues(prev: str, nxt: str, across_page: bool) -> bool:
     if end in _FINAL_PUNCT or not end.isalnum():
         return False
     first = nxt[0]
-    if first.islower():
+    if first.islower() or first in ",;.)":
         return True
     return across_page and end.isalpha() and end.islower() and not _looks_like_heading(nxt)
 
@@ -121,10 +149,11 @@ def canonicalize(raw_text: str) -> CanonicalText:
         page_start: int | None = None
         for block in blocks:
             if out and _continues(out[-1], block, across_page=first_block and page_no > 0):
-                out[-1] = out[-1] + " " + block
+                glue = "" if block[0] in ",;.)" else " "
+                out[-1] = out[-1] + glue + block
                 if page_start is None:
-                    page_start = length + 1
-                length += 1 + len(block)
+                    page_start = length + len(glue)
+                length += len(glue) + len(block)
             else:
                 if out:
                     length += 2
