@@ -56,7 +56,7 @@ def test_analysis_is_insensitive_to_accents(text: str) -> None:
 
 
 CORPUS = {
-    "j1:0000": "Le prestataire informatique engage sa responsabilité contractuelle pour les pannes.",
+    "j1:0000": "Le prestataire informatique engage sa responsabilité contractuelle (pannes).",
     "j1:0001": "La résiliation du contrat de maintenance est prononcée aux torts du client.",
     "j2:0000": "L'article 1147 du Code civil fonde l'action en dommages et intérêts.",
     "j2:0001": "La demande de la société est déclarée recevable en la forme.",

@@ -1,0 +1,370 @@
+"""The Store facade over real Chroma (embedded), the SQLite registry and the BM25 index.
+
+Vectors come from the deterministic hash embedder: these tests check logic, not semantics.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import JudgmentFactory, build_judgment
+
+from store import HashEmbeddings, Store
+from store.errors import ModelMismatchError, StoreBusyError, StoreError
+from store.records import Chunk, Judgment, SearchFilters
+
+MODEL = "hash:64"
+EMBED = HashEmbeddings(64)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def put(store: Store, *items: tuple[Judgment, list[Chunk]]) -> None:
+    with store.writer() as writer:
+        for judgment, chunks in items:
+            writer.put(judgment, chunks, EMBED.embed_documents([c.text for c in chunks]))
+        writer.commit()
+
+
+def corpus() -> list[tuple[Judgment, list[Chunk]]]:
+    """Three judgments from two courts, chambers and years; every chunk says "contrat"."""
+    return [
+        build_judgment(
+            "tal-1",
+            ["TRIBUNAL contrat", "Motifs: la responsabilité du prestataire au titre du contrat",
+             "PAR CES MOTIFS condamne au titre du contrat"],
+            court="TAL", chamber="XIe", date="2025-01-24",
+            kinds=["header", "reasons", "operative"],
+        ),
+        build_judgment(
+            "tal-2",
+            ["TRIBUNAL contrat", "Motifs: la résiliation du contrat de maintenance"],
+            court="TAL", chamber="IIe", date="2019-06-19", kinds=["header", "reasons"],
+        ),
+        build_judgment(
+            "ca-1",
+            ["COUR D'APPEL contrat", "Motifs: le contrat de licence du logiciel"],
+            court="CA Paris", chamber="pôle 5 ch. 11", date="2023-01-20",
+            kinds=["header", "reasons"],
+        ),
+    ]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.open(tmp_path / "store", MODEL)
+    put(opened, *corpus())
+    yield opened
+    opened.close()
+
+
+def ids(hits: list) -> list[str]:
+    return [h.chunk.id for h in hits]
+
+
+# -- an empty store ------------------------------------------------------------------------------
+
+def test_a_new_store_opens_empty_and_answers_nothing(tmp_path: Path) -> None:
+    empty = Store.open(tmp_path / "nothing-here", MODEL)
+    stats = empty.stats()
+    assert (stats.judgments, stats.chunks, stats.generation) == (0, 0, 0)
+    assert empty.judgments() == []
+    assert empty.dense_search(EMBED.embed_query("contrat"), 5) == []
+    assert empty.lexical_search("contrat", 5) == []
+    assert not (tmp_path / "nothing-here").exists()
+
+
+# -- what goes in comes back -----------------------------------------------------------------
+
+def test_judgments_and_chunks_come_back_as_stored(store: Store) -> None:
+    judgment, chunks = corpus()[0]
+    assert store.judgment("tal-1") == judgment
+    assert store.chunks_of("tal-1") == chunks
+    assert store.chunk("tal-1:0001") == chunks[1]
+    for chunk in store.chunks_of("tal-1"):
+        assert judgment.text[chunk.char_start : chunk.char_end] == chunk.text
+    assert [m.id for m in store.judgments()] == ["ca-1", "tal-1", "tal-2"]
+    with pytest.raises(KeyError, match="nope"):
+        store.judgment("nope")
+    with pytest.raises(KeyError, match="nope:0000"):
+        store.chunk("nope:0000")
+
+
+def test_stats_describe_the_store(store: Store, tmp_path: Path) -> None:
+    stats = store.stats()
+    assert (stats.judgments, stats.chunks) == (3, 7)
+    assert stats.courts == ("CA Paris", "TAL")
+    assert stats.chambers == ("IIe", "XIe", "pôle 5 ch. 11")
+    assert (stats.date_min, stats.date_max) == ("2019-06-19", "2025-01-24")
+    assert stats.model == MODEL
+    assert stats.location == str(tmp_path / "store")
+    assert stats.generation == 1
+
+
+def test_registry_entries_are_found_by_path_and_hash(store: Store) -> None:
+    with store.writer() as writer:
+        entry = writer.entry_for_path("/corpus/tal-2.txt")
+        assert entry is not None
+        assert entry.judgment_id == "tal-2"
+        assert entry.content_hash == "hash-of-tal-2"
+        assert entry.model == MODEL
+        assert entry.chunk_ids == ("tal-2:0000", "tal-2:0001")
+        assert entry.ingested_at
+        assert writer.entry_for_hash("hash-of-tal-2") == entry
+        assert writer.entry_for_path("/corpus/unknown.txt") is None
+        assert [e.judgment_id for e in writer.entries()] == ["ca-1", "tal-1", "tal-2"]
+
+
+def test_dense_search_scores_are_cosine_similarities_ranked_from_one(store: Store) -> None:
+    text = store.chunk("ca-1:0001").text
+    hits = store.dense_search(EMBED.embed_query(text), 3)
+    assert hits[0].chunk.id == "ca-1:0001"
+    assert hits[0].score == pytest.approx(1.0, abs=1e-5)
+    assert [h.rank for h in hits] == [1, 2, 3]
+    assert all(h.source == "dense" for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_lexical_search_returns_chunks_with_the_query_terms(store: Store) -> None:
+    hits = store.lexical_search("résiliation de la maintenance", 5)
+    assert ids(hits) == ["tal-2:0001"]
+    assert (hits[0].rank, hits[0].source) == (1, "lexical")
+    assert hits[0].chunk == store.chunk("tal-2:0001")
+
+
+# -- filters -----------------------------------------------------------------------------------
+
+FILTERS = [
+    SearchFilters(courts=("TAL",)),
+    SearchFilters(chambers=("pôle 5 ch. 11", "IIe")),
+    SearchFilters(section_kinds=("reasons",)),
+    SearchFilters(section_kinds=("header", "operative")),
+    SearchFilters(date_from="2020-01-01"),
+    SearchFilters(date_to="2023-01-20"),
+    SearchFilters(date_from="2019-06-19", date_to="2023-12-31"),
+    SearchFilters(courts=("TAL",), section_kinds=("reasons",), date_from="2024-01-01"),
+    SearchFilters(judgment_ids=("ca-1", "tal-2")),
+    SearchFilters(courts=("Cass.",)),
+]
+
+
+def allowed(filters: SearchFilters) -> set[str]:
+    """The chunk ids `filters` lets through, computed from the test corpus directly."""
+    result = set()
+    for judgment, chunks in corpus():
+        meta = judgment.meta
+        if filters.courts and meta.court not in filters.courts:
+            continue
+        if filters.chambers and meta.chamber not in filters.chambers:
+            continue
+        if filters.judgment_ids and meta.id not in filters.judgment_ids:
+            continue
+        if filters.date_from and meta.date < filters.date_from:
+            continue
+        if filters.date_to and meta.date > filters.date_to:
+            continue
+        result |= {
+            c.id for c in chunks
+            if not filters.section_kinds or c.section_kind in filters.section_kinds
+        }
+    return result
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=str)
+def test_filters_restrict_dense_and_lexical_search_alike(
+    store: Store, filters: SearchFilters
+) -> None:
+    expected = allowed(filters)
+    dense = store.dense_search(EMBED.embed_query("contrat"), 50, filters)
+    lexical = store.lexical_search("contrat", 50, filters)
+    assert set(ids(dense)) == expected
+    assert set(ids(lexical)) == expected
+
+
+def test_an_invalid_date_filter_is_refused(store: Store) -> None:
+    with pytest.raises(StoreError, match="YYYY-MM-DD"):
+        store.lexical_search("contrat", 5, SearchFilters(date_from="24/01/2025"))
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+def test_putting_a_judgment_again_replaces_its_old_chunks(
+    store: Store, make_judgment: JudgmentFactory
+) -> None:
+    put(store, make_judgment("tal-1", ["TRIBUNAL nouveau", "Motifs: une question de bail"],
+                             court="TAL", date="2025-01-24"))
+    assert [c.text for c in store.chunks_of("tal-1")] == ["TRIBUNAL nouveau",
+                                                         "Motifs: une question de bail"]
+    assert store.stats().chunks == 6
+    assert "tal-1:0002" not in ids(store.dense_search(EMBED.embed_query("contrat"), 50))
+    assert store.lexical_search("prestataire responsabilité", 5) == []
+    assert ids(store.lexical_search("bail", 5)) == ["tal-1:0001"]
+
+
+def test_removing_a_judgment_removes_it_everywhere(store: Store) -> None:
+    with store.writer() as writer:
+        assert writer.remove("tal-2") is True
+        assert writer.remove("tal-2") is False
+        writer.commit()
+    assert "tal-2" not in [m.id for m in store.judgments()]
+    assert store.chunks_of("tal-2") == []
+    every = ids(store.dense_search(EMBED.embed_query("contrat"), 50))
+    assert every and not any(i.startswith("tal-2") for i in every)
+    assert store.lexical_search("résiliation maintenance", 5) == []
+
+
+def test_leaving_the_writer_without_commit_discards_everything(store: Store, tmp_path: Path,
+                                                               make_judgment: JudgmentFactory
+                                                               ) -> None:
+    with store.writer() as writer:
+        judgment, chunks = make_judgment("new", ["un bail commercial"])
+        writer.put(judgment, chunks, EMBED.embed_documents([c.text for c in chunks]))
+        writer.remove("tal-1")
+    assert store.refresh() is False
+    assert store.stats().judgments == 3
+    assert store.lexical_search("bail", 5) == []
+    assert sorted(os.listdir(tmp_path / "store" / "generations")) == ["1"]
+
+
+def test_a_chunk_that_is_not_a_slice_of_the_judgment_is_refused(
+    store: Store, make_judgment: JudgmentFactory
+) -> None:
+    judgment, chunks = make_judgment("bad", ["premier paragraphe", "second paragraphe"])
+    forged = [chunks[0], Chunk(**{**chunks[1].__dict__, "text": "texte inventé"})]
+    with store.writer() as writer, pytest.raises(StoreError, match="bad:0001"):
+        writer.put(judgment, forged, EMBED.embed_documents([c.text for c in forged]))
+
+
+def test_a_second_writer_is_refused_while_one_is_open(store: Store, tmp_path: Path) -> None:
+    other = Store.open(tmp_path / "store", MODEL)
+    with store.writer(), pytest.raises(StoreBusyError, match="being written"):
+        other.writer().__enter__()
+    with other.writer() as writer:  # the lock is released when the first writer ends
+        writer.commit()
+
+
+# -- the embedding model ---------------------------------------------------------------------
+
+def test_the_store_refuses_another_model_with_the_reindex_command(store: Store,
+                                                                  tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with pytest.raises(ModelMismatchError) as raised:
+        Store.open(path, "e5:multilingual-e5-small")
+    assert str(raised.value) == (
+        f"store {path} was built with model hash:64; configured model is "
+        f"e5:multilingual-e5-small. Re-index: legal-assistant ingest --store {path} "
+        "--rebuild PATHS, or set LEGAL_ASSISTANT_EMBEDDINGS=hash:64"
+    )
+
+
+def test_a_rebuild_records_the_new_model(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    other = Store.open(path, "hash:32", check_model=False)
+    with pytest.raises(ModelMismatchError):
+        other.dense_search(HashEmbeddings(32).embed_query("contrat"), 3)
+    with pytest.raises(ModelMismatchError), other.writer():
+        pass
+    judgment, chunks = corpus()[2]
+    with other.writer(rebuild=True) as writer:
+        assert writer.entries() == []
+        writer.put(judgment, chunks, HashEmbeddings(32).embed_documents([c.text for c in chunks]))
+        writer.commit()
+    assert other.stats().model == "hash:32"
+    assert [m.id for m in Store.open(path, "hash:32").judgments()] == ["ca-1"]
+    with pytest.raises(ModelMismatchError, match="built with model hash:32"):
+        Store.open(path, MODEL)
+
+
+# -- generations -------------------------------------------------------------------------------
+
+def test_a_reader_keeps_its_generation_until_refresh(
+    store: Store, tmp_path: Path, make_judgment: JudgmentFactory
+) -> None:
+    reader = Store.open(tmp_path / "store", MODEL)
+    put(store, make_judgment("new", ["un bail commercial résilié"], court="TAL"))
+    assert store.generation == 2  # the writer's own store follows its commit
+    assert reader.generation == 1
+    assert reader.lexical_search("bail", 5) == []
+    assert len(reader.dense_search(EMBED.embed_query("bail"), 50)) == 7
+    assert reader.refresh() is True
+    assert ids(reader.lexical_search("bail", 5)) == ["new:0000"]
+    assert len(reader.dense_search(EMBED.embed_query("bail"), 50)) == 8
+    assert reader.refresh() is False
+
+
+def test_only_the_last_two_generations_are_kept(store: Store, tmp_path: Path) -> None:
+    for _ in range(3):
+        with store.writer() as writer:
+            writer.commit()
+    assert sorted(os.listdir(tmp_path / "store" / "generations")) == ["3", "4"]
+    assert (tmp_path / "store" / "CURRENT").read_text().strip() == "4"
+    assert Store.open(tmp_path / "store", MODEL).stats().chunks == 7
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from store import HashEmbeddings, Store
+    sys.path.insert(0, sys.argv[2])
+    from conftest import build_judgment
+    emb = HashEmbeddings(64)
+    store = Store.open(Path(sys.argv[1]), "hash:64")
+    with store.writer() as writer:
+        writer.remove("tal-1")
+        for n in range(1000):
+            judgment, chunks = build_judgment(f"crash-{n}", [f"un bail numéro {n}"])
+            writer.put(judgment, chunks, emb.embed_documents([c.text for c in chunks]))
+            if n == 5:
+                print("PUT", flush=True)
+            if n == int(sys.argv[3]):
+                time.sleep(60)
+        writer.commit()
+    """
+)
+
+
+def start_child(path: Path, pause_at: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(path), str(ROOT / "tests"), str(pause_at)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+@pytest.mark.parametrize("pause_at", [5, -1], ids=["killed while paused", "killed while busy"])
+def test_a_writer_killed_mid_write_leaves_the_old_store_answering(
+    store: Store, tmp_path: Path, pause_at: int
+) -> None:
+    path = tmp_path / "store"
+    child = start_child(path, pause_at)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "PUT"
+        with pytest.raises(StoreBusyError):  # the lock is held by another process
+            Store.open(path, MODEL).writer().__enter__()
+        if pause_at < 0:
+            time.sleep(0.3)
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+
+    after = Store.open(path, MODEL)
+    assert after.generation == 1
+    assert after.stats().judgments == 3
+    assert after.lexical_search("bail", 5) == []
+    assert ids(after.lexical_search("responsabilité prestataire", 5)) == ["tal-1:0001"]
+    assert len(after.dense_search(EMBED.embed_query("contrat"), 50)) == 7
+
+    put(after, build_judgment("next", ["un contrat de bail"]))
+    assert after.generation == 2
+    assert sorted(os.listdir(path / "generations")) == ["1", "2"]
+    assert ids(after.lexical_search("bail", 5)) == ["next:0000"]
