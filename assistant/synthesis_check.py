@@ -60,37 +60,48 @@ def fold(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+def closed_quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans (marks included) of the outermost quotes of `text` that are closed; « » and “ ”
+    nest, a straight quote closes at the next straight quote. Unclosed marks are skipped."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        close = -1
+        if ch == '"':
+            close = text.find('"', i + 1)
+        elif ch in _OPENERS:
+            depth = 0
+            for k in range(i, len(text)):
+                if text[k] == ch:
+                    depth += 1
+                elif text[k] == _OPENERS[ch]:
+                    depth -= 1
+                    if depth == 0:
+                        close = k
+                        break
+        if close >= 0:
+            spans.append((i, close + 1))
+            i = close + 1
+        else:
+            i += 1
+    return spans
+
+
 def find_quotes(sentence: str) -> list[_Quote]:
     """Outermost quoted spans in « », “ ” or "" (inner quotes belong to the outer one).
 
     An unclosed quote runs to the end of the sentence, trailing citations and final
     punctuation excluded."""
-    quotes: list[_Quote] = []
-    stack: list[str] = []
-    start = 0
-    for i, ch in enumerate(sentence):
-        if ch == '"':
-            if stack and stack[-1] == '"':
-                stack.pop()
-                if not stack:
-                    quotes.append(_Quote(start, i + 1, sentence[start + 1 : i], True))
-                continue
-            if not stack:
-                start = i
-            stack.append('"')
-        elif ch in _OPENERS:
-            if not stack:
-                start = i
-            stack.append(_OPENERS[ch])
-        elif ch in _CLOSERS and stack and stack[-1] == ch:
-            stack.pop()
-            if not stack:
-                quotes.append(_Quote(start, i + 1, sentence[start + 1 : i], True))
-    if stack:
-        tail = _TRAILING_TAIL.search(sentence, start + 1)
-        end = tail.start() if tail else len(sentence)
-        quotes.append(_Quote(start, end, sentence[start + 1 : end], False))
-    return quotes
+    quotes = [_Quote(s, e, sentence[s + 1 : e - 1], True) for s, e in closed_quote_spans(sentence)]
+    covered = {i for q in quotes for i in range(q.start, q.end)}
+    opener = next((i for i, ch in enumerate(sentence) if ch in '«“"' and i not in covered), None)
+    if opener is None:
+        return quotes
+    tail = _TRAILING_TAIL.search(sentence, opener + 1)
+    end = tail.start() if tail else len(sentence)
+    kept = [q for q in quotes if q.start < opener]
+    return [*kept, _Quote(opener, end, sentence[opener + 1 : end], False)]
 
 
 def parse_citation(group: str) -> list[int]:
@@ -107,58 +118,60 @@ def parse_citation(group: str) -> list[int]:
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Spans `(start, end)` of the sentences of `text`; what lies between spans (whitespace,
-    list markers) is layout. Citation groups right after a full stop belong to the sentence
-    before them."""
+    list markers) is layout. A line break ends a sentence unless it lies inside a closed quote.
+    Citation groups right after a full stop belong to the sentence before them."""
+    inside = bytearray(len(text) + 1)
+    for start, end in closed_quote_spans(text):
+        inside[start + 1 : end - 1] = b"\x01" * (end - start - 2)
+    raw: list[tuple[int, int]] = []
+    sentence_start = _skip_layout(text, 0)
+    i = sentence_start
+    while i < len(text):
+        ch = text[i]
+        cut: int | None = None
+        if inside[i]:
+            pass
+        elif ch == "\n":
+            cut = i
+        elif ch in ".!?…":
+            cut = _sentence_end(text, i, len(text), sentence_start)
+        if cut is None:
+            i += 1
+            continue
+        raw.append((sentence_start, cut))
+        sentence_start = i = _skip_layout(text, cut)
+    raw.append((sentence_start, len(text)))
     spans: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        body_start = pos
-        marker = _LIST_MARKER.match(line)
-        if marker and marker.end() < len(line.rstrip()):
-            body_start += marker.end()
-        line_end = pos + len(line.rstrip())
-        for start, end in _split_line(text, body_start, line_end):
-            if spans and not _has_words(_CITATION.sub("", text[start:end])):
-                spans[-1] = (spans[-1][0], end)  # a dangling "[2]." joins the sentence before
-            else:
-                spans.append((start, end))
-        pos += len(line)
+    for start, end in raw:
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end <= start:
+            continue
+        if spans and not _has_words(_CITATION.sub("", text[start:end])):
+            spans[-1] = (spans[-1][0], end)  # a dangling "[2]." joins the sentence before
+        else:
+            spans.append((start, end))
     return spans
 
 
+def _skip_layout(text: str, i: int) -> int:
+    """Skip whitespace, and a list marker ("- ", "* ", "1. ") at the start of a line."""
+    line_start = i == 0
+    while True:
+        if line_start:
+            marker = _LIST_MARKER.match(text, i)
+            if marker and marker.end() < len(text) and not text[marker.end()].isspace():
+                i = marker.end()
+            line_start = False
+        if i < len(text) and text[i].isspace():
+            line_start = text[i] == "\n"
+            i += 1
+            continue
+        return i
+
+
 def _has_words(text: str) -> bool:
-    return any(ch.isalnum() for ch in text)
-
-
-def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    depth: list[str] = []
-    sentence_start = start
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch == '"':
-            if depth and depth[-1] == '"':
-                depth.pop()
-            else:
-                depth.append('"')
-        elif ch in _OPENERS:
-            depth.append(_OPENERS[ch])
-        elif ch in _CLOSERS and depth and depth[-1] == ch:
-            depth.pop()
-        elif ch in ".!?…" and not depth:
-            cut = _sentence_end(text, i, end, sentence_start)
-            if cut is not None:
-                spans.append((sentence_start, cut))
-                while cut < end and text[cut].isspace():
-                    cut += 1
-                sentence_start = cut
-                i = cut
-                continue
-        i += 1
-    if sentence_start < end and text[sentence_start:end].strip():
-        spans.append((sentence_start, end))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
+    return any(ch.isalpha() for ch in text)
 
 
 def _sentence_end(text: str, i: int, end: int, sentence_start: int) -> int | None:

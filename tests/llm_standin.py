@@ -1,7 +1,8 @@
 """A local stand-in for a model server, for tests: OpenAI-compatible `/v1/chat/completions`
 (plain JSON or SSE streaming) and Ollama's `/api/chat` (NDJSON streaming).
 
-The test sets `completion` (the canned answer) and `mode`:
+The test sets `completion` (the canned answer, or `responder`, which builds it from the request
+body) and `mode`:
 "ok", "http500", "garbage" (a 200 response that is not the protocol), "slow" (waits
 `delay_s` before answering). Every request body received is kept in `requests`.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -22,6 +23,7 @@ class StandIn:
     mode: str = "ok"
     delay_s: float = 5.0
     piece_chars: int = 7  # size of the streamed pieces
+    responder: Callable[[dict[str, Any]], str] | None = None
     requests: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
     _server: ThreadingHTTPServer | None = None
@@ -54,6 +56,8 @@ class StandIn:
                 except json.JSONDecodeError:
                     body = {}
                 standin.requests.append({"path": self.path, "body": body})
+                if standin.responder is not None:
+                    standin.completion = standin.responder(body)
                 if standin.mode == "slow" and standin._stop.wait(standin.delay_s):
                     return
                 if standin.mode == "http500":

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -25,6 +26,7 @@ from assistant.llm import (
     unavailable_notice,
 )
 from assistant.records import Passage
+from assistant.service import Assistant
 from assistant.settings import LLMSettings, Settings
 from assistant.synthesis_check import (
     ELIDED_QUOTE,
@@ -35,8 +37,13 @@ from assistant.synthesis_check import (
     render_with_markers,
     split_sentences,
 )
+from ingest.chunk import chunk_judgment
+from ingest.parse import parse_judgment
+from ingest.read import read_document
+from store.embeddings import make_embeddings
 from store.errors import ConfigurationError
 from store.records import JudgmentMeta
+from store.store import Store
 
 SAMPLE = Path(__file__).parent.parent / "data" / "sample" / "TAL_2025-01-24_2025TALCH11-00011.txt"
 TAL = JudgmentMeta(
@@ -94,7 +101,7 @@ def server() -> Iterator[StandIn]:
 
 @pytest.fixture
 def standin(server: StandIn) -> StandIn:
-    server.mode, server.completion = "ok", ""
+    server.mode, server.completion, server.responder = "ok", "", None
     server.requests.clear()
     return server
 
@@ -326,8 +333,10 @@ def test_sentences_survive_quotes_abbreviations_and_numbers() -> None:
     text = (
         "Selon l'art. 1147 du Code civil, cf. H. Bitan, n° 207, la somme de 70.000 euros est "
         "due [1, 2]. Le tribunal cite « la demande. Elle est fondée » [1].\n"
-        "- Un point de liste [2][3]\n"
-        "Fin du texte. [3]"
+        "  - Un point de liste [2][3]\n"
+        "2. Une citation « sur deux\nlignes » [1]\n"
+        "Fin du texte. [3]\n"
+        "Une ligne « jamais fermée\nUne autre ligne [1]."
     )
     sentences = [text[s:e] for s, e in split_sentences(text)]
     assert sentences == [
@@ -335,7 +344,10 @@ def test_sentences_survive_quotes_abbreviations_and_numbers() -> None:
         "due [1, 2].",
         "Le tribunal cite « la demande. Elle est fondée » [1].",
         "Un point de liste [2][3]",
+        "Une citation « sur deux\nlignes » [1]",
         "Fin du texte. [3]",
+        "Une ligne « jamais fermée",
+        "Une autre ligne [1].",
     ]
 
 
@@ -396,3 +408,69 @@ def test_no_unchecked_text_remains_between_quotation_marks(
             assert set(locate_quote(quote.content, texts)) & set(sentence.citations)
         assert sentence.verified == (not sentence.problems)
     assert synthesis.verified == all(s.verified for s in synthesis.sentences)
+
+
+# --- through the assistant: synthesis on top of the quote cards, or the extractive answer ------
+
+
+def quoting_first_passage(body: dict[str, Any]) -> str:
+    """A completion that quotes 60 characters of the passage numbered 1, then invents one."""
+    user = body["messages"][-1]["content"]
+    block = user.split('<passage n="1"', 1)[1].split(">\n", 1)[1].split("\n</passage>", 1)[0]
+    return f"Le tribunal énonce « {block[:60]} » [1]. Il ajoute « une phrase inventée » [1]."
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the sample judgment, embedded with the deterministic hash model."""
+    store = tmp_path_factory.mktemp("store")
+    embeddings, model_id = make_embeddings("hash")
+    judgment = parse_judgment(read_document(SAMPLE), str(SAMPLE))
+    chunks = chunk_judgment(judgment)
+    with Store.open(store, model_id).writer() as writer:
+        writer.put(judgment, chunks, embeddings.embed_documents([c.text for c in chunks]))
+        writer.commit()
+    return store
+
+
+def assistant_for(store: Path, standin: StandIn | None) -> Assistant:
+    env = {"LEGAL_ASSISTANT_EMBEDDINGS": "hash", "LEGAL_ASSISTANT_STORE": str(store)}
+    if standin is not None:
+        env |= {
+            "LEGAL_ASSISTANT_LLM": "openai:stand-in",
+            "LEGAL_ASSISTANT_LLM_BASE_URL": standin.openai_url,
+            "LEGAL_ASSISTANT_LLM_TIMEOUT": "0.5",
+        }
+    return Assistant.from_settings(Settings.from_env(env))
+
+
+QUESTION = "Le prestataire informatique est-il tenu d'une obligation de moyens renforcée ?"
+
+
+def test_assistant_adds_a_checked_synthesis_above_the_quotes(
+    standin: StandIn, store_path: Path
+) -> None:
+    extractive = assistant_for(store_path, None).ask(QUESTION)
+    assert extractive.passages and extractive.synthesis is None
+    standin.responder = quoting_first_passage
+    tokens: list[str] = []
+    answer = assistant_for(store_path, standin).ask(QUESTION, on_token=tokens.append)
+    assert answer.passages == extractive.passages  # the quote cards stay
+    assert answer.synthesis is not None and "".join(tokens) == standin.completion
+    first, invented = answer.synthesis.sentences
+    assert first.verified and not invented.verified and not answer.synthesis.verified
+    assert "inventée" not in answer.synthesis.text
+    assert answer.to_json()["answer"]["verified"] is False
+
+
+@pytest.mark.parametrize("mode", ["slow", "http500"])
+def test_assistant_falls_back_to_the_extractive_answer(
+    standin: StandIn, store_path: Path, mode: str
+) -> None:
+    extractive = assistant_for(store_path, None).ask(QUESTION)
+    standin.mode = mode
+    answer = assistant_for(store_path, standin).ask(QUESTION)
+    assert answer.synthesis is None and answer.passages == extractive.passages
+    assert answer.lead == extractive.lead
+    assert answer.notice.endswith("réponse extractive seule.") and "\n" not in answer.notice
+    assert answer.to_json()["answer"]["synthesis"] is None
