@@ -25,7 +25,10 @@ def chunk_judgment(judgment: Judgment, max_chars: int = 1000) -> list[Chunk]:
     headings_only = False  # the last span holds only headings so far
     for start, end, section in units:
         is_heading = section is not None and start == section.heading_start < section.heading_end
-        for piece_start, piece_end in _cut(text, start, end, max_chars):
+        first_limit = max_chars
+        if spans and headings_only and max_chars - (start - spans[-1][0]) >= max_chars // 4:
+            first_limit = max_chars - (start - spans[-1][0])  # room for the pending heading
+        for piece_start, piece_end in _cut(text, start, end, max_chars, first_limit):
             last = spans[-1] if spans else None
             same = last is not None and last[2] == section
             # a heading goes with what follows, also into its first sub-section
@@ -88,22 +91,25 @@ def _units(judgment: Judgment) -> list[tuple[int, int, Section | None]]:
     return units
 
 
-def _cut(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
-    """Split text[start:end] into pieces of at most max_chars at the best boundaries."""
-    pieces = []
-    while end - start > max_chars:
-        window = text[start:start + max_chars + 1]
-        cut = _last_boundary(window, _SENTENCE_END, max_chars)
-        cut = cut or _last_boundary(window, _CLAUSE_END, max_chars)
+def _cut(text: str, start: int, end: int, max_chars: int,
+         first_limit: int | None = None) -> list[tuple[int, int]]:
+    """Split text[start:end] into pieces of at most max_chars (the first one at most
+    `first_limit`) at the best boundaries."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > (max_chars if pieces or first_limit is None else first_limit):
+        limit = max_chars if pieces or first_limit is None else first_limit
+        window = text[start:start + limit + 1]
+        cut = _last_boundary(window, _SENTENCE_END, limit)
+        cut = cut or _last_boundary(window, _CLAUSE_END, limit)
         if cut is None:
             spaces = [m.start() for m in _SPACE.finditer(window)]
-            at = max((s for s in spaces if 0 < s <= max_chars), default=max_chars)
+            at = max((s for s in spaces if 0 < s <= limit), default=limit)
             piece_end = start + at
             next_start = start + at + (len(window[at:]) - len(window[at:].lstrip()))
         else:
             piece_end, next_start = start + cut[0], start + cut[1]
         if piece_end <= start or next_start <= start:
-            piece_end = next_start = start + max_chars
+            piece_end = next_start = start + limit
         pieces.append((start, piece_end))
         start = next_start
     if end > start:
