@@ -116,7 +116,7 @@ def show_in_judgment(assistant: Assistant, passage: Passage) -> None:
     _plain(passage.citation, "la-meta")
     st.iframe(
         judgment_viewer_html(judgment, passage.char_start, passage.char_end),
-        height=640,
+        height=760,
     )
 
 
@@ -159,6 +159,7 @@ def sidebar(assistant: Assistant) -> tuple[SearchFilters, int]:
         st.button(
             "Nouvelle conversation",
             on_click=new_conversation,
+            key="new_conversation",
             icon=":material/add_comment:",
             type="primary",
             width="stretch",

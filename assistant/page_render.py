@@ -98,7 +98,8 @@ def judgment_viewer_html(judgment: Judgment, char_start: int, char_end: int) -> 
     start = max(0, min(char_start, len(text)))
     end = max(start, min(char_end, len(text)))
     meta = judgment.meta
-    title_bits = [meta.court, meta.chamber, meta.date, meta.decision_number, meta.docket_number]
+    date = "/".join(reversed(meta.date.split("-"))) if meta.date else ""
+    title_bits = [meta.court, meta.chamber, date, meta.decision_number, meta.docket_number]
     title = " · ".join(b for b in title_bits if b)
     body = (
         html.escape(text[:start])
@@ -111,7 +112,7 @@ def judgment_viewer_html(judgment: Judgment, char_start: int, char_end: int) -> 
         "h1{font-size:1rem;font-family:sans-serif;color:#555;position:sticky;top:0;"
         "background:#fff;margin:0;padding:.5rem 0;border-bottom:1px solid #ddd}"
         ".text{white-space:pre-wrap;line-height:1.5}"
-        "mark{background:#ffe58f;outline:2px solid #e0b100}"
+        "mark{background:#ffe58f;color:inherit}"
         "</style></head><body>"
         f"<h1>{html.escape(title)}</h1>"
         f'<div class="text">{body}</div>'

@@ -7,9 +7,10 @@ Use with `pytest_plugins = ["fixtures_store"]` (tests/ is on sys.path).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,20 +25,37 @@ def cli() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "assistant"]
 
 
-@pytest.fixture(scope="session")
-def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store folder holding the four sample judgments."""
-    store = tmp_path_factory.mktemp("sample-store") / "store"
+def ingest(paths: list[Path], store: Path) -> None:
+    """`legal-assistant ingest PATHS --store STORE` in a subprocess, without the caller's
+    LEGAL_ASSISTANT_*/CHROMA_* settings; fails the test with the CLI's output on error."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LEGAL_ASSISTANT_", "CHROMA_"))}
     done = subprocess.run(
-        [*cli(), "ingest", str(SAMPLE), "--store", str(store)],
+        [*cli(), "ingest", *map(str, paths), "--store", str(store)],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="session")
+def ingest_store() -> Callable[[list[Path], Path], None]:
+    """The `ingest` function, for tests that build a store of their own."""
+    return ingest
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store folder holding the four sample judgments. LEGAL_ASSISTANT_TEST_SAMPLE_STORE may
+    name a store already built from data/sample: it is copied instead of ingesting again."""
+    store = tmp_path_factory.mktemp("sample-store") / "store"
+    prebuilt = os.environ.get("LEGAL_ASSISTANT_TEST_SAMPLE_STORE", "")
+    if prebuilt:
+        shutil.copytree(prebuilt, store)
+        return store
+    ingest([SAMPLE], store)
     return store
 
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 import html
 import io
 import re
-import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from docx import Document
-from fixtures_store import ROOT, cli
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -24,7 +22,7 @@ from assistant.records import Answer
 pytest_plugins = ["fixtures_store"]
 pytestmark = pytest.mark.slow
 
-APP = str(ROOT / "streamlit_app.py")
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 QUESTION = "Le prestataire informatique est-il responsable des pannes du site internet ?"
 OFF_TOPIC = "Quelle est la recette traditionnelle de la tarte aux mirabelles de Lorraine ?"
 
@@ -156,7 +154,7 @@ def test_export_carries_questions_quotes_and_citations(
 
 def test_new_conversation_clears_the_history(page: AppTest) -> None:
     _ask(page, QUESTION)
-    page.button[0].click()  # the sidebar's first button
+    page.button(key="new_conversation").click()
     _run(page)
     assert page.session_state["answers"] == []
     assert not page.get("download_button")
@@ -173,7 +171,10 @@ def test_an_empty_store_says_what_to_run(
 
 
 @pytest.fixture(scope="module")
-def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def hostile_store(
+    tmp_path_factory: pytest.TempPathFactory,
+    ingest_store: Callable[[list[Path], Path], None],
+) -> Iterator[Path]:
     """A store with one judgment whose text holds HTML and Markdown syntax."""
     folder = tmp_path_factory.mktemp("hostile")
     source = folder / "docs" / "hostile.txt"
@@ -189,14 +190,7 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         encoding="utf-8",
     )
     store = folder / "store"
-    done = subprocess.run(
-        [*cli(), "ingest", str(source.parent), "--store", str(store)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    ingest_store([source.parent], store)
     yield store
 
 
