@@ -170,7 +170,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
         ):
             label = {"added": "warning", "updated": "warning"}.get(outcome.status, outcome.status)
             line = f"{label}: {outcome.path}: {outcome.detail}"
-            console.print(line, highlight=False, markup=False)
+            print(line)
     return EXIT_FAILED if report.failed else EXIT_OK
 
 

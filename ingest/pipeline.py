@@ -92,7 +92,9 @@ def discover(paths: Iterable[Path]) -> Discovery:
         if path.is_dir():
             for candidate in sorted(path.rglob("*")):
                 relative = candidate.relative_to(path).parts
-                if any(part.startswith(".") for part in relative) or not candidate.is_file():
+                hidden = any(part.startswith(".") for part in relative)
+                broken_link = candidate.is_symlink() and not candidate.exists()
+                if hidden or not (candidate.is_file() or broken_link):
                     continue
                 if candidate.suffix.lower() in SUPPORTED_EXTENSIONS:
                     files.append(candidate)
@@ -107,8 +109,9 @@ def discover(paths: Iterable[Path]) -> Discovery:
                 missing.append(FileOutcome(str(path), "failed", detail=reason))
         else:
             missing.append(FileOutcome(str(path), "failed", detail="no such file or folder"))
-    unique = list(dict.fromkeys(p.resolve() for p in files))
-    return Discovery(unique, skipped, missing)
+    unique = list(dict.fromkeys(p if p.is_symlink() else p.resolve() for p in files))
+    named = {o.path for o in missing}
+    return Discovery(unique, [o for o in skipped if o.path not in named], missing)
 
 
 def embed_chunks(

@@ -21,6 +21,7 @@ import os
 import secrets
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -489,7 +490,7 @@ class StoreWriter:
         chroma.forget_cached_system(folder / "chroma")
         shutil.rmtree(folder, ignore_errors=True)
 
-    def _delete_collections(self, doomed: object) -> None:
+    def _delete_collections(self, doomed: Callable[[int], bool]) -> None:
         """Delete this store's server collections whose generation `doomed(n)` selects."""
         prefix = self.store._collection_prefix() + "_g"
         client = self._client or self.store._client(0)
@@ -497,7 +498,7 @@ class StoreWriter:
             for collection in client.list_collections():
                 name = collection.name
                 suffix = name[len(prefix) :]
-                if name.startswith(prefix) and suffix.isdigit() and doomed(int(suffix)):  # type: ignore[operator]
+                if name.startswith(prefix) and suffix.isdigit() and doomed(int(suffix)):
                     client.delete_collection(name)
         finally:
             if client is not self._client:
@@ -532,6 +533,9 @@ class StoreWriter:
 
     def entries(self) -> list[RegistryEntry]:
         return self._open_registry().entries()
+
+    def entry_for_id(self, judgment_id: str) -> RegistryEntry | None:
+        return self._open_registry().entry(judgment_id)
 
     # -- changes -------------------------------------------------------------------------------
 
