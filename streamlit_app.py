@@ -25,7 +25,7 @@ from store.errors import (
     StoreBusyError,
     StoreError,
 )
-from store.records import SearchFilters
+from store.records import SECTION_KINDS, SearchFilters
 
 log = logging.getLogger("legal_assistant.page")
 
@@ -94,6 +94,16 @@ def explain_error(exc: BaseException) -> str:
         "si elle persiste, signalez-la à la personne qui administre l'outil "
         f"(`{type(exc).__name__}`)."
     )
+
+
+def exports(answers: list[Answer]) -> tuple[str, bytes]:
+    """Markdown and DOCX of the conversation, rebuilt only when an answer was added."""
+    key = (len(answers), id(answers[-1]) if answers else 0)
+    cached = st.session_state.get("_exports")
+    if cached is None or cached[0] != key:
+        cached = (key, to_markdown(answers), to_docx(answers))
+        st.session_state["_exports"] = cached
+    return cached[1], cached[2]
 
 
 def _init_state() -> None:
@@ -213,10 +223,11 @@ def sidebar(assistant: Assistant) -> tuple[SearchFilters, int]:
 
         answers: list[Answer] = st.session_state["answers"]
         if answers:
+            markdown, docx = exports(answers)
             st.subheader("Exporter la conversation")
             st.download_button(
                 "Markdown",
-                to_markdown(answers),
+                markdown,
                 file_name="recherche.md",
                 mime="text/markdown",
                 icon=":material/download:",
@@ -225,7 +236,7 @@ def sidebar(assistant: Assistant) -> tuple[SearchFilters, int]:
             )
             st.download_button(
                 "Word (DOCX)",
-                to_docx(answers),
+                docx,
                 file_name="recherche.docx",
                 mime=DOCX_MIME,
                 icon=":material/download:",
@@ -235,7 +246,7 @@ def sidebar(assistant: Assistant) -> tuple[SearchFilters, int]:
     filters = SearchFilters(
         courts=tuple(courts),
         chambers=tuple(chambers),
-        section_kinds=tuple(kinds),
+        section_kinds=tuple(kind for kind in SECTION_KINDS if kind in kinds),
         date_from=date_from,
         date_to=date_to,
     )
@@ -297,11 +308,11 @@ def main() -> None:
             "du corpus, avec leur référence. Vous pouvez enchaîner par une question courte "
             "(« et pour le préjudice moral ? »)."
         )
-    for index, answer in enumerate(answers):
+    for index, past in enumerate(answers):
         with st.chat_message("user"):
-            _plain(answer.question)
+            _plain(past.question)
         with st.chat_message("assistant"):
-            render_answer(assistant, answer, index)
+            render_answer(assistant, past, index)
 
     question = st.chat_input(
         "Votre question (ex. : le prestataire est-il responsable des pannes ?)"
@@ -315,7 +326,7 @@ def main() -> None:
                 answers.append(answer)
                 render_answer(assistant, answer, len(answers) - 1)
         if answer is not None:
-            st.rerun()  # so the sidebar export includes the new answer
+            st.rerun()  # so that the sidebar's export includes the new answer
 
 
 main()
