@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY,
     judgment_id TEXT NOT NULL,
     ordinal INTEGER NOT NULL,
+    section_kind TEXT NOT NULL,
     data TEXT NOT NULL,
     terms TEXT NOT NULL
 );
@@ -132,9 +133,9 @@ class Registry:
                 ),
             )
             self._db.executemany(
-                "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (c.id, c.judgment_id, c.ordinal,
+                    (c.id, c.judgment_id, c.ordinal, c.section_kind,
                      json.dumps(c.to_dict(), ensure_ascii=False), " ".join(t))
                     for c, t in zip(chunks, terms, strict=True)
                 ],
@@ -218,19 +219,18 @@ class Registry:
         """Every chunk in id order, with what the lexical index and the filters need."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, judgment_id, json_extract(data, '$.section_kind'), terms "
-                "FROM chunks ORDER BY id"
+                "SELECT id, judgment_id, section_kind, terms FROM chunks ORDER BY id"
             ).fetchall()
         for cid, jid, kind, terms in rows:
-            yield ChunkRow(cid, jid, kind or "other", terms.split())
+            yield ChunkRow(cid, jid, kind, terms.split())
 
     def chunk_facets(self) -> list[tuple[str, str, str]]:
         """(chunk id, judgment id, section kind) of every chunk, for search filters."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, judgment_id, json_extract(data, '$.section_kind') FROM chunks"
+                "SELECT id, judgment_id, section_kind FROM chunks"
             ).fetchall()
-        return [(cid, jid, kind or "other") for cid, jid, kind in rows]
+        return [(cid, jid, kind) for cid, jid, kind in rows]
 
     def counts(self) -> tuple[int, int]:
         """(judgments, chunks)."""
