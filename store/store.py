@@ -134,6 +134,7 @@ class Store:
         self.check_model = check_model
         self._lock = threading.Lock()
         self._gen = _Generation(0)
+        self._retired: _Generation | None = None
 
     @classmethod
     def open(
@@ -231,14 +232,21 @@ class Store:
             return False
         new = self._load(number)
         with self._lock:
-            old, self._gen = self._gen, new
-        old.close()
+            # The replaced generation is closed at the next switch, not now: a search running
+            # in another thread (the page) may still be reading it.
+            retired, self._retired = self._retired, self._gen
+            self._gen = new
+        if retired is not None:
+            retired.close()
         return True
 
     def close(self) -> None:
         with self._lock:
-            old, self._gen = self._gen, _Generation(0)
+            old, retired = self._gen, self._retired
+            self._gen, self._retired = _Generation(0), None
         old.close()
+        if retired is not None:
+            retired.close()
 
     def __enter__(self) -> Store:
         return self

@@ -368,3 +368,44 @@ def test_a_writer_killed_mid_write_leaves_the_old_store_answering(
     assert after.generation == 2
     assert sorted(os.listdir(path / "generations")) == ["1", "2"]
     assert ids(after.lexical_search("bail", 5)) == ["next:0000"]
+
+
+READER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from store import HashEmbeddings, Store
+    store = Store.open(Path(sys.argv[1]), "hash:64")
+    query = HashEmbeddings(64).embed_query("bail")
+    def report():
+        dense = len(store.dense_search(query, 50))
+        lexical = len(store.lexical_search("bail", 50))
+        print(store.generation, dense, lexical, flush=True)
+    report()
+    sys.stdin.readline()
+    report()
+    store.refresh()
+    report()
+    """
+)
+
+
+def test_a_reader_in_another_process_answers_during_and_after_a_commit(
+    store: Store, tmp_path: Path, make_judgment: JudgmentFactory
+) -> None:
+    path = tmp_path / "store"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    assert reader.stdin is not None and reader.stdout is not None
+    try:
+        assert reader.stdout.readline().split() == ["1", "7", "0"]
+        put(store, make_judgment("new", ["un bail commercial"], court="TAL"))
+        reader.stdin.write("go\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().split() == ["1", "7", "0"]
+        assert reader.stdout.readline().split() == ["2", "8", "1"]
+    finally:
+        reader.wait(timeout=30)
+    assert reader.returncode == 0
