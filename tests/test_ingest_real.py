@@ -69,12 +69,13 @@ def test_killed_ingest_leaves_the_old_store_and_the_next_run_finishes(tmp_path):
     shutil.copytree(SHARED / "excerpts", corpus / "excerpts")
 
     env = {**os.environ, "LEGAL_ASSISTANT_EMBEDDINGS": "e5"}
+    log = (tmp_path / "killed-run.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant", "ingest", "--store", str(store), str(corpus)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT,
+        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
     )  # fmt: skip
     time.sleep(12)  # model loaded, several excerpts embedded, nothing committed yet
-    assert proc.poll() is None, "the run must still be working when it is killed"
+    assert proc.poll() is None, (tmp_path / "killed-run.log").read_text()
     proc.send_signal(signal.SIGKILL)
     proc.wait()
 
