@@ -77,6 +77,7 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEGAL_ASSISTANT_LLM")}
     env["LEGAL_ASSISTANT_STORE"] = _store(args)
     timings: list[dict[str, object]] = []
+    load_before = os.getloadavg()[0]
     with (
         tempfile.TemporaryDirectory() as tmp,
         running_app(env, Path(tmp) / "app.log") as url,
@@ -104,6 +105,7 @@ def main() -> int:
         "sample corpus (4 judgments), extractive (no LLM), history growing over the run",
         "command": ".venv/bin/python bench/page_latency.py",
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "n": len(seconds),
         "median_s": round(statistics.median(seconds), 3),
         "p90_s": round(seconds[int(0.9 * (len(seconds) - 1))], 3),
