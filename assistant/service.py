@@ -128,6 +128,8 @@ class Assistant:
 
         from assistant.llm import LLMUnavailable, synthesize, unavailable_notice
 
+        if self._chat_model is None:
+            return answer
         try:
             synthesis = synthesize(
                 answer.question, list(answer.passages), self._chat_model, on_token=on_token
