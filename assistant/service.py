@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
-from store.store import Store
 
 from assistant.answer import compose
 from assistant.followup import standalone_question
@@ -17,6 +16,7 @@ from assistant.settings import Settings
 from store.embeddings import make_embeddings
 from store.errors import EmptyStoreError
 from store.records import SECTION_KINDS, Judgment, SearchFilters, StoreStats
+from store.store import Store
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class StoreSettings(BaseModel):
-    path: Path = Field(Path("data/store"), description="Store folder (Chroma, lexical index, registry).")
-    chroma_host: str = Field("", description="Chroma server host; empty = embedded PersistentClient.")
+    path: Path = Field(
+        Path("data/store"), description="Store folder (Chroma, lexical index, registry)."
+    )
+    chroma_host: str = Field(
+        "", description="Chroma server host; empty = embedded PersistentClient."
+    )
     chroma_port: int = Field(8000, description="Chroma server port.")
 
 
@@ -34,14 +38,23 @@ class RetrievalSettings(BaseModel):
     )
     candidates: int = Field(50, description="Candidates taken from each retriever before fusion.")
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
+    rescore: bool = Field(True, description="Re-rank fused candidates by weighted scores.")
+    dense_weight: float = Field(1.0, description="Weight of the normalised dense similarity.")
+    lexical_weight: float = Field(0.5, description="Weight of the normalised BM25 score.")
+    window_weight: float = Field(2.0, description="Weight of the best sentence-window coverage.")
+    section_weight: float = Field(
+        0.2, description="Bonus for the section kind a question asks about."
+    )
     no_answer_floor: float = Field(
-        0.0, description="Relevance below which the assistant declines (calibrated on the dev set)."
+        -0.05, description="Relevance below which the assistant declines (docs/benchmarks.md)."
     )
 
 
 class LLMSettings(BaseModel):
     spec: str = Field("", description="'ollama:<model>' or 'openai:<model>'; empty = no LLM.")
-    base_url: str = Field("", description="Base URL of the model server (else the provider default).")
+    base_url: str = Field(
+        "", description="Base URL of the model server (else the provider default)."
+    )
     api_key: str = Field("", description="API key for an OpenAI-compatible server.")
     timeout_s: float = Field(60.0, description="Seconds before the model server is given up.")
 

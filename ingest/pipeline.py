@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from langchain_core.embeddings import Embeddings
-from store.store import Store
 
 from ingest.chunk import chunk_judgment
 from ingest.parse import parse_judgment
 from ingest.read import SUPPORTED_EXTENSIONS, read_document
 from store.errors import InputFileError
 from store.records import Chunk, Judgment
+from store.store import Store
 
 Status = Literal["added", "updated", "unchanged", "duplicate", "removed", "failed", "skipped"]
 STATUSES: tuple[Status, ...] = (
