@@ -1,0 +1,112 @@
+"""Query expansion from a small curated French legal thesaurus (`data/thesaurus_fr.json`).
+
+A question phrased in everyday words or in English ("couper le service", "liable", "invoice")
+is searched with the court's terms too ("suspension", "exception d'inexécution",
+"responsabilité", "facture"). Matching and expansion work on analysed terms (French stems,
+accents folded), so inflections and missing accents match alike.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from store.lexical import analyze, fold
+
+_WORD = re.compile(r"[^\W_]+")
+THESAURUS_PATH = Path(__file__).with_name("data") / "thesaurus_fr.json"
+
+# English function words, dropped from a question's terms (the French ones are already stop
+# words of `analyze`); they are absent from a French corpus and would read as unknown terms.
+_ENGLISH_STOP_TEXT = """
+    a about after all also am and any are as at be because been before being between both
+    but by can could did do does doing done for from had has have having he her his how if
+    in into is it its may might more most must no nor not of on or other our out over own
+    same shall she should so some such than that the their them then there these they this
+    those through to too under until up upon was we were what when where which while who
+    whom why will with would you your
+"""
+ENGLISH_STOP_WORDS = frozenset(_ENGLISH_STOP_TEXT.split())
+
+
+@dataclass(frozen=True)
+class Group:
+    """French phrases for one notion (`phrases`), and the other wordings that call it up."""
+
+    phrases: tuple[tuple[str, ...], ...]  # analysed
+    triggers: tuple[tuple[str, ...], ...]  # analysed: phrases + 'from'
+    texts: tuple[str, ...]  # the French phrases as written
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """The question's own terms and the terms added by the thesaurus (none repeated)."""
+
+    question: str
+    terms: tuple[str, ...]
+    added: tuple[str, ...]
+    phrases: tuple[str, ...]  # the French phrases whose terms were added
+    alternatives: dict[str, frozenset[str]] = field(default_factory=dict)  # own term -> added
+
+
+def question_terms(question: str) -> list[str]:
+    """`analyze(question)` without English function words (dropped before stemming)."""
+    words = _WORD.findall(fold(question))
+    return analyze(" ".join(w for w in words if w not in ENGLISH_STOP_WORDS))
+
+
+def _analysed(phrase: str) -> tuple[str, ...]:
+    return tuple(question_terms(phrase))
+
+
+@lru_cache(maxsize=4)
+def load_thesaurus(path: Path = THESAURUS_PATH) -> tuple[Group, ...]:
+    """The thesaurus groups; phrases that analyse to no term are ignored."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    groups = []
+    for entry in data["groups"]:
+        phrases = [p for p in entry["phrases"] if _analysed(p)]
+        triggers = {_analysed(p) for p in [*phrases, *entry.get("from", [])]} - {()}
+        groups.append(
+            Group(tuple(_analysed(p) for p in phrases), tuple(sorted(triggers)), tuple(phrases))
+        )
+    return tuple(groups)
+
+
+def _contains(terms: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(terms[i : i + n]) == phrase for i in range(len(terms) - n + 1))
+
+
+def expand(question: str, groups: tuple[Group, ...] | None = None) -> Expansion:
+    """The question's terms plus those of every thesaurus group one of its wordings matches."""
+    terms = question_terms(question)
+    own = list(dict.fromkeys(terms))
+    added: dict[str, None] = {}
+    phrases: list[str] = []
+    alternatives: dict[str, set[str]] = {}
+    for group in load_thesaurus() if groups is None else groups:
+        matched = [t for t in group.triggers if _contains(terms, t)]
+        if not matched:
+            continue
+        phrases.extend(group.texts)
+        group_terms = {t for phrase in group.phrases for t in phrase}
+        for phrase in group.phrases:
+            added.update((t, None) for t in phrase if t not in own)
+        for trigger in matched:
+            for term in trigger:
+                alternatives.setdefault(term, set()).update(group_terms - {term})
+    return Expansion(
+        question, tuple(own), tuple(added), tuple(phrases),
+        {t: frozenset(a) for t, a in alternatives.items()},
+    )
+
+
+def lexical_query(question: str, *, own_weight: int = 2) -> str:
+    """A query string for BM25 (which analyses it again, so words, not stems): the question
+    `own_weight` times, then the thesaurus phrases it calls up once (BM25 sums repeated query
+    terms, so the question's own words weigh more)."""
+    return " ".join([question] * own_weight + list(expand(question).phrases))

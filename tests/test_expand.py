@@ -1,0 +1,62 @@
+"""Query expansion from the curated thesaurus (assistant/data/thesaurus_fr.json)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.expand import THESAURUS_PATH, expand, lexical_query, load_thesaurus, question_terms
+from store.lexical import analyze
+
+
+def test_every_group_has_french_phrases_that_analyse_to_terms() -> None:
+    data = json.loads(THESAURUS_PATH.read_text(encoding="utf-8"))
+    assert len(load_thesaurus()) == len(data["groups"])
+    for group in load_thesaurus():
+        assert group.phrases and all(group.phrases)
+
+
+@pytest.mark.parametrize(
+    ("question", "court_term"),
+    [
+        ("Le prestataire peut-il couper le service ?", "exception d'inexécution"),
+        ("Was the provider liable?", "responsabilité"),
+        ("Which invoices were unpaid?", "facture"),
+        ("Was the counterclaim granted?", "demande reconventionnelle"),
+        ("Combien de dommages et intérets ?", "indemnisation"),
+        ("Les e-mails ne marchaient plus", "courriel"),
+    ],
+)
+def test_everyday_and_english_wording_adds_the_court_terms(question: str, court_term: str) -> None:
+    expansion = expand(question)
+    assert set(analyze(court_term)) <= set(expansion.terms) | set(expansion.added)
+    assert court_term in expansion.phrases
+
+
+def test_a_question_without_thesaurus_words_is_not_expanded() -> None:
+    expansion = expand("Quelle chambre a siégé en audience publique ?")
+    assert expansion.added == () and expansion.phrases == ()
+
+
+def test_added_terms_never_repeat_the_questions_own_terms() -> None:
+    expansion = expand("La responsabilité du prestataire pour la panne et la suspension")
+    assert not set(expansion.added) & set(expansion.terms)
+
+
+def test_english_function_words_are_not_terms() -> None:
+    assert question_terms("Was the provider held liable for the outages?") == analyze(
+        "provider held liable outages"
+    )
+
+
+def test_alternatives_link_a_question_word_to_the_court_terms() -> None:
+    expansion = expand("Was the invoice paid?")
+    assert set(analyze("facture")) <= expansion.alternatives[analyze("invoice")[0]]
+
+
+def test_lexical_query_weighs_the_questions_own_terms_double() -> None:
+    terms = analyze(lexical_query("Could the provider suspend its services?"))
+    assert terms.count(analyze("services")[0]) == 2
+    assert terms.count(analyze("suspension")[0]) == 1
+    assert analyze("exception d'inexécution")[0] in terms
