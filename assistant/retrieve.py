@@ -3,8 +3,12 @@ fusion, filtered alike, then adjacent chunks of one judgment merged into passage
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -12,6 +16,8 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.citations import format_citation
+from assistant.expand import Expansion, expand, lexical_query
+from assistant.highlight import sentence_spans
 from assistant.records import Passage
 from assistant.settings import RetrievalSettings
 from store.lexical import analyze
@@ -29,6 +35,7 @@ class FusedChunk:
     lexical_score: float | None = None
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    window: float = 0.0  # best sentence-window coverage of the question's terms
 
 
 @dataclass
@@ -39,16 +46,20 @@ class Retrieval:
     fused: list[FusedChunk] = field(default_factory=list)
     top_dense: float = 0.0
     top_coverage: float = 0.0
+    top_window: float = 0.0
+    unknown_share: float = 0.0
 
     @property
     def relevance(self) -> float:
-        return relevance_score(self.top_dense, self.top_coverage)
+        return relevance_score(self.top_window, self.unknown_share)
 
 
-def relevance_score(top_dense: float, top_coverage: float) -> float:
-    """One number compared with the no-answer floor: the best dense similarity, lifted when
-    the best passage contains the question's rarer content terms."""
-    return top_dense + 0.1 * top_coverage
+def relevance_score(top_window: float, unknown_share: float) -> float:
+    """One number compared with the no-answer floor: how much of the question's (IDF-weighted)
+    terms the best short span of the top passages holds, lowered by the share of the
+    question's words that the corpus never uses. Dense similarity is not used: it separates
+    answerable from unanswerable questions poorly (docs/benchmarks.md)."""
+    return top_window - 0.5 * unknown_share
 
 
 def reciprocal_rank_fusion(
@@ -66,6 +77,87 @@ def reciprocal_rank_fusion(
         item.score += lexical_weight / (rrf_k + hit.rank)
         item.lexical_score, item.lexical_rank = hit.score, hit.rank
     return sorted(fused.values(), key=lambda f: (-f.score, f.chunk.id))
+
+
+def _sentence_terms(text: str) -> list[set[str]]:
+    """Analysed terms of each sentence of `text` (cached: chunks are searched again and again)."""
+    return _sentence_terms_cached(text)
+
+
+@lru_cache(maxsize=8192)
+def _sentence_terms_cached(text: str) -> list[set[str]]:
+    return [set(analyze(text[s.start : s.end])) for s in sentence_spans(text)]
+
+
+def best_window_score(
+    weights: dict[str, float], sentences: Sequence[set[str]], window: int = 2
+) -> float:
+    """The largest share of the question's term weight found in `window` consecutive
+    sentences (a short span that holds the question's rare terms beats a long chunk that
+    scatters them)."""
+    total = sum(weights.values())
+    if not total or not sentences:
+        return 0.0
+    best = 0.0
+    for i in range(max(1, len(sentences) - window + 1)):
+        terms = set().union(*sentences[i : i + window])
+        best = max(best, sum(w for t, w in weights.items() if t in terms))
+    return best / total
+
+
+_DECISION = re.compile(
+    r"\b(accord|allou|condamn|d[ée]cid|jug[ée]|retenu|rejet|d[ée]bout|obtenu|rembours|"
+    r"tribunal|cour|juge|did the court|award|grant|dismiss|reject|held)", re.IGNORECASE
+)
+_CLAIM = re.compile(
+    r"\b(r[ée]clam|demandai|invoqu|reproch|soutien|fait valoir|pr[ée]tend|claim|sought|argu)",
+    re.IGNORECASE,
+)
+
+
+def section_bias(question: str) -> dict[str, float]:
+    """Section kinds to favour: what the court decided or what the parties claimed."""
+    if _CLAIM.search(question):
+        return {"claims": 1.0, "facts": 0.5}
+    if _DECISION.search(question):
+        return {"reasons": 1.0, "operative": 1.0}
+    return {}
+
+
+def rescore(
+    expansion: Expansion, fused: list[FusedChunk], settings: RetrievalSettings
+) -> list[FusedChunk]:
+    """Order candidates by a weighted sum of normalised dense similarity, normalised BM25 and
+    the best sentence-window coverage of the question's terms (IDF over the candidates)."""
+    if not fused:
+        return fused
+    sentences = {f.chunk.id: _sentence_terms(f.chunk.text) for f in fused}
+    n = len(fused)
+    df: Counter[str] = Counter()
+    for sents in sentences.values():
+        df.update(set().union(*sents) if sents else set())
+    def idf(t: str) -> float:
+        return math.log(1 + (n + 1) / (df.get(t, 0) + 0.5))
+    weights = {t: idf(t) for t in expansion.terms}
+    weights.update({t: 0.5 * idf(t) for t in expansion.added if t not in weights})
+    dense = [f.dense_score for f in fused if f.dense_score is not None]
+    lexical = [f.lexical_score for f in fused if f.lexical_score is not None]
+    d_low, d_high = (min(dense), max(dense)) if dense else (0.0, 1.0)
+    l_high = max(lexical) if lexical else 1.0
+    favoured = section_bias(expansion.question)
+    for f in fused:
+        nd = ((f.dense_score if f.dense_score is not None else d_low) - d_low) / max(
+            d_high - d_low, 1e-9
+        )
+        nl = (f.lexical_score or 0.0) / max(l_high, 1e-9)
+        sw = best_window_score(weights, sentences[f.chunk.id])
+        f.window = concept_coverage(expansion, sentences[f.chunk.id], idf)
+        bias = settings.section_weight * favoured.get(f.chunk.section_kind, 0.0)
+        f.score = (
+            settings.dense_weight * nd + settings.lexical_weight * nl
+            + settings.window_weight * sw + bias
+        )
+    return sorted(fused, key=lambda f: (-f.score, f.chunk.id))
 
 
 def term_coverage(question: str, text: str) -> float:
@@ -149,13 +241,58 @@ def retrieve(
         vector = embeddings.embed_query(question)
         dense = store.dense_search(vector, settings.candidates, filters)
     if settings.mode in ("hybrid", "lexical"):
-        lexical = store.lexical_search(question, settings.candidates, filters)
+        lexical = store.lexical_search(lexical_query(question), settings.candidates, filters)
+    expansion = expand(question)
     fused = reciprocal_rank_fusion(dense, lexical, rrf_k=settings.rrf_k)
+    if settings.rescore:
+        fused = rescore(expansion, fused, settings)
     groups = group_adjacent(fused, k)
     passages = [build_passage(i, g, load(g[0].chunk.judgment_id)) for i, g in enumerate(groups, 1)]
     top_dense = max((f.dense_score or 0.0 for g in groups[:3] for f in g), default=0.0)
     top_coverage = max((term_coverage(question, p.text) for p in passages[:3]), default=0.0)
-    return Retrieval(passages, fused, top_dense, top_coverage)
+    top_window = max((f.window for g in groups[:3] for f in g), default=0.0)
+    return Retrieval(
+        passages, fused, top_dense, top_coverage, top_window, unknown_share(expansion, fused)
+    )
+
+
+def concept_coverage(
+    expansion: Expansion, sentences: Sequence[set[str]], idf: Callable[[str], float],
+    window: int = 2,
+) -> float:
+    """IDF-weighted share of the question's own terms found in the best `window` consecutive
+    sentences; a term also counts as found when a thesaurus alternative is there (an English
+    "invoice" is found as "facture")."""
+    weights = {t: idf(t) for t in expansion.terms}
+    total = sum(weights.values())
+    if not total or not sentences:
+        return 0.0
+    best = 0.0
+    for i in range(max(1, len(sentences) - window + 1)):
+        terms = set().union(*sentences[i : i + window])
+        found = sum(
+            w for t, w in weights.items()
+            if t in terms or expansion.alternatives.get(t, frozenset()) & terms
+        )
+        best = max(best, found)
+    return best / total
+
+
+def unknown_share(expansion: Expansion, fused: Sequence[FusedChunk]) -> float:
+    """Share of the question's own terms found, themselves or through a thesaurus alternative,
+    in no candidate chunk: words the corpus does not use (a rare term present in the corpus is
+    among the BM25 candidates)."""
+    if not expansion.terms:
+        return 0.0
+    seen: set[str] = set()
+    for f in fused:
+        for sentence in _sentence_terms(f.chunk.text):
+            seen |= sentence
+    missing = [
+        t for t in expansion.terms
+        if t not in seen and not expansion.alternatives.get(t, frozenset()) & seen
+    ]
+    return len(missing) / len(expansion.terms)
 
 
 class HybridRetriever(BaseRetriever):

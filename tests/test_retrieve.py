@@ -1,0 +1,74 @@
+"""Re-scoring of fused candidates and the no-answer signals (assistant/retrieve.py)."""
+
+from __future__ import annotations
+
+from conftest import build_judgment
+
+from assistant.expand import expand
+from assistant.retrieve import (
+    FusedChunk,
+    best_window_score,
+    concept_coverage,
+    relevance_score,
+    rescore,
+    section_bias,
+    unknown_share,
+)
+from assistant.settings import RetrievalSettings
+from store.lexical import analyze
+
+PARAGRAPHS = [
+    "Les parties demanderesses réclament la somme de 10.000 euros au titre du préjudice moral.",
+    "Le tribunal alloue à chacune le montant de 2.000 euros pour préjudice moral. "
+    "Les autres demandes sont rejetées.",
+    "Le prestataire a suspendu la messagerie. Les factures restaient impayées depuis juin. "
+    "La mise en demeure est restée sans réponse.",
+]
+
+
+def _fused(kinds=("claims", "reasons", "reasons")) -> list[FusedChunk]:
+    _, chunks = build_judgment("j1", PARAGRAPHS, kinds=list(kinds))
+    return [FusedChunk(c, 0.0, dense_score=0.8, lexical_score=1.0) for c in chunks]
+
+
+def test_a_span_holding_the_rare_question_terms_outranks_scattered_common_ones() -> None:
+    sentences = [set(analyze(s)) for s in ("facture impayée", "messagerie", "juin", "tribunal")]
+    weights = {t: 1.0 for t in analyze("facture impayée tribunal")}
+    assert best_window_score(weights, sentences, window=2) == 2 / 3
+    assert best_window_score(weights, sentences, window=4) == 1.0
+
+
+def test_rescore_puts_the_chunk_that_answers_first_when_dense_and_bm25_tie() -> None:
+    ranked = rescore(expand("La messagerie a-t-elle été suspendue pour factures impayées ?"),
+                     _fused(), RetrievalSettings())
+    assert ranked[0].chunk.ordinal == 2
+
+
+def test_a_question_about_the_decision_favours_reasons_over_claims() -> None:
+    question = "Quel montant le tribunal a-t-il alloué pour le préjudice moral ?"
+    assert section_bias(question) == {"reasons": 1.0, "operative": 1.0}
+    ranked = rescore(expand(question), _fused(), RetrievalSettings())
+    assert ranked[0].chunk.section_kind == "reasons"
+
+
+def test_a_question_about_what_a_party_claimed_favours_claims() -> None:
+    assert section_bias("Quelle somme les demanderesses réclamaient-elles ?")["claims"] == 1.0
+    assert section_bias("Quelle est la date de l'audience ?") == {}
+
+
+def test_english_words_are_covered_by_their_french_equivalents() -> None:
+    sentences = [set(analyze("Les factures restaient impayées."))]
+    covered = concept_coverage(expand("unpaid invoices"), sentences, lambda t: 1.0)
+    assert covered == 1.0
+    assert concept_coverage(expand("ransom pirates"), sentences, lambda t: 1.0) == 0.0
+
+
+def test_words_found_in_no_candidate_count_as_unknown() -> None:
+    assert unknown_share(expand("messagerie suspendue"), _fused()) == 0.0
+    assert unknown_share(expand("rançon messagerie"), _fused()) == 0.5
+
+
+def test_relevance_drops_with_unknown_words_and_rises_with_coverage() -> None:
+    assert relevance_score(0.6, 0.0) > relevance_score(0.3, 0.0) > relevance_score(0.3, 0.5)
+    floor = RetrievalSettings().no_answer_floor
+    assert relevance_score(0.1, 0.6) < floor < relevance_score(0.2, 0.0)
