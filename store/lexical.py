@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 import bm25s
@@ -73,15 +74,16 @@ class LexicalIndex:
         return cls.build_from_terms(chunk_ids, [analyze(t) for t in texts])
 
     @classmethod
-    def build_from_terms(cls, chunk_ids: list[str], terms: list[list[str]]) -> LexicalIndex:
+    def build_from_terms(cls, chunk_ids: list[str], terms: Iterable[list[str]]) -> LexicalIndex:
         """Index texts already analysed with `analyze` (the store keeps each chunk's terms, so
         a rebuild does not analyse the whole corpus again)."""
-        if len(chunk_ids) != len(terms):
-            raise ValueError(f"{len(chunk_ids)} chunk ids for {len(terms)} term lists")
-        if not terms:
-            return cls([], None)
         vocab: dict[str, int] = {}
-        ids = [[vocab.setdefault(term, len(vocab)) for term in doc] for doc in terms]
+        add = vocab.setdefault
+        ids = [[add(term, len(vocab)) for term in doc] for doc in terms]
+        if len(chunk_ids) != len(ids):
+            raise ValueError(f"{len(chunk_ids)} chunk ids for {len(ids)} term lists")
+        if not ids:
+            return cls([], None)
         bm25 = bm25s.BM25()
         bm25.index((ids, vocab), show_progress=False)
         return cls(list(chunk_ids), bm25)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,16 +46,6 @@ class RegistryEntry:
     model: str
     chunk_ids: tuple[str, ...]
     ingested_at: str
-
-
-@dataclass(frozen=True)
-class ChunkRow:
-    """One chunk as the lexical index and the filters need it (rows in chunk id order)."""
-
-    id: str
-    judgment_id: str
-    section_kind: str
-    terms: list[str]
 
 
 _ENTRY_COLUMNS = "id, source_path, content_hash, model, chunk_ids, ingested_at"
@@ -215,14 +204,11 @@ class Registry:
             ).fetchall()
         return [Chunk.from_dict(json.loads(r[0])) for r in rows]
 
-    def chunk_rows(self) -> Iterator[ChunkRow]:
-        """Every chunk in id order, with what the lexical index and the filters need."""
+    def chunk_terms(self) -> list[tuple[str, str]]:
+        """(chunk id, its analysed terms joined by spaces) of every chunk, in id order."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT id, judgment_id, section_kind, terms FROM chunks ORDER BY id"
-            ).fetchall()
-        for cid, jid, kind, terms in rows:
-            yield ChunkRow(cid, jid, kind, terms.split())
+            rows = self._db.execute("SELECT id, terms FROM chunks ORDER BY id").fetchall()
+        return [(cid, terms) for cid, terms in rows]
 
     def chunk_facets(self) -> list[tuple[str, str, str]]:
         """(chunk id, judgment id, section kind) of every chunk, for search filters."""

@@ -588,8 +588,10 @@ class StoreWriter:
         """Write the lexical index and the registry, then make this generation live."""
         registry = self._open_registry()
         folder = self.store._generation_dir(self.generation)
-        rows = list(registry.chunk_rows())
-        lexical = LexicalIndex.build_from_terms([r.id for r in rows], [r.terms for r in rows])
+        rows = registry.chunk_terms()
+        lexical = LexicalIndex.build_from_terms(
+            [cid for cid, _ in rows], (terms.split() for _, terms in rows)
+        )
         lexical.save(folder / "lexical")
         registry.commit()
         registry.close()
