@@ -539,6 +539,9 @@ class StoreWriter:
     def entry_for_hash(self, content_hash: str) -> RegistryEntry | None:
         return self._open_registry().entry_for_hash(content_hash)
 
+    def entry_for_id(self, judgment_id: str) -> RegistryEntry | None:
+        return self._open_registry().entry(judgment_id)
+
     def entries(self) -> list[RegistryEntry]:
         return self._open_registry().entries()
 

@@ -118,6 +118,8 @@ def test_registry_entries_are_found_by_path_and_hash(store: Store) -> None:
         assert entry.chunk_ids == ("tal-2:0000", "tal-2:0001")
         assert entry.ingested_at
         assert writer.entry_for_hash("hash-of-tal-2") == entry
+        assert writer.entry_for_id("tal-2") == entry
+        assert writer.entry_for_id("tal-9") is None
         assert writer.entry_for_path("/corpus/unknown.txt") is None
         assert [e.judgment_id for e in writer.entries()] == ["ca-1", "tal-1", "tal-2"]
 
