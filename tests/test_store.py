@@ -233,6 +233,11 @@ def test_leaving_the_writer_without_commit_discards_everything(store: Store, tmp
     assert store.stats().judgments == 3
     assert store.lexical_search("bail", 5) == []
     assert sorted(os.listdir(tmp_path / "store" / "generations")) == ["1"]
+    # the next writer builds generation 2 again in the same process, on fresh files
+    put(store, make_judgment("other", ["un bail rural"]))
+    assert store.generation == 2
+    assert ids(store.lexical_search("bail", 5)) == ["other:0000"]
+    assert len(store.dense_search(EMBED.embed_query("bail"), 50)) == 8
 
 
 def test_a_chunk_that_is_not_a_slice_of_the_judgment_is_refused(
