@@ -545,9 +545,6 @@ class StoreWriter:
     def entries(self) -> list[RegistryEntry]:
         return self._open_registry().entries()
 
-    def entry_for_id(self, judgment_id: str) -> RegistryEntry | None:
-        return self._open_registry().entry(judgment_id)
-
     # -- changes -------------------------------------------------------------------------------
 
     def put(self, judgment: Judgment, chunks: list[Chunk], vectors: list[list[float]]) -> None:
