@@ -16,7 +16,7 @@ import pytest
 
 from assistant.service import Assistant
 from assistant.settings import Settings
-from store.store import Store
+from store.store import Store, read_current
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -74,7 +74,11 @@ def test_killed_ingest_leaves_the_old_store_and_the_next_run_finishes(tmp_path):
         [sys.executable, "-m", "assistant", "ingest", "--store", str(store), str(corpus)],
         stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
     )  # fmt: skip
-    time.sleep(12)  # model loaded, several excerpts embedded, nothing committed yet
+    live = read_current(store)
+    deadline = time.monotonic() + 120
+    while not (store / "generations" / str(live + 1)).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)  # wait until the writer has started its new generation
+    time.sleep(4)  # several excerpts embedded and put, nothing committed yet
     assert proc.poll() is None, (tmp_path / "killed-run.log").read_text()
     proc.send_signal(signal.SIGKILL)
     proc.wait()
