@@ -1,5 +1,6 @@
-"""The development question set (eval/dev_questions.jsonl) is well formed and its gold strings
-really are in the corpus, in the text the store will hold (canonical text), one passage each."""
+"""The question sets (eval/dev_questions.jsonl, eval/heldout_questions.jsonl) are well formed and
+their gold strings really are in the corpus, in the text the store will hold (canonical text), one
+passage each."""
 
 from __future__ import annotations
 
@@ -13,14 +14,21 @@ from assistant.evaluate import EvalQuestion, fold, load_questions
 from ingest.canonical import canonicalize
 
 ROOT = Path(__file__).resolve().parents[1]
-QUESTIONS = ROOT / "eval" / "dev_questions.jsonl"
+QUESTION_FILES = [ROOT / "eval" / "dev_questions.jsonl", ROOT / "eval" / "heldout_questions.jsonl"]
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus not present")
 
 
-def _questions() -> list[EvalQuestion]:
-    return load_questions(QUESTIONS)
+def _questions(path: Path) -> list[EvalQuestion]:
+    return load_questions(path)
+
+
+def _all_questions() -> list[tuple[Path, EvalQuestion]]:
+    return [(path, q) for path in QUESTION_FILES for q in _questions(path)]
+
+
+per_file = pytest.mark.parametrize("path", QUESTION_FILES, ids=lambda p: p.stem)
 
 
 def _corpus_files() -> dict[str, Path]:
@@ -35,8 +43,9 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", fold(text).lower())
 
 
-def test_size_and_mix() -> None:
-    questions = _questions()
+@per_file
+def test_size_and_mix(path: Path) -> None:
+    questions = _questions(path)
     assert len(questions) >= 40
     assert sum(1 for q in questions if not q.answerable) >= 6
     langs = Counter(q.extras.get("lang") for q in questions)
@@ -46,8 +55,9 @@ def test_size_and_mix() -> None:
     assert langs["en"] >= 5 and styles["keywords"] >= 5
 
 
-def test_ids_are_unique_and_every_question_says_where_it_comes_from() -> None:
-    questions = _questions()
+@per_file
+def test_ids_are_unique_and_every_question_says_where_it_comes_from(path: Path) -> None:
+    questions = _questions(path)
     assert len({q.id for q in questions}) == len(questions)
     files = _corpus_files()
     for q in questions:
@@ -58,7 +68,9 @@ def test_ids_are_unique_and_every_question_says_where_it_comes_from() -> None:
             assert source == "", f"{q.id}: an unanswerable question names no source"
 
 
-@pytest.mark.parametrize("question", [q for q in _questions() if q.answerable], ids=lambda q: q.id)
+@pytest.mark.parametrize(
+    "question", [q for _, q in _all_questions() if q.answerable], ids=lambda q: q.id
+)
 def test_gold_strings_are_in_their_source_paragraph(question: EvalQuestion) -> None:
     path = _corpus_files()[str(question.extras["source"])]
     raw = _raw(path)
@@ -72,21 +84,29 @@ def test_gold_strings_are_in_their_source_paragraph(question: EvalQuestion) -> N
         assert any(folded in p for p in canonical_paragraphs), f"not in canonical text: {gold!r}"
 
 
-def test_gold_strings_identify_their_judgment() -> None:
+@per_file
+def test_gold_strings_identify_their_judgment(path: Path) -> None:
     """A gold string found in another file would count a wrong judgment as a hit."""
-    texts = {name: fold(_raw(path)) for name, path in _corpus_files().items()}
-    for q in _questions():
+    texts = {name: fold(_raw(file)) for name, file in _corpus_files().items()}
+    for q in _questions(path):
         for gold in q.gold:
             holders = [name for name, text in texts.items() if fold(gold) in text]
             assert holders == [q.extras["source"]], f"{q.id}: {gold!r} in {holders}"
 
 
-def test_questions_paraphrase_rather_than_copy_the_gold() -> None:
+@per_file
+def test_questions_paraphrase_rather_than_copy_the_gold(path: Path) -> None:
     """No question contains a gold string or shares seven consecutive words with one."""
-    for q in _questions():
+    for q in _questions(path):
         words = _words(q.question)
         shingles = {" " + " ".join(words[i : i + 7]) + " " for i in range(len(words) - 6)}
         for gold in q.gold:
             assert fold(gold).lower() not in fold(q.question).lower(), q.id
             gold_text = " " + " ".join(_words(gold)) + " "
             assert not any(s in gold_text for s in shingles), f"{q.id} copies {gold!r}"
+
+
+def test_the_two_sets_share_no_question_id() -> None:
+    """Held-out ids stay distinct from development ids, so dumps and breakdowns never mix them."""
+    ids = [q.id for _, q in _all_questions()]
+    assert len(ids) == len(set(ids))
