@@ -124,8 +124,10 @@ def measure_queries(path: Path, n_queries: int) -> dict:
             label: {"p50": round(statistics.median(v), 1), "p95": pct(v, 0.95)}
             for label, v in timings.items()
         },
-        "e5_query_embedding_ms": {"p50": round(statistics.median(e5_ms), 1),
-                                  "p95": pct(e5_ms, 0.95)},
+        "e5_query_embedding_ms": {
+            "p50": round(statistics.median(e5_ms), 1),
+            "p95": pct(e5_ms, 0.95),
+        },
         "query_process_max_rss_mb": round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
         ),
