@@ -25,6 +25,7 @@ from store.records import Chunk, Hit, Judgment, SearchFilters
 from store.store import Store
 
 MAX_CHUNKS_PER_PASSAGE = 3
+WINDOW = 2  # sentences in the span scored against the question
 
 
 @dataclass
@@ -89,20 +90,60 @@ def _sentence_terms_cached(text: str) -> list[set[str]]:
     return [set(analyze(text[s.start : s.end])) for s in sentence_spans(text)]
 
 
+@lru_cache(maxsize=8192)
+def _sentence_voices(text: str) -> list[float]:
+    return [court_voice(text[s.start : s.end]) for s in sentence_spans(text)]
+
+
+def _window_scores(
+    weights: dict[str, float], sentences: Sequence[set[str]], window: int
+) -> list[float]:
+    total = sum(weights.values())
+    if not total or not sentences:
+        return [0.0]
+    scores = []
+    for i in range(max(1, len(sentences) - window + 1)):
+        terms = set().union(*sentences[i : i + window])
+        scores.append(sum(w for t, w in weights.items() if t in terms) / total)
+    return scores
+
+
 def best_window_score(
     weights: dict[str, float], sentences: Sequence[set[str]], window: int = 2
 ) -> float:
     """The largest share of the question's term weight found in `window` consecutive
     sentences (a short span that holds the question's rare terms beats a long chunk that
     scatters them)."""
-    total = sum(weights.values())
-    if not total or not sentences:
-        return 0.0
-    best = 0.0
-    for i in range(max(1, len(sentences) - window + 1)):
-        terms = set().union(*sentences[i : i + window])
-        best = max(best, sum(w for t, w in weights.items() if t in terms))
-    return best / total
+    return max(_window_scores(weights, sentences, window))
+
+
+# Judgments report the parties' case in reported speech (conditional mood, "fait valoir",
+# "soutient") and give the court's own view in the indicative ("le Tribunal retient", "il y a
+# lieu", "partant", "déclare"). Nouns ending in -rait (extrait, retrait, portrait...) are not
+# verbs.
+_REPORTED = re.compile(
+    r"\b(?:\w+(?<!ext)(?<!ret)(?<!port)(?<!abst)(?<!att)(?<!dist)raient"
+    r"|\w+(?<!ext)(?<!ret)(?<!port)(?<!abst)(?<!att)(?<!dist)rait"
+    r"|fai(?:t|sant) valoir|soutien(?:t|nent)|soul[èe]v\w*|reproch\w*|concl\w+ (?:au|à)"
+    r"|contest\w*|expos\w+|fait état|invoqu\w*|estim(?:e|ent) que|r[ée]clam\w*|sollicit\w*)\b",
+    re.IGNORECASE,
+)
+_COURT = re.compile(
+    r"\b(?:le tribunal|la cour|il convient|il y a lieu|partant|d[èe]s lors|en l'esp[èe]ce"
+    r"|il (?:est|n'est) (?:pas )?(?:établi|constant|admis|de principe)|il ressort"
+    r"|il se dégage|reste en défaut|retient|est à (?:rejeter|abjurer|déclarer)|est fond[ée]e?"
+    r"|n'est pas fond|déclare|condamne|dit (?:que|non|fond)|rejette|déboute|alloue"
+    r"|n'établit)\b",
+    re.IGNORECASE,
+)
+
+
+def court_voice(text: str) -> float:
+    """From -1 (the parties' case, in reported speech) to 1 (the court's own reasoning):
+    (court markers - reported-speech markers) / (both + 1)."""
+    reported = len(_REPORTED.findall(text))
+    court = len(_COURT.findall(text))
+    return (court - reported) / (court + reported + 1)
 
 
 _DECISION = re.compile(
@@ -115,9 +156,14 @@ _CLAIM = re.compile(
 )
 
 
+def asks_for_claims(question: str) -> bool:
+    """Whether the question asks what a party claimed or argued (not what the court held)."""
+    return bool(_CLAIM.search(question))
+
+
 def section_bias(question: str) -> dict[str, float]:
     """Section kinds to favour: what the court decided or what the parties claimed."""
-    if _CLAIM.search(question):
+    if asks_for_claims(question):
         return {"claims": 1.0, "facts": 0.5}
     if _DECISION.search(question):
         return {"reasons": 1.0, "operative": 1.0}
@@ -127,8 +173,9 @@ def section_bias(question: str) -> dict[str, float]:
 def rescore(
     expansion: Expansion, fused: list[FusedChunk], settings: RetrievalSettings
 ) -> list[FusedChunk]:
-    """Order candidates by a weighted sum of normalised dense similarity, normalised BM25 and
-    the best sentence-window coverage of the question's terms (IDF over the candidates)."""
+    """Order candidates by a weighted sum of normalised dense similarity, normalised BM25, the
+    best sentence-window coverage of the question's terms (IDF over the candidates) and, unless
+    the question asks what a party claimed, the court's voice in that window and chunk."""
     if not fused:
         return fused
     sentences = {f.chunk.id: _sentence_terms(f.chunk.text) for f in fused}
@@ -145,18 +192,28 @@ def rescore(
     d_low, d_high = (min(dense), max(dense)) if dense else (0.0, 1.0)
     l_high = max(lexical) if lexical else 1.0
     favoured = section_bias(expansion.question)
+    claims = asks_for_claims(expansion.question)
     for f in fused:
         nd = ((f.dense_score if f.dense_score is not None else d_low) - d_low) / max(
             d_high - d_low, 1e-9
         )
         nl = (f.lexical_score or 0.0) / max(l_high, 1e-9)
-        sw = best_window_score(weights, sentences[f.chunk.id])
+        windows = _window_scores(weights, sentences[f.chunk.id], WINDOW)
+        sw = max(windows)
         f.window = concept_coverage(expansion, sentences[f.chunk.id], idf)
         bias = settings.section_weight * favoured.get(f.chunk.section_kind, 0.0)
         f.score = (
             settings.dense_weight * nd + settings.lexical_weight * nl
             + settings.window_weight * sw + bias
         )
+        if settings.voice_weight and not claims:
+            voices = _sentence_voices(f.chunk.text)
+            window_voice = max(
+                (max(voices[i : i + WINDOW], default=0.0)
+                 for i, score in enumerate(windows) if score == sw),
+                default=0.0,
+            )
+            f.score += settings.voice_weight * (window_voice + court_voice(f.chunk.text))
     return sorted(fused, key=lambda f: (-f.score, f.chunk.id))
 
 

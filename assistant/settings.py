@@ -45,6 +45,9 @@ class RetrievalSettings(BaseModel):
     section_weight: float = Field(
         0.2, description="Bonus for the section kind a question asks about."
     )
+    voice_weight: float = Field(
+        0.3, description="Bonus for the court's own voice over the parties' reported speech."
+    )
     no_answer_floor: float = Field(
         -0.05, description="Relevance below which the assistant declines (docs/benchmarks.md)."
     )

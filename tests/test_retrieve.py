@@ -7,8 +7,10 @@ from conftest import build_judgment
 from assistant.expand import expand
 from assistant.retrieve import (
     FusedChunk,
+    asks_for_claims,
     best_window_score,
     concept_coverage,
+    court_voice,
     relevance_score,
     rescore,
     section_bias,
@@ -72,3 +74,36 @@ def test_relevance_drops_with_unknown_words_and_rises_with_coverage() -> None:
     assert relevance_score(0.6, 0.0) > relevance_score(0.3, 0.0) > relevance_score(0.3, 0.5)
     floor = RetrievalSettings().no_answer_floor
     assert relevance_score(0.1, 0.6) < floor < relevance_score(0.2, 0.0)
+
+
+REPORTED = (
+    "La défenderesse fait valoir que les pannes seraient dues à une attaque extérieure et "
+    "qu'elle aurait été en droit de suspendre la messagerie."
+)
+HELD = (
+    "Le Tribunal retient que la défenderesse n'établit pas que les pannes étaient dues à une "
+    "attaque extérieure ; partant, la suspension de la messagerie est fautive."
+)
+
+
+def test_court_voice_tells_the_courts_reasoning_from_the_parties_reported_case() -> None:
+    assert court_voice(HELD) > 0 > court_voice(REPORTED)
+    assert court_voice("Un extrait du contrat et le retrait du matériel.") == 0.0
+
+
+def test_a_question_on_the_law_prefers_the_courts_reasoning_to_a_partys_argument() -> None:
+    _, chunks = build_judgment("j2", [REPORTED, HELD], kinds=["reasons", "reasons"])
+    fused = [FusedChunk(c, 0.0, dense_score=0.8, lexical_score=1.0) for c in chunks]
+    question = "Le prestataire peut-il se prévaloir d'une attaque extérieure pour les pannes ?"
+    assert not asks_for_claims(question)
+    assert rescore(expand(question), fused, RetrievalSettings())[0].chunk.text == HELD
+    silent = RetrievalSettings(voice_weight=0.0)
+    assert rescore(expand(question), fused, silent)[0].chunk.text == REPORTED
+
+
+def test_a_question_on_what_a_party_argued_does_not_prefer_the_courts_voice() -> None:
+    _, chunks = build_judgment("j3", [REPORTED, HELD], kinds=["reasons", "reasons"])
+    fused = [FusedChunk(c, 0.0, dense_score=0.8, lexical_score=1.0) for c in chunks]
+    question = "Qu'invoquait la défenderesse pour expliquer les pannes ?"
+    assert asks_for_claims(question)
+    assert rescore(expand(question), fused, RetrievalSettings())[0].chunk.text == REPORTED
