@@ -20,7 +20,7 @@ from ingest.parse import parse_judgment
 from ingest.read import SUPPORTED_EXTENSIONS, read_document
 from store.errors import InputFileError
 from store.records import Chunk, Judgment
-from store.store import Store
+from store.store import Store, StoreWriter
 
 Status = Literal["added", "updated", "unchanged", "duplicate", "removed", "failed", "skipped"]
 STATUSES: tuple[Status, ...] = (
@@ -173,7 +173,7 @@ def ingest_paths(
 
 def _ingest_one(
     path: Path,
-    writer: object,
+    writer: StoreWriter,
     embeddings: Embeddings,
     report: IngestReport,
     claimed: dict[str, str],
@@ -185,7 +185,7 @@ def _ingest_one(
     dry_run: bool,
 ) -> FileOutcome:
     source = str(path)
-    w = writer  # StoreWriter; typed loosely to keep ingest free of store internals
+    w = writer
     started = time.perf_counter()
     try:
         judgment = parse_judgment(read_document(path, max_bytes=max_file_bytes), source)
@@ -198,7 +198,7 @@ def _ingest_one(
     warnings = "; ".join(judgment.warnings)
     meta = judgment.meta
 
-    previous = w.entry_for_path(source)  # type: ignore[attr-defined]
+    previous = w.entry_for_path(source)
     if previous and previous.content_hash == meta.content_hash and previous.model == model_id:
         return FileOutcome(source, "unchanged", previous.judgment_id, len(previous.chunk_ids))
     original = _duplicate_of(w, judgment, source, claimed)
@@ -217,22 +217,24 @@ def _ingest_one(
     report.seconds["embed"] += time.perf_counter() - started
     started = time.perf_counter()
     if previous and previous.judgment_id != meta.id:
-        w.remove(previous.judgment_id)  # type: ignore[attr-defined]
-    w.put(judgment, chunks, vectors)  # type: ignore[attr-defined]
+        w.remove(previous.judgment_id)
+    w.put(judgment, chunks, vectors)
     report.seconds["store"] += time.perf_counter() - started
     return FileOutcome(source, status, meta.id, len(chunks), detail=warnings)
 
 
-def _duplicate_of(writer: object, judgment: Judgment, source: str, claimed: dict[str, str]) -> str:
+def _duplicate_of(
+    writer: StoreWriter, judgment: Judgment, source: str, claimed: dict[str, str]
+) -> str:
     """The path of another, still existing file that holds the same judgment, or ''."""
     meta = judgment.meta
     for key in (meta.content_hash, meta.id):
         if key in claimed and claimed[key] != source:
             return claimed[key]
-    same_text = writer.entry_for_hash(meta.content_hash)  # type: ignore[attr-defined]
+    same_text = writer.entry_for_hash(meta.content_hash)
     if same_text and same_text.source_path != source and Path(same_text.source_path).exists():
         return str(same_text.source_path)
-    same_id = writer.entry_for_id(meta.id)  # type: ignore[attr-defined]
+    same_id = writer.entry_for_id(meta.id)
     if same_id and same_id.source_path != source and Path(same_id.source_path).exists():
         return str(same_id.source_path)
     return ""
