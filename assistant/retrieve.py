@@ -151,7 +151,9 @@ _DECISION = re.compile(
     r"tribunal|cour|juge|did the court|award|grant|dismiss|reject|held)", re.IGNORECASE
 )
 _CLAIM = re.compile(
-    r"\b(r[ée]clam|demandai|invoqu|reproch|soutien|fait valoir|pr[ée]tend|claim|sought|argu)",
+    # "réclamait", "invoquait": what a party did; "peut-il ... en invoquant": a point of law.
+    r"\b(r[ée]clam(?!er\b|ant\b)|demandai|invoqu(?!er\b|ant\b)|reproch(?!er\b|ant\b)|soutien|"
+    r"fait valoir|pr[ée]tend|claim|sought|argu)",
     re.IGNORECASE,
 )
 

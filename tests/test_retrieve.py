@@ -107,3 +107,10 @@ def test_a_question_on_what_a_party_argued_does_not_prefer_the_courts_voice() ->
     question = "Qu'invoquait la défenderesse pour expliquer les pannes ?"
     assert asks_for_claims(question)
     assert rescore(expand(question), fused, RetrievalSettings())[0].chunk.text == REPORTED
+
+
+def test_a_hypothetical_invoking_is_a_point_of_law_not_a_partys_claim() -> None:
+    assert not asks_for_claims("Le prestataire peut-il s'exonérer en invoquant une cyberattaque ?")
+    assert not asks_for_claims("Peut-on réclamer des dommages et intérêts pour une panne ?")
+    assert asks_for_claims("Qu'invoquait le prestataire pour justifier les coupures ?")
+    assert asks_for_claims("Quelle somme le prestataire réclamait-il ?")
