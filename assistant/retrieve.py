@@ -158,13 +158,23 @@ _CLAIM = re.compile(
 )
 
 
+_IDENTIFICATION = re.compile(
+    r"\b(num[ée]ro (?:de r[ôo]le|du jugement|de l'arr[êe]t|de pourvoi|rg)|n° de r[ôo]le|docket"
+    r"|case number|composition|greffier|quelle juridiction|which court)",
+    re.IGNORECASE,
+)
+
+
 def asks_for_claims(question: str) -> bool:
     """Whether the question asks what a party claimed or argued (not what the court held)."""
     return bool(_CLAIM.search(question))
 
 
 def section_bias(question: str) -> dict[str, float]:
-    """Section kinds to favour: what the court decided or what the parties claimed."""
+    """Section kinds to favour: the header for the case's references, what the parties
+    claimed, or what the court decided."""
+    if _IDENTIFICATION.search(question):
+        return {"header": 3.0}  # the only place for them: outweighs the topic's passages
     if asks_for_claims(question):
         return {"claims": 1.0, "facts": 0.5}
     if _DECISION.search(question):

@@ -114,3 +114,16 @@ def test_a_hypothetical_invoking_is_a_point_of_law_not_a_partys_claim() -> None:
     assert not asks_for_claims("Peut-on réclamer des dommages et intérêts pour une panne ?")
     assert asks_for_claims("Qu'invoquait le prestataire pour justifier les coupures ?")
     assert asks_for_claims("Quelle somme le prestataire réclamait-il ?")
+
+
+def test_a_question_on_the_cases_references_favours_the_header() -> None:
+    question = "Quel est le numéro de rôle du jugement sur la panne des messageries ?"
+    assert section_bias(question) == {"header": 3.0}
+    topic = "Le jugement retient que la panne des messageries est due au prestataire."
+    _, chunks = build_judgment(
+        "j4", ["Numéro 12345 du rôle. Audience publique.", topic], kinds=["header", "reasons"]
+    )
+    fused = [FusedChunk(c, 0.0, dense_score=0.8, lexical_score=1.0) for c in chunks]
+    assert rescore(expand(question), fused, RetrievalSettings())[0].chunk.section_kind == "header"
+    unbiased = RetrievalSettings(section_weight=0.0)
+    assert rescore(expand(question), fused, unbiased)[0].chunk.section_kind == "reasons"
