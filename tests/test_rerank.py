@@ -1,0 +1,65 @@
+"""Optional cross-encoder reranking (assistant/rerank.py), with a real CrossEncoder built from
+the packaged MiniLM weights (its scoring head is untrained: the tests check the plumbing, not
+the model's judgement)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import build_judgment
+
+from assistant.records import Passage
+from assistant.rerank import Reranker, load_reranker, rerank
+from assistant.retrieve import FusedChunk, build_passage
+from store.embeddings import minilm_path
+from store.errors import ConfigurationError
+
+PARAGRAPHS = [
+    "Les demanderesses réclament 10.000 euros au titre du préjudice moral.",
+    "Le Tribunal alloue à chacune 2.000 euros pour préjudice moral.",
+    "La demande reconventionnelle en paiement des factures est rejetée.",
+    "L'exécution provisoire du jugement n'est pas ordonnée.",
+]
+
+
+@pytest.fixture(scope="module")
+def reranker(tmp_path_factory: pytest.TempPathFactory) -> Reranker:
+    from sentence_transformers import CrossEncoder
+
+    folder = tmp_path_factory.mktemp("cross-encoder")
+    CrossEncoder(str(minilm_path()), num_labels=1, device="cpu").save(str(folder))
+    loaded = load_reranker(str(folder))
+    assert loaded is not None
+    return loaded
+
+
+def _passages() -> list[Passage]:
+    judgment, chunks = build_judgment("j1", PARAGRAPHS)
+    return [build_passage(i, [FusedChunk(c, 1.0 / i)], judgment) for i, c in enumerate(chunks, 1)]
+
+
+def test_passages_come_back_in_the_cross_encoders_order_with_ranks_renumbered(
+    reranker: Reranker,
+) -> None:
+    question = "Quel montant a été alloué pour le préjudice moral ?"
+    passages = _passages()
+    scores = reranker.model.predict([(question, p.text) for p in passages])
+    expected = [passages[i].text for i in sorted(range(len(passages)), key=lambda i: -scores[i])]
+    reranked = rerank(question, passages, reranker)
+    assert [p.text for p in reranked] == expected
+    assert [p.rank for p in reranked] == [1, 2, 3, 4]
+    by_text = {p.text: p for p in passages}
+    assert all((p.char_start, p.char_end) == (by_text[p.text].char_start,
+                                              by_text[p.text].char_end) for p in reranked)
+
+
+def test_without_a_reranker_the_retrieval_order_is_kept() -> None:
+    passages = _passages()
+    assert rerank("préjudice moral", passages, None) == passages
+    assert load_reranker("") is None
+
+
+def test_a_missing_reranker_folder_is_a_configuration_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError):
+        load_reranker(str(tmp_path / "absent"))
