@@ -205,3 +205,36 @@ def test_corpus_html_and_markdown_are_shown_as_characters(
     assert "<script>" not in card and "<b>" not in card
     assert "&lt;script&gt;alert(" in card
     assert quoted.text in _shown_text(at)  # the characters themselves, as stored
+
+
+def test_an_llm_synthesis_is_shown_checked_above_the_quote_cards(
+    app_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With an LLM configured (the real langchain-openai client against a local stand-in), the
+    page shows the checked synthesis: a verified quote stays, an invented one is removed and
+    flagged, and the extractive quote cards are still there below."""
+    from llm_standin import StandIn
+
+    def completion(body: dict[str, Any]) -> str:
+        user = body["messages"][-1]["content"]
+        block = user.split('<passage n="1"', 1)[1].split(">\n", 1)[1].split("\n</passage>", 1)[0]
+        return f"Le tribunal énonce « {block[:50]} » [1]. Il ajoute « un motif inventé » [1]."
+
+    standin = StandIn(responder=completion).start()
+    try:
+        monkeypatch.setenv("LEGAL_ASSISTANT_LLM", "openai:stand-in")
+        monkeypatch.setenv("LEGAL_ASSISTANT_LLM_BASE_URL", standin.openai_url)
+        at = _run(AppTest.from_file(APP, default_timeout=180))
+        answer = _ask(at, QUESTION)
+    finally:
+        standin.stop()
+    assert standin.requests, "the page asked the model server"
+    synthesis = answer.synthesis
+    assert synthesis is not None and not synthesis.verified
+    assert "un motif inventé" not in synthesis.text
+    shown = _shown_text(at)
+    assert "Synthèse (NON vérifiée — à contrôler)" in shown
+    assert synthesis.text in shown
+    assert any("⚠" in line for line in shown.splitlines())
+    for passage in answer.passages:
+        assert passage.text in shown
