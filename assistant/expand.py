@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from store.lexical import analyze, fold
+from store.lexical import STOP_WORDS, analyze, fold
 
 _WORD = re.compile(r"[^\W_]+")
 THESAURUS_PATH = Path(__file__).with_name("data") / "thesaurus_fr.json"
@@ -50,6 +50,13 @@ class Expansion:
     added: tuple[str, ...]
     phrases: tuple[str, ...]  # the French phrases whose terms were added
     alternatives: dict[str, frozenset[str]] = field(default_factory=dict)  # own term -> added
+
+
+def is_english(question: str) -> bool:
+    """Whether the question is worded in English: two or more English function words that are
+    not French words too ("the", "was", "did"; not "a", "on", "son")."""
+    words = _WORD.findall(fold(question))
+    return sum(1 for w in words if w in ENGLISH_STOP_WORDS and w not in STOP_WORDS) >= 2
 
 
 def question_terms(question: str) -> list[str]:

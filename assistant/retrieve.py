@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.citations import format_citation
-from assistant.expand import Expansion, expand, lexical_query
+from assistant.expand import Expansion, expand, is_english, lexical_query
 from assistant.highlight import sentence_spans
 from assistant.records import Passage
 from assistant.settings import RetrievalSettings
@@ -350,16 +350,20 @@ def concept_coverage(
 def unknown_share(expansion: Expansion, fused: Sequence[FusedChunk]) -> float:
     """Share of the question's own terms found, themselves or through a thesaurus alternative,
     in no candidate chunk: words the corpus does not use (a rare term present in the corpus is
-    among the BM25 candidates)."""
+    among the BM25 candidates). In an English question only the words the thesaurus
+    translates count."""
     if not expansion.terms:
         return 0.0
     seen: set[str] = set()
     for f in fused:
         for sentence in _sentence_terms(f.chunk.text):
             seen |= sentence
+    english = is_english(expansion.question)
     missing = [
         t for t in expansion.terms
         if t not in seen and not expansion.alternatives.get(t, frozenset()) & seen
+        # an English word the thesaurus does not translate says nothing about a French corpus
+        and not (english and t not in expansion.alternatives)
     ]
     return len(missing) / len(expansion.terms)
 

@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from assistant.expand import THESAURUS_PATH, expand, lexical_query, load_thesaurus, question_terms
+from assistant.expand import (
+    THESAURUS_PATH,
+    expand,
+    is_english,
+    lexical_query,
+    load_thesaurus,
+    question_terms,
+)
 from store.lexical import analyze
 
 
@@ -60,3 +67,9 @@ def test_lexical_query_weighs_the_questions_own_terms_double() -> None:
     assert terms.count(analyze("services")[0]) == 2
     assert terms.count(analyze("suspension")[0]) == 1
     assert analyze("exception d'inexécution")[0] in terms
+
+
+def test_english_questions_are_told_from_french_ones() -> None:
+    assert is_english("Was the provider's counterclaim granted?")
+    assert not is_english("Le prestataire a-t-il obtenu le paiement de ses factures ?")
+    assert not is_english("responsabilité prestataire panne messagerie")

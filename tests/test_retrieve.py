@@ -127,3 +127,11 @@ def test_a_question_on_the_cases_references_favours_the_header() -> None:
     assert rescore(expand(question), fused, RetrievalSettings())[0].chunk.section_kind == "header"
     unbiased = RetrievalSettings(section_weight=0.0)
     assert rescore(expand(question), fused, unbiased)[0].chunk.section_kind == "reasons"
+
+
+def test_untranslated_english_words_are_not_counted_as_unknown_to_the_corpus() -> None:
+    # "bailiff" and "summons" are not in the thesaurus; "invoices" is ("facture") and is found.
+    english = expand("Did the bailiff serve the summons about the unpaid invoices?")
+    assert unknown_share(english, _fused()) == 0.0
+    # the same unknown word in a French question does count
+    assert unknown_share(expand("huissier factures impayées"), _fused()) == 1 / 3
