@@ -38,6 +38,11 @@ class Assistant:
         self.store = store
         self.embeddings = embeddings
         self._judgment = lru_cache(maxsize=256)(self._load_judgment)
+        self._reranker = None
+        if settings.models.reranker:
+            from assistant.rerank import load_reranker
+
+            self._reranker = load_reranker(settings.models.reranker)
         self._chat_model = None
         if settings.llm.spec:
             from assistant.llm import make_chat_model
@@ -83,8 +88,9 @@ class Assistant:
     def search(
         self, question: str, *, filters: SearchFilters = SearchFilters(), k: int | None = None
     ) -> Retrieval:
-        """Retrieval only: passages without highlights, and the relevance signals."""
-        return retrieve(
+        """Retrieval only: passages without highlights, and the relevance signals (the
+        optional cross-encoder reorders the passages; relevance stays retrieval's)."""
+        result = retrieve(
             question,
             self.store,
             self.embeddings,
@@ -93,6 +99,11 @@ class Assistant:
             settings=self.settings.retrieval,
             judgment_loader=self.judgment,
         )
+        if self._reranker is not None:
+            from assistant.rerank import rerank
+
+            result.passages = rerank(question, result.passages, self._reranker)
+        return result
 
     def ask(
         self,

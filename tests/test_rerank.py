@@ -63,3 +63,33 @@ def test_without_a_reranker_the_retrieval_order_is_kept() -> None:
 def test_a_missing_reranker_folder_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError):
         load_reranker(str(tmp_path / "absent"))
+
+
+def test_the_assistant_reorders_its_passages_when_a_reranker_is_configured(
+    reranker: Reranker, tmp_path: Path
+) -> None:
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from store.embeddings import make_embeddings
+    from store.store import Store
+
+    judgment, chunks = build_judgment("j1", PARAGRAPHS)
+    embeddings, model_id = make_embeddings("hash")
+    with Store.open(tmp_path / "store", model_id).writer() as writer:
+        writer.put(judgment, chunks, embeddings.embed_documents([c.text for c in chunks]))
+        writer.commit()
+    env = {"LEGAL_ASSISTANT_EMBEDDINGS": "hash", "LEGAL_ASSISTANT_STORE": str(tmp_path / "store")}
+    question = "préjudice moral euros factures exécution"
+    plain = Assistant.from_settings(Settings.from_env(env)).search(question, k=4).passages
+    env["LEGAL_ASSISTANT_RERANKER"] = str(_saved_folder(reranker, tmp_path))
+    reranked = Assistant.from_settings(Settings.from_env(env)).search(question, k=4).passages
+    assert sorted(p.text for p in reranked) == sorted(p.text for p in plain)
+    expected = [p.text for p in rerank(question, plain, reranker)]
+    assert expected != [p.text for p in plain], "the cross-encoder changes this order"
+    assert [p.text for p in reranked] == expected
+
+
+def _saved_folder(reranker: Reranker, tmp_path: Path) -> Path:
+    folder = tmp_path / "cross-encoder"
+    reranker.model.save(str(folder))
+    return folder
