@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import JudgmentFactory, build_judgment
 
@@ -416,3 +417,50 @@ def test_a_reader_in_another_process_answers_during_and_after_a_commit(
     finally:
         reader.wait(timeout=30)
     assert reader.returncode == 0
+
+
+@pytest.mark.parametrize("oversample", [(10, 200), (1, 1)], ids=["post-filtered", "where"])
+def test_filtered_dense_search_equals_chromas_own_filtered_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, oversample: tuple[int, int]
+) -> None:
+    """Filtered dense search post-filters the nearest unfiltered chunks, and asks Chroma's
+    `where` when too few of them pass: both give Chroma's filtered answer."""
+    import store.store as store_module
+    from store import chroma
+
+    monkeypatch.setattr(store_module, "OVERSAMPLE", oversample[0])
+    monkeypatch.setattr(store_module, "MIN_UNFILTERED", oversample[1])
+
+    big = Store.open(tmp_path / "big", MODEL)
+    words = ["contrat", "maintenance", "facture", "préjudice", "serveur", "messagerie", "site"]
+    with big.writer() as writer:
+        for j in range(30):
+            paragraphs = [
+                f"Paragraphe {p} : {words[(j + p) % 7]} {words[(j * p) % 7]} numéro {j}-{p}."
+                for p in range(10)
+            ]
+            court = ("TAL", "CA Paris", "Cass.")[j % 3]
+            judgment, chunks = build_judgment(f"j{j:02d}", paragraphs, court=court,
+                                              date=f"20{10 + j % 15}-01-01")  # fmt: skip
+            writer.put(judgment, chunks, EMBED.embed_documents([c.text for c in chunks]))
+        writer.commit()
+    query = EMBED.embed_query("facture de maintenance du serveur")
+    gen = big._gen
+    for filters in (
+        SearchFilters(courts=("TAL",)),  # a third of the corpus: post-filtered
+        SearchFilters(judgment_ids=("j07",)),  # one judgment: Chroma's where
+        SearchFilters(courts=("CA Paris",), date_from="2015-01-01", section_kinds=("reasons",)),
+    ):
+        expected = big._query(gen, np.asarray([query], dtype=np.float32), 5,
+                              chroma.where_filter(filters))  # fmt: skip
+        hits = big.dense_search(query, 5, filters)
+        assert [h.score for h in hits] == pytest.approx([s for _, s in expected])
+        last = expected[-1][1]  # chunks tied with the last one may come in another order
+        assert {h.chunk.id for h in hits if h.score > last + 1e-6} == {
+            cid for cid, score in expected if score > last + 1e-6
+        }
+        assert {h.chunk.id for h in hits} <= allowed_ids(big, filters)
+
+
+def allowed_ids(store: Store, filters: SearchFilters) -> set[str]:
+    return {h.chunk.id for h in store.lexical_search("paragraphe", 10_000, filters)}
