@@ -33,6 +33,14 @@ def test_every_group_has_french_phrases_that_analyse_to_terms() -> None:
         ("Was the counterclaim granted?", "demande reconventionnelle"),
         ("Combien de dommages et intérets ?", "indemnisation"),
         ("Les e-mails ne marchaient plus", "courriel"),
+        ("Who was the court clerk?", "greffier"),
+        ("Which lawyer represented the defendant?", "avocat"),
+        ("Did the bailiff serve the summons?", "huissier de justice"),
+        ("Did the bailiff serve the summons?", "assignation"),
+        ("When was the closing order made?", "ordonnance de clôture"),
+        ("What did the defendant argue?", "fait valoir"),
+        ("Who presided?", "président"),
+        ("Le délibéré a-t-il été rompu ?", "prise en délibéré"),
     ],
 )
 def test_everyday_and_english_wording_adds_the_court_terms(question: str, court_term: str) -> None:
@@ -42,7 +50,7 @@ def test_everyday_and_english_wording_adds_the_court_terms(question: str, court_
 
 
 def test_a_question_without_thesaurus_words_is_not_expanded() -> None:
-    expansion = expand("Quelle chambre a siégé en audience publique ?")
+    expansion = expand("Quelle chambre a siégé dans cette ville ?")
     assert expansion.added == () and expansion.phrases == ()
 
 
