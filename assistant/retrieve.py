@@ -26,6 +26,9 @@ from store.store import Store
 
 MAX_CHUNKS_PER_PASSAGE = 3
 WINDOW = 2  # sentences in the span scored against the question
+HEADER_FACT_BIAS = 2.0
+CASE_HEADER_JUDGMENTS = 2  # judgments whose header joins the candidates for a header question
+CASE_PRIOR_WEIGHT = 1.0
 
 
 @dataclass
@@ -165,6 +168,26 @@ _IDENTIFICATION = re.compile(
 )
 
 
+# Facts that only the header states: who sat and who represented whom, the hearing, the
+# deliberation, the closing order, the date the judgment was delivered.
+_HEADER_FACT = re.compile(
+    r"\b(pr[ée]sid(?:ait|é|ée|ent|ence|ant)\b|vice-pr[ée]sident|juges\b|quels? juges?\b"
+    r"|magistrat|greffi|rapport oral|rapporteur|quels? avocats?|repr[ée]sent[ée]e?s? par"
+    r"|repr[ée]sentai(?:t|ent)|comparant|d[ée]lib[ée]r(?!ément|atel)|ordonnance de cl[ôo]ture"
+    r"|instruction .{0,30}cl(?:ose|[ôo]tur)|audiences?\b|(?:quel jour|quelle date|quand)\b.{0,60}"
+    r"\b(?:prononc|rendu)|prononc[ée]e? (?:le|quel)|presid|judges\b|which judge|bench\b|clerk"
+    r"|registrar|reporting judge|(?:which|what) (?:lawyer|counsel)|counsel (?:for|of)"
+    r"|represented by|who represented|lawyer (?:for|of|acting|representing)|hearing"
+    r"|deliberat(?!e\b|ely)|closing order|delivered)",
+    re.IGNORECASE,
+)
+
+
+def asks_for_header_fact(question: str) -> bool:
+    """Whether the question asks about the composition, the counsel or a procedural date."""
+    return bool(_HEADER_FACT.search(question))
+
+
 def asks_for_claims(question: str) -> bool:
     """Whether the question asks what a party claimed or argued (not what the court held)."""
     return bool(_CLAIM.search(question))
@@ -175,6 +198,8 @@ def section_bias(question: str) -> dict[str, float]:
     claimed, or what the court decided."""
     if _IDENTIFICATION.search(question):
         return {"header": 3.0}  # the only place for them: outweighs the topic's passages
+    if asks_for_header_fact(question):
+        return {"header": HEADER_FACT_BIAS}
     if asks_for_claims(question):
         return {"claims": 1.0, "facts": 0.5}
     if _DECISION.search(question):
@@ -205,6 +230,8 @@ def rescore(
     l_high = max(lexical) if lexical else 1.0
     favoured = section_bias(expansion.question)
     claims = asks_for_claims(expansion.question)
+    # a header question: header chunks inherit how well their judgment matched so far
+    prior = case_prior(fused) if asks_for_header_fact(expansion.question) else {}
     for f in fused:
         nd = ((f.dense_score if f.dense_score is not None else d_low) - d_low) / max(
             d_high - d_low, 1e-9
@@ -214,6 +241,8 @@ def rescore(
         sw = max(windows)
         f.window = concept_coverage(expansion, sentences[f.chunk.id], idf)
         bias = settings.section_weight * favoured.get(f.chunk.section_kind, 0.0)
+        if prior and is_header_chunk(f.chunk):
+            bias += CASE_PRIOR_WEIGHT * prior.get(f.chunk.judgment_id, 0.0)
         f.score = (
             settings.dense_weight * nd + settings.lexical_weight * nl
             + settings.window_weight * sw + bias
@@ -227,6 +256,43 @@ def rescore(
             )
             f.score += settings.voice_weight * (window_voice + court_voice(f.chunk.text))
     return sorted(fused, key=lambda f: (-f.score, f.chunk.id))
+
+
+def is_header_chunk(chunk: Chunk) -> bool:
+    """The header, or the unsectioned opening of a judgment (excerpts without headings)."""
+    return chunk.section_kind == "header" or (
+        chunk.section_kind == "other" and not chunk.section_path and chunk.ordinal < 3
+    )
+
+
+def with_case_headers(
+    fused: list[FusedChunk], chunks_of: Callable[[str], list[Chunk]],
+    cases: int = CASE_HEADER_JUDGMENTS,
+) -> list[FusedChunk]:
+    """`fused` plus the header chunks of the `cases` judgments ranked first: a question on
+    who sat or which lawyer names its case by the facts ("the lawyer's e-mail outages"), which
+    the body holds, while the answer is in a header that shares none of those words."""
+    judgments = list(
+        dict.fromkeys(f.chunk.judgment_id for f in fused if not is_header_chunk(f.chunk))
+    )[:cases]
+    present = {f.chunk.id for f in fused}
+    added = [
+        FusedChunk(c, 0.0) for jid in judgments for c in chunks_of(jid)
+        if is_header_chunk(c) and c.id not in present
+    ]
+    return fused + added
+
+
+def case_prior(fused: Sequence[FusedChunk]) -> dict[str, float]:
+    """Each judgment's best score for a chunk of its body (what the question says about the
+    case), scaled from 0 to 1; a judgment with no body chunk among `fused` gets 0."""
+    best: dict[str, float] = {}
+    for f in fused:
+        if not is_header_chunk(f.chunk):
+            best[f.chunk.judgment_id] = max(best.get(f.chunk.judgment_id, f.score), f.score)
+    low = min(best.values(), default=0.0)
+    high = max(best.values(), default=1.0)
+    return {j: (v - low) / max(high - low, 1e-9) for j, v in best.items()}
 
 
 def term_coverage(question: str, text: str) -> float:
@@ -315,6 +381,10 @@ def retrieve(
     fused = reciprocal_rank_fusion(dense, lexical, rrf_k=settings.rrf_k)
     if settings.rescore:
         fused = rescore(expansion, fused, settings)
+        if asks_for_header_fact(question) and (
+            not filters.section_kinds or "header" in filters.section_kinds
+        ):
+            fused = rescore(expansion, with_case_headers(fused, store.chunks_of), settings)
     groups = group_adjacent(fused, k)
     passages = [build_passage(i, g, load(g[0].chunk.judgment_id)) for i, g in enumerate(groups, 1)]
     top_dense = max((f.dense_score or 0.0 for g in groups[:3] for f in g), default=0.0)

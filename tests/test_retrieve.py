@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import build_judgment
 
 from assistant.expand import expand
 from assistant.retrieve import (
     FusedChunk,
     asks_for_claims,
+    asks_for_header_fact,
     best_window_score,
+    case_prior,
     concept_coverage,
     court_voice,
     relevance_score,
     rescore,
     section_bias,
     unknown_share,
+    with_case_headers,
 )
 from assistant.settings import RetrievalSettings
 from store.lexical import analyze
@@ -55,7 +59,7 @@ def test_a_question_about_the_decision_favours_reasons_over_claims() -> None:
 
 def test_a_question_about_what_a_party_claimed_favours_claims() -> None:
     assert section_bias("Quelle somme les demanderesses réclamaient-elles ?")["claims"] == 1.0
-    assert section_bias("Quelle est la date de l'audience ?") == {}
+    assert section_bias("Quelle est la durée du contrat ?") == {}
 
 
 def test_english_words_are_covered_by_their_french_equivalents() -> None:
@@ -130,8 +134,87 @@ def test_a_question_on_the_cases_references_favours_the_header() -> None:
 
 
 def test_untranslated_english_words_are_not_counted_as_unknown_to_the_corpus() -> None:
-    # "bailiff" and "summons" are not in the thesaurus; "invoices" is ("facture") and is found.
-    english = expand("Did the bailiff serve the summons about the unpaid invoices?")
+    # "notary" and "stamped" are not in the thesaurus; "invoices" is ("facture") and is found.
+    english = expand("Did the notary stamp the unpaid invoices?")
     assert unknown_share(english, _fused()) == 0.0
     # the same unknown word in a French question does count
-    assert unknown_share(expand("huissier factures impayées"), _fused()) == 1 / 3
+    assert unknown_share(expand("notaire factures impayées"), _fused()) == 1 / 3
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qui présidait la chambre lors du délibéré ?",
+        "Quels avocats représentaient la société appelante ?",
+        "Quand l'ordonnance de clôture a-t-elle été rendue ?",
+        "Quel jour le jugement a-t-il été prononcé ?",
+        "Who was the court clerk at the hearing?",
+        "Which lawyer appeared for the defendant?",
+        "Which judges sat on the bench?",
+    ],
+)
+def test_questions_on_who_sat_who_represented_and_procedural_dates_favour_the_header(
+    question: str,
+) -> None:
+    assert asks_for_header_fact(question)
+    assert section_bias(question).get("header", 0.0) >= 2.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Le prestataire a-t-il bloqué délibérément les messageries ?",
+        "Le tribunal a-t-il prononcé la dissolution de l'association ?",
+        "Was the lawyer's loss of clients compensated?",
+        "Did the provider deliberately block the e-mails?",
+    ],
+)
+def test_questions_on_the_merits_do_not_favour_the_header(question: str) -> None:
+    assert not asks_for_header_fact(question)
+    assert "header" not in section_bias(question)
+
+
+HEADER = "Composition : Paul DURAND, président ; Anne MARTIN, greffier."
+BODY = "Le prestataire a suspendu la messagerie de l'avocate pendant la panne de décembre."
+
+
+def _two_cases() -> dict[str, list]:
+    cases = {}
+    for jid, body in (("lux", BODY), ("other", "La vente du véhicule est résolue.")):
+        _, chunks = build_judgment(jid, [HEADER, body], kinds=["header", "reasons"])
+        cases[jid] = chunks
+    return cases
+
+
+def test_a_header_question_brings_in_the_header_of_the_case_its_facts_point_to() -> None:
+    cases = _two_cases()
+    body_hit = FusedChunk(cases["lux"][1], 1.0, dense_score=0.9, lexical_score=2.0)
+    fused = with_case_headers([body_hit], cases.__getitem__)
+    assert [f.chunk.id for f in fused] == ["lux:0001", "lux:0000"]
+    # a header already among the candidates is not added twice; only the cases ranked first
+    assert len(with_case_headers(fused, cases.__getitem__)) == 2
+    assert len(with_case_headers([body_hit], cases.__getitem__, cases=0)) == 1
+
+
+def test_the_header_of_the_case_the_question_describes_outranks_another_cases_header() -> None:
+    cases = _two_cases()
+    question = "Qui présidait dans l'affaire de la messagerie suspendue de l'avocate ?"
+    fused = [
+        FusedChunk(cases["lux"][1], 0.0, dense_score=0.9, lexical_score=2.0),
+        FusedChunk(cases["other"][0], 0.0, dense_score=0.85, lexical_score=0.5),
+        FusedChunk(cases["other"][1], 0.0, dense_score=0.7, lexical_score=0.1),
+        FusedChunk(cases["lux"][0], 0.0, dense_score=0.85, lexical_score=0.5),
+    ]
+    ranked = rescore(expand(question), fused, RetrievalSettings())
+    headers = [f.chunk.judgment_id for f in ranked if f.chunk.section_kind == "header"]
+    assert headers == ["lux", "other"]
+
+
+def test_case_prior_scales_each_judgments_best_body_score_from_zero_to_one() -> None:
+    cases = _two_cases()
+    fused = [
+        FusedChunk(cases["lux"][1], 3.0),
+        FusedChunk(cases["other"][1], 1.0),
+        FusedChunk(cases["other"][0], 9.0),  # a header's own score says nothing of its case
+    ]
+    assert case_prior(fused) == {"lux": 1.0, "other": 0.0}
