@@ -156,7 +156,9 @@ _DECISION = re.compile(
 _CLAIM = re.compile(
     # "réclamait", "invoquait": what a party did; "peut-il ... en invoquant": a point of law.
     r"\b(r[ée]clam(?!er\b|ant\b)|demandai|invoqu(?!er\b|ant\b)|reproch(?!er\b|ant\b)|soutien|"
-    r"fait valoir|pr[ée]tend|claim|sought|argu)",
+    r"fait valoir|pr[ée]tend|claim|sought|argu|disai|expliquai|r[ée]pondai|contestai|affirmai"
+    r"|selon (?:le|la|les|l.) (?:prestataire|client|demand|d[ée]fend|partie|soci[ée]t)"
+    r"|contend|submitted that|maintained that)",
     re.IGNORECASE,
 )
 

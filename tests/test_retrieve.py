@@ -218,3 +218,17 @@ def test_case_prior_scales_each_judgments_best_body_score_from_zero_to_one() -> 
         FusedChunk(cases["other"][0], 9.0),  # a header's own score says nothing of its case
     ]
     assert case_prior(fused) == {"lux": 1.0, "other": 0.0}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Selon le prestataire, quelle messagerie fallait-il utiliser ?",
+        "Que répondaient les demanderesses à l'argument de la cyberattaque ?",
+        "Comment la société expliquait-elle les coupures ?",
+        "What did the defendant contend about the invoices?",
+    ],
+)
+def test_questions_on_what_a_party_said_or_answered_favour_the_claims(question: str) -> None:
+    assert asks_for_claims(question)
+    assert section_bias(question)["claims"] == 1.0
