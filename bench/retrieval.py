@@ -1,6 +1,6 @@
 """Retrieval quality and latency on the dev question set, for BM25 only, dense only and hybrid.
 
-    .venv/bin/python bench/retrieval.py [--store bench/.store-e5] [--questions eval/dev_questions.jsonl]
+    .venv/bin/python bench/retrieval.py [--store DIR] [--questions FILE] [--calibrate]
 
 Builds the store from ../shared/corpus with the configured model when it is empty, runs every
 question in each mode with k=10, and writes bench/retrieval.json plus a Markdown table. It also
@@ -131,7 +131,7 @@ def main() -> None:
         for floor, declined_u, wrong in calibrate(hybrid["relevances"]):
             print(f"{floor:.4f} {declined_u} {wrong}")
     summary = {
-        "questions": str(args.questions.relative_to(ROOT)),
+        "questions": str(args.questions.resolve().relative_to(ROOT)),
         "n": len(questions),
         "model": args.model,
         "date": time.strftime("%Y-%m-%d"),
