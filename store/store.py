@@ -330,10 +330,11 @@ class Store:
             # allowed chunks among the nearest unfiltered ones are the answer whenever there
             # are k of them; only a selective filter needs Chroma's `where`.
             allowed = self._allowed_ids(gen, filters)
-            n = min(count, max(k * OVERSAMPLE, MIN_UNFILTERED))
-            scored = [(cid, score) for cid, score in self._query(gen, query, n) if cid in allowed]
-            if len(scored) >= k or n >= count:
-                return self._hits(gen, scored[:k], "dense")
+            for factor in (OVERSAMPLE, OVERSAMPLE * 4):
+                n = min(count, max(k * factor, MIN_UNFILTERED))
+                scored = [(cid, s) for cid, s in self._query(gen, query, n) if cid in allowed]
+                if len(scored) >= k or n >= count:
+                    return self._hits(gen, scored[:k], "dense")
         scored = self._query(gen, query, min(k, count), chroma.where_filter(filters))
         return self._hits(gen, scored, "dense")
 
