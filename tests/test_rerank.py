@@ -79,14 +79,18 @@ def test_the_assistant_reorders_its_passages_when_a_reranker_is_configured(
         writer.put(judgment, chunks, embeddings.embed_documents([c.text for c in chunks]))
         writer.commit()
     env = {"LEGAL_ASSISTANT_EMBEDDINGS": "hash", "LEGAL_ASSISTANT_STORE": str(tmp_path / "store")}
-    question = "préjudice moral euros factures exécution"
-    plain = Assistant.from_settings(Settings.from_env(env)).search(question, k=4).passages
+    plain_assistant = Assistant.from_settings(Settings.from_env(env))
     env["LEGAL_ASSISTANT_RERANKER"] = str(_saved_folder(reranker, tmp_path))
-    reranked = Assistant.from_settings(Settings.from_env(env)).search(question, k=4).passages
-    assert sorted(p.text for p in reranked) == sorted(p.text for p in plain)
-    expected = [p.text for p in rerank(question, plain, reranker)]
-    assert expected != [p.text for p in plain], "the cross-encoder changes this order"
-    assert [p.text for p in reranked] == expected
+    reranking_assistant = Assistant.from_settings(Settings.from_env(env))
+    changed = 0
+    for question in ("préjudice moral euros", "factures rejetée", "exécution provisoire",
+                     "montant alloué", "demande reconventionnelle"):  # fmt: skip
+        plain = plain_assistant.search(question, k=4).passages
+        reranked = reranking_assistant.search(question, k=4).passages
+        expected = [p.text for p in rerank(question, plain, reranker)]
+        assert [p.text for p in reranked] == expected
+        changed += expected != [p.text for p in plain]
+    assert changed, "the cross-encoder reorders at least one of these answers"
 
 
 def _saved_folder(reranker: Reranker, tmp_path: Path) -> Path:
