@@ -125,18 +125,10 @@ class RichProgress:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from assistant.service import open_store
     from ingest.pipeline import STATUSES, ingest_paths
-    from store.embeddings import make_embeddings
-    from store.store import Store
 
-    embeddings, model_id = make_embeddings(settings.models.embeddings)
-    store = Store.open(
-        settings.store.path,
-        model_id,
-        chroma_host=settings.store.chroma_host,
-        chroma_port=settings.store.chroma_port,
-        check_model=not args.rebuild,
-    )
+    store, embeddings, model_id = open_store(settings, check_model=not args.rebuild)
     max_bytes = int(args.max_mb * 1_000_000) if args.max_mb else settings.ingest.max_file_bytes
     progress = RichProgress(console)
     try:
@@ -247,17 +239,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, console: Console) -> 
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from store.embeddings import make_embeddings
-    from store.store import Store
+    from assistant.service import open_store
 
-    _, model_id = make_embeddings(settings.models.embeddings)
-    store = Store.open(
-        settings.store.path,
-        model_id,
-        chroma_host=settings.store.chroma_host,
-        chroma_port=settings.store.chroma_port,
-        check_model=False,
-    )
+    store, _, _ = open_store(settings, check_model=False)
     stats = store.stats()
     store.close()
     data = {

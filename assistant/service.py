@@ -30,6 +30,19 @@ class Facets:
     section_kinds: tuple[str, ...]
 
 
+def open_store(settings: Settings, *, check_model: bool = True) -> tuple[Store, Embeddings, str]:
+    """The configured embedding model (loaded lazily) and the store opened for it."""
+    embeddings, model_id = make_embeddings(settings.models.embeddings)
+    store = Store.open(
+        settings.store.path,
+        model_id,
+        chroma_host=settings.store.chroma_host,
+        chroma_port=settings.store.chroma_port,
+        check_model=check_model,
+    )
+    return store, embeddings, model_id
+
+
 class Assistant:
     """Retrieval, answer composition and optional LLM synthesis over one store."""
 
@@ -53,13 +66,7 @@ class Assistant:
     def from_settings(cls, settings: Settings, *, require_judgments: bool = True) -> Assistant:
         """Open the configured store and model. Raises EmptyStoreError when the store holds no
         judgment (unless `require_judgments` is False)."""
-        embeddings, model_id = make_embeddings(settings.models.embeddings)
-        store = Store.open(
-            settings.store.path,
-            model_id,
-            chroma_host=settings.store.chroma_host,
-            chroma_port=settings.store.chroma_port,
-        )
+        store, embeddings, _ = open_store(settings)
         if require_judgments and store.stats().judgments == 0:
             raise EmptyStoreError(
                 f"The store {settings.store.path} holds no judgment yet. Ask your maintainer to "
