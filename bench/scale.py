@@ -24,11 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.parse import parse_judgment  # noqa: E402
-
 from assistant.evaluate import load_questions  # noqa: E402
 from assistant.retrieve import retrieve  # noqa: E402
 from assistant.settings import RetrievalSettings  # noqa: E402
+from ingest.parse import parse_judgment  # noqa: E402
 from ingest.read import read_document  # noqa: E402
 from store.embeddings import make_embeddings  # noqa: E402
 from store.records import Chunk, Judgment, JudgmentMeta, Paragraph, SearchFilters  # noqa: E402
