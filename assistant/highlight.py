@@ -2,7 +2,9 @@
 
 Sentences are found by offsets inside the passage text, so every highlight is an exact substring.
 Scoring is lexical (French stems, accents folded) weighted by how rare a term is among the
-candidate sentences, so the words that carry the question count most.
+candidate sentences, so the words that carry the question count most. The court's words that the
+thesaurus adds to the question ("facture" for "invoice", "suspension" for "couper") count at
+half weight, as in retrieval: an English or everyday question highlights the French sentence.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.expand import expand
 from assistant.records import Highlight
 from store.lexical import analyze
 
@@ -23,6 +26,7 @@ _ABBREVIATIONS = {
 }  # fmt: skip
 _BOUNDARY = re.compile(r"(?<=[.!?…;])[\s]+(?=[«\"“(\-–—A-ZÀ-ÖØ-Þ0-9])|\n+")
 _MIN_SENTENCE_CHARS = 25
+ADDED_TERM_WEIGHT = 0.5  # a thesaurus term, against 1 for the question's own
 
 
 @dataclass(frozen=True)
@@ -59,10 +63,24 @@ def sentence_spans(text: str) -> list[Span]:
     return result
 
 
-def _weights(query_terms: set[str], sentence_terms: Sequence[set[str]]) -> dict[str, float]:
-    df = Counter(t for terms in sentence_terms for t in terms & query_terms)
+def _weights(
+    query_terms: dict[str, float], sentence_terms: Sequence[set[str]]
+) -> dict[str, float]:
+    df = Counter(t for terms in sentence_terms for t in terms & query_terms.keys())
     n = max(len(sentence_terms), 1)
-    return {t: 1.0 + math.log((n + 1) / (df.get(t, 0) + 0.5)) for t in query_terms}
+    return {
+        t: share * (1.0 + math.log((n + 1) / (df.get(t, 0) + 0.5)))
+        for t, share in query_terms.items()
+    }
+
+
+def question_weights(question: str, context_terms: Sequence[str] = ()) -> dict[str, float]:
+    """The terms a sentence is matched on: the question's own (and `context_terms`) at 1, the
+    thesaurus additions at ADDED_TERM_WEIGHT."""
+    own = set(analyze(question)) | set(context_terms)
+    terms = dict.fromkeys(expand(question).added, ADDED_TERM_WEIGHT)
+    terms.update(dict.fromkeys(own, 1.0))
+    return terms
 
 
 def highlight(
@@ -70,10 +88,11 @@ def highlight(
 ) -> tuple[Highlight, ...]:
     """The best sentences of `text` for `question` (document order), each an exact substring.
 
-    A sentence qualifies when it shares at least one content term with the question and scores
-    at least half of the best sentence. Returns () when no sentence shares a term.
+    A sentence qualifies when it shares at least one content term with the question (or a
+    thesaurus word for one) and scores at least half of the best sentence. Returns () when no
+    sentence shares a term.
     """
-    query_terms = set(analyze(question)) | set(context_terms)
+    query_terms = question_weights(question, context_terms)
     if not query_terms:
         return ()
     spans = [s for s in sentence_spans(text) if s.end - s.start >= _MIN_SENTENCE_CHARS]
@@ -83,7 +102,7 @@ def highlight(
     weights = _weights(query_terms, sentence_terms)
     scored: list[tuple[float, Span]] = []
     for span, terms in zip(spans, sentence_terms, strict=True):
-        matched = terms & query_terms
+        matched = terms & query_terms.keys()
         if not matched:
             continue
         score = sum(weights[t] for t in matched) / math.sqrt(max(len(terms), 4) / 4 + 3)
