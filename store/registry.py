@@ -36,6 +36,9 @@ CREATE INDEX IF NOT EXISTS chunks_by_judgment ON chunks (judgment_id, ordinal);
 """
 
 
+SCHEMA_VERSION = "1"  # bump when the tables above change; older stores must be re-indexed
+
+
 @dataclass(frozen=True)
 class RegistryEntry:
     """What the store knows about an ingested file, to decide added/updated/unchanged."""
@@ -66,8 +69,18 @@ class Registry:
         else:
             self._db = sqlite3.connect(path, check_same_thread=False)
             self._db.executescript(_SCHEMA)
+            empty = self._db.execute("SELECT COUNT(*) FROM judgments").fetchone()[0] == 0
+            known = self._db.execute("SELECT 1 FROM info WHERE key = 'schema'").fetchone()
+            if empty and not known:
+                self._db.execute(
+                    "INSERT INTO info (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
+                )
             self._db.commit()
         self._lock = threading.Lock()
+
+    def schema(self) -> str:
+        """The layout version this registry was written with ('' before versions existed)."""
+        return self.get_info("schema") or ""
 
     def close(self) -> None:
         self._db.close()

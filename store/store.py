@@ -44,7 +44,7 @@ from store.records import (
     SearchFilters,
     StoreStats,
 )
-from store.registry import Registry, RegistryEntry
+from store.registry import SCHEMA_VERSION, Registry, RegistryEntry
 
 KEEP_GENERATIONS = 2
 COLLECTION_PREFIX = "judgments"
@@ -90,6 +90,17 @@ def _model_spec(model_id: str) -> str:
     if model_id == "st:all-MiniLM-L6-v2":
         return "minilm"
     return model_id
+
+
+def _check_schema(path: Path, registry: Registry) -> None:
+    """Refuse a store written with another registry layout, saying how to re-index."""
+    found = registry.schema()
+    if found != SCHEMA_VERSION:
+        raise StoreError(
+            f"store {path} was written by another version of legal-assistant (registry layout "
+            f"{found or 'unversioned'}, expected {SCHEMA_VERSION}). Re-index it: "
+            f"legal-assistant ingest --rebuild --store {path} PATH..."
+        )
 
 
 def _mismatch(path: Path, recorded: str, configured: str) -> ModelMismatchError:
@@ -200,6 +211,10 @@ class Store:
             )
         try:
             gen.registry = Registry(folder / "registry.sqlite", read_only=True)
+            if not self.check_model and gen.registry.schema() != SCHEMA_VERSION:
+                gen.close()  # opened to be rebuilt (`ingest --rebuild`): nothing to read
+                return _Generation(number)
+            _check_schema(self.path, gen.registry)
             gen.model = gen.registry.get_info("model") or ""
             if self.check_model and gen.model and gen.model != self.model_id:
                 raise _mismatch(self.path, gen.model, self.model_id)
@@ -481,6 +496,7 @@ class StoreWriter:
             if not store.server_mode:
                 shutil.copytree(store._generation_dir(base) / "chroma", folder / "chroma")
         self._registry = Registry(folder / "registry.sqlite")
+        _check_schema(self.path, self._registry)
         self._registry.set_info("model", store.model_id)
         self._open_collection(base)
         expected = self._registry.counts()[1]

@@ -464,3 +464,25 @@ def test_filtered_dense_search_equals_chromas_own_filtered_search(
 
 def allowed_ids(store: Store, filters: SearchFilters) -> set[str]:
     return {h.chunk.id for h in store.lexical_search("paragraphe", 10_000, filters)}
+
+
+def test_a_store_written_with_another_registry_layout_is_refused_until_rebuilt(
+    store: Store, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from store.store import read_current
+
+    folder = tmp_path / "store"
+    registry = folder / "generations" / str(read_current(folder)) / "registry.sqlite"
+    with sqlite3.connect(registry) as db:
+        db.execute("DELETE FROM info WHERE key = 'schema'")
+    store.close()
+    with pytest.raises(StoreError, match="another version of legal-assistant.*--rebuild"):
+        Store.open(folder, MODEL)
+    rebuilding = Store.open(folder, MODEL, check_model=False)
+    with rebuilding.writer(rebuild=True) as writer:
+        judgment, chunks = corpus()[0]
+        writer.put(judgment, chunks, EMBED.embed_documents([c.text for c in chunks]))
+        writer.commit()
+    assert Store.open(folder, MODEL).stats().judgments == 1
