@@ -136,3 +136,33 @@ def _plain_heading(text: str) -> bool:
     if re.search(r"\d{3,}|[\[\]{}@|/]", text):
         return False
     return sum(c.isalpha() for c in text) >= 0.7 * len(text.replace(" ", ""))
+
+
+# Opening words of the unheaded procedural narrative that follows the header of many
+# judgments ("Par acte du ..., M. X a assigné ...", "Attendu, selon l'arrêt attaqué, que ...").
+# "Vu ..." lines continue the current kind but start nothing: Luxembourg headers list them.
+_NARRATIVE_CUES: tuple[tuple[re.Pattern[str], SectionKind], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), kind)
+    for pattern, kind in (
+        (r"^Attendu\s*,?\s*selon\s+l['’]arr[êe]t\s+attaqu[ée]", "facts"),
+        (r"^Attendu\s+qu[e'’].{0,300}?\bfai(?:t|sait)\s+grief\b", "claims"),
+        (r"^(?:Mais\s+)?attendu\s+qu[e'’]", "reasons"),
+        (r"^(?:Aux\s+termes\s+de|Dans)\s+(?:ses|leurs|son)\s+(?:(?:dernières|ultimes)\s+)?"
+         r"(?:conclusions|écritures|réquisitions|mémoire)\b", "claims"),
+        (r"^Par\s+(?:(?:dernières|ultimes)\s+)?(?:conclusions|écritures)\b", "claims"),
+        (r"^Par\s+(?:acte|exploit|assignation|jugement|ordonnance|déclaration|arrêt|requête"
+         r"|lettre\s+recommandée)\b", "procedure"),
+        (r"^Suivant\s+(?:acte|exploit|assignation|déclaration|requête|jugement|ordonnance"
+         r"|arrêt)\b", "procedure"),
+        (r"^L['’]ordonnance\s+de\s+cl[ôo]ture\b", "procedure"),
+    )
+)
+
+
+def narrative_kind(paragraph: str) -> SectionKind | None:
+    """Kind of an unheaded paragraph that opens a stretch of procedural narrative, claims,
+    facts or old-style reasons ("Attendu que ..."), or None when it opens none."""
+    for pattern, kind in _NARRATIVE_CUES:
+        if pattern.match(paragraph):
+            return kind
+    return None

@@ -178,8 +178,34 @@ def _sentence_case(text: str) -> str:
     return text
 
 
+_CHAMBER_WORDS = ("chambre", "section", "civile", "commerciale", "sociale", "criminelle",
+                  "correctionnelle", "financière", "économique", "mixte", "détachée")
+_POLE = re.compile(r"^P[ôo]le\s*(\d{1,2})\s*[-,]?\s*(?:chambre|ch\.)\s*(\d{1,2})$", re.IGNORECASE)
+
+
+def normalize_chamber(chamber: str) -> str:
+    """The chamber in one typography, the court's wording kept: dashes as '-', '12ème' ->
+    '12e', '1ère' -> '1re', 'Chambre'/'Civile' after the first word in lower case, one space;
+    Paris poles as 'Pôle 5 - Chambre 11' ('Pôle 5 ch. 11', 'Pôle 5 – Chambre 11')."""
+    text = re.sub(r"\s*[–—‑]\s*", " - ", chamber)
+    text = re.sub(r"\s+", " ", text).strip(" ,;")
+    text = re.sub(r"\b(\d{1,2}|[IVXL]{1,7})\s?(?:ème|eme|è)\b", r"\1e", text)
+    text = re.sub(r"\b1\s?(?:ère|ere)\b", "1re", text)
+    pole = _POLE.match(text)
+    if pole:
+        return f"Pôle {pole.group(1)} - Chambre {pole.group(2)}"
+    words = text.split(" ")
+    return " ".join([words[0]] + [w.lower() if w.lower() in _CHAMBER_WORDS else w
+                                  for w in words[1:]])
+
+
 def find_chamber(text: str, header_end: int, court: str) -> str:
-    """'XIe chambre', 'chambre commerciale, financière et économique', '3ème chambre A'..."""
+    """'XIe chambre', 'chambre commerciale, financière et économique', '3e chambre A'...,
+    written as `normalize_chamber` gives it."""
+    return normalize_chamber(_find_chamber(text, header_end, court))
+
+
+def _find_chamber(text: str, header_end: int, court: str) -> str:
     header = text[:header_end]
     match = _ROMAN_CHAMBER.search(header)
     if match:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ingest import metadata as md
 from ingest.canonical import CanonicalText, canonicalize
 from ingest.dates import fold
-from ingest.layouts import Heading, classify
+from ingest.layouts import Heading, classify, narrative_kind
 from ingest.read import RawDocument
 from store.records import Judgment, JudgmentMeta, Paragraph, Section, SectionKind
 
@@ -203,9 +203,33 @@ def _sections(text: str, blocks: list[Block], headings: dict[int, Heading]) -> l
         end = blocks[-1].end if first is None else max(
             (b.end for b in blocks if b.end <= first), default=0)
         header_kind: SectionKind = "other" if first is None else "header"
-        sections.append(Section(path=(), kind=header_kind, char_start=0, char_end=end,
-                                heading_start=0, heading_end=0))
+        sections.extend(_split_opening(blocks, header_kind, end))
     sections.sort(key=lambda s: (s.char_start, len(s.path)))
+    return sections
+
+
+def _split_opening(blocks: list[Block], kind: SectionKind, end: int) -> list[Section]:
+    """The unheaded opening [0, end): the header, then — from the first paragraph that opens
+    a procedural narrative ("Par acte du ...", "Attendu que ...") — sections without a heading
+    (path ()) whose kind changes where a paragraph opens another kind."""
+    spans: list[tuple[SectionKind, int]] = [(kind, 0)]
+    for block in blocks:
+        if block.end > end:
+            break
+        cue = narrative_kind(block.text)
+        if cue is None or cue == spans[-1][0]:
+            continue
+        if len(spans) == 1:
+            if block.start == 0:  # nothing before: no header to tell apart
+                spans[0] = (cue, 0)
+                continue
+            spans[0] = ("header", 0)
+        spans.append((cue, block.start))
+    sections = []
+    for i, (span_kind, start) in enumerate(spans):
+        stop = end if i + 1 == len(spans) else spans[i + 1][1] - 2
+        sections.append(Section(path=(), kind=span_kind, char_start=start, char_end=stop,
+                                heading_start=start, heading_end=start))
     return sections
 
 
