@@ -141,22 +141,20 @@ def _plain_heading(text: str) -> bool:
 # Opening words of the unheaded procedural narrative that follows the header of many
 # judgments ("Par acte du ..., M. X a assigné ...", "Attendu, selon l'arrêt attaqué, que ...").
 # "Vu ..." lines continue the current kind but start nothing: Luxembourg headers list them.
-_NARRATIVE_CUES: tuple[tuple[re.Pattern[str], SectionKind], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), kind)
-    for pattern, kind in (
-        (r"^Attendu\s*,?\s*selon\s+l['’]arr[êe]t\s+attaqu[ée]", "facts"),
-        (r"^Attendu\s+qu[e'’].{0,300}?\bfai(?:t|sait)\s+grief\b", "claims"),
-        (r"^(?:Mais\s+)?attendu\s+qu[e'’]", "reasons"),
-        (r"^(?:Aux\s+termes\s+de|Dans)\s+(?:ses|leurs|son)\s+(?:(?:dernières|ultimes)\s+)?"
-         r"(?:conclusions|écritures|réquisitions|mémoire)\b", "claims"),
-        (r"^Par\s+(?:(?:dernières|ultimes)\s+)?(?:conclusions|écritures)\b", "claims"),
-        (r"^Par\s+(?:acte|exploit|assignation|jugement|ordonnance|déclaration|arrêt|requête"
-         r"|lettre\s+recommandée)\b", "procedure"),
-        (r"^Suivant\s+(?:acte|exploit|assignation|déclaration|requête|jugement|ordonnance"
-         r"|arrêt)\b", "procedure"),
-        (r"^L['’]ordonnance\s+de\s+cl[ôo]ture\b", "procedure"),
-    )
+_CUE_PATTERNS: tuple[tuple[str, SectionKind], ...] = (
+    (r"^Attendu\s*,?\s*selon\s+l['’]arr[êe]t\s+attaqu[ée]", "facts"),
+    (r"^Attendu\s+qu[e'’].{0,300}?\bfai(?:t|sait)\s+grief\b", "claims"),
+    (r"^(?:Mais\s+)?attendu\s+qu[e'’]", "reasons"),
+    (r"^(?:Aux\s+termes\s+de|Dans)\s+(?:ses|leurs|son)\s+(?:(?:dernières|ultimes)\s+)?"
+     r"(?:conclusions|écritures|réquisitions|mémoire)\b", "claims"),
+    (r"^Par\s+(?:(?:dernières|ultimes)\s+)?(?:conclusions|écritures)\b", "claims"),
+    (r"^Par\s+(?:acte|exploit|assignation|jugement|ordonnance|déclaration|arrêt|requête"
+     r"|lettre\s+recommandée)\b", "procedure"),
+    (r"^Suivant\s+(?:acte|exploit|assignation|déclaration|requête|jugement|ordonnance"
+     r"|arrêt)\b", "procedure"),
+    (r"^L['’]ordonnance\s+de\s+cl[ôo]ture\b", "procedure"),
 )
+_NARRATIVE_CUES = tuple((re.compile(p, re.IGNORECASE), kind) for p, kind in _CUE_PATTERNS)
 
 
 def narrative_kind(paragraph: str) -> SectionKind | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,19 @@ def test_pdf_chunks_know_their_pages(tmp_path: Path) -> None:
     chunks = chunk_judgment(judgment, max_chars=400)
     assert chunks[0].page_start == 1 and chunks[-1].page_end == 2
     assert any(c.page_start == 1 and c.page_end == 2 for c in chunks)
+
+
+def test_header_chunks_hold_the_header_and_not_the_procedural_history() -> None:
+    # Chambéry has no heading between the composition of the court and MOTIFS: the
+    # narrative ("Par acte ...", "Par jugement ...", the parties' conclusions) is not header.
+    path = next(p for p in corpus_files() if "chambery" in p.name)
+    judgment = parse_judgment(read_document(path, 10**8))
+    chunks = chunk_judgment(judgment)
+    header = [c for c in chunks if c.section_kind == "header"]
+    assert any("COMPOSITION DE LA COUR" in c.text for c in header)
+    assert not any(re.search(r"^Par (?:acte|jugement|ordonnance|arrêt)", c.text, re.MULTILINE)
+                   for c in header)
+    kinds = [c.section_kind for c in chunks]
+    assert kinds.index("procedure") < kinds.index("claims") < kinds.index("reasons")
+    narrative = next(c for c in chunks if "Par jugement en date du 3 juin" in c.text)
+    assert narrative.section_kind == "procedure" and narrative.section_path == ()

@@ -18,6 +18,7 @@ from ingest_fixtures import (
 
 from ingest.canonical import canonicalize
 from ingest.dates import fold, parse_date
+from ingest.metadata import normalize_chamber
 from ingest.parse import parse_judgment
 from ingest.read import RawDocument, read_document
 
@@ -175,3 +176,77 @@ def test_content_hash_is_sha256_of_canonical_text() -> None:
 
     judgment = _parse(LUXEMBOURG)
     assert judgment.meta.content_hash == hashlib.sha256(judgment.text.encode()).hexdigest()
+
+
+def _corpus(fragment: str) -> Path:
+    return next(p for p in corpus_files() if fragment in p.name)
+
+
+def test_unheaded_procedural_history_is_split_from_the_header() -> None:
+    # Chambéry: court, parties, counsel and "COMPOSITION DE LA COUR" are the header; the
+    # narrative from "Par acte du 14/08/2015" to MOTIFS has no heading of its own.
+    judgment = _parse(_corpus("chambery"))
+    text = judgment.text
+    opening = [s for s in judgment.sections if not s.path]
+    assert [s.kind for s in opening] == ["header", "procedure", "claims", "procedure"]
+    header, procedure, claims, closing = opening
+    assert "COMPOSITION DE LA COUR" in text[header.char_start:header.char_end]
+    assert "Par acte" not in text[header.char_start:header.char_end]
+    assert text[procedure.char_start:].startswith("Par acte du 14/08/2015")
+    assert "Par jugement en date du 3 juin 209" in text[procedure.char_start:procedure.char_end]
+    assert text[claims.char_start:].startswith("Aux termes de ses conclusions")
+    assert "le parquet général a requis" in text[claims.char_start:claims.char_end]
+    assert text[closing.char_start:closing.char_end].startswith("L'ordonnance de clôture")
+    motifs = next(s for s in judgment.sections if s.path)
+    assert motifs.kind == "reasons" and closing.char_end < motifs.char_start
+    for before, after in zip(judgment.sections, judgment.sections[1:], strict=False):
+        if not before.path:
+            assert before.char_end < after.char_start  # no overlap, nothing lost
+            assert not text[before.char_end:after.char_start].strip()
+    # the metadata still comes from the header
+    assert judgment.meta.court == "Cour d'appel de Chambéry"
+    assert judgment.meta.date == "2022-02-15"
+
+
+def test_old_style_rulings_open_with_facts_or_reasons_after_the_header() -> None:
+    facts = _parse(_corpus("baumann_fr-cass-com-19941025"))
+    kinds = [(s.kind, s.path) for s in facts.sections]
+    assert kinds[:2] == [("header", ()), ("facts", ())]
+    assert facts.text[facts.sections[1].char_start:].startswith("Attendu, selon l'arrêt attaqué")
+    assert "Sur le rapport" in facts.text[:facts.sections[0].char_end]
+    tribunal = _parse(_corpus("larochesuryon"))
+    opening = [s for s in tribunal.sections if not s.path]
+    assert [s.kind for s in opening] == ["header", "reasons"]
+    assert "TRIBUNAL DE COMMERCE" in tribunal.text[:opening[0].char_end]
+    assert tribunal.text[opening[1].char_start:].startswith("Attendu que")
+
+
+def test_luxembourg_header_keeps_its_vu_lines_and_runs_to_the_first_heading() -> None:
+    judgment = _parse(LUXEMBOURG)
+    header, first = judgment.sections[0], judgment.sections[1]
+    assert header.kind == "header" and first.path == ("FAITS CONSTANTS",)
+    assert "Vu les conclusions" in judgment.text[:header.char_end]
+    assert not judgment.text[header.char_end:first.char_start].strip()
+
+
+def test_chamber_names_share_one_typography() -> None:
+    chambers = {p.name: _parse(p).meta.chamber for p in corpus_files()}
+    paris = {c for name, c in chambers.items() if "ca-paris" in name}
+    assert paris == {"Pôle 5 - Chambre 11"}  # "Pôle 5 ch. 11" and "Pôle 5 – Chambre 11"
+    assert chambers[_corpus("ca-versailles-2003").name] == "12e chambre section 2"
+    assert chambers[_corpus("ca-lyon").name] == "3e chambre A"
+    assert chambers[_corpus("ca-nancy").name] == "Première chambre civile"
+    assert chambers[LUXEMBOURG.name] == "XIe chambre"
+    for chamber in chambers.values():
+        assert not re.search(r"[–—]|\b(?:\d+|[IVXL]+)\s?[èe]me\b|\s\s|^\s|\s$", chamber), chamber
+
+
+@pytest.mark.parametrize(("written", "normal"), [
+    ("Pôle 5 ch. 11", "Pôle 5 - Chambre 11"), ("Pôle 5 – Chambre 11", "Pôle 5 - Chambre 11"),
+    ("12ème chambre  section 2", "12e chambre section 2"), ("1ère chambre civile",
+                                                            "1re chambre civile"),
+    ("Première Chambre Civile", "Première chambre civile"), ("XIème chambre", "XIe chambre"),
+    ("ch. civ.", "ch. civ."), ("Chambre 2 section 2", "Chambre 2 section 2"), ("", ""),
+])
+def test_normalize_chamber_changes_typography_only(written: str, normal: str) -> None:
+    assert normalize_chamber(written) == normal
