@@ -49,7 +49,7 @@ class RetrievalSettings(BaseModel):
         0.3, description="Bonus for the court's own voice over the parties' reported speech."
     )
     no_answer_floor: float = Field(
-        0.15, description="Relevance below which the assistant declines (docs/benchmarks.md)."
+        0.10, description="Relevance below which the assistant declines (docs/benchmarks.md)."
     )
 
 
