@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import build_judgment
 
+from assistant.fusion import FusedChunk
 from assistant.records import Passage
 from assistant.rerank import Reranker, load_reranker, rerank
-from assistant.retrieve import FusedChunk, build_passage
+from assistant.retrieve import build_passage
 from store.embeddings import minilm_path
 from store.errors import ConfigurationError
 

@@ -1,4 +1,5 @@
-"""Re-scoring of fused candidates and the no-answer signals (assistant/retrieve.py)."""
+"""Re-scoring of fused candidates (assistant/rescore.py) and the no-answer signals
+(assistant/retrieve.py)."""
 
 from __future__ import annotations
 
@@ -6,20 +7,19 @@ import pytest
 from conftest import build_judgment
 
 from assistant.expand import expand
-from assistant.retrieve import (
-    FusedChunk,
+from assistant.fusion import FusedChunk
+from assistant.rescore import (
     asks_for_claims,
     asks_for_header_fact,
     best_window_score,
     case_prior,
     concept_coverage,
     court_voice,
-    relevance_score,
     rescore,
     section_bias,
-    unknown_share,
     with_case_headers,
 )
+from assistant.retrieve import relevance_score, unknown_share
 from assistant.settings import RetrievalSettings
 from store.lexical import analyze
 
