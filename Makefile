@@ -37,8 +37,9 @@ sample: install
 	else $(VENV)/bin/legal-assistant ingest $(SAMPLE) --store $(STORE); fi
 
 run: sample
+	@echo "The chat page opens at http://localhost:$(PORT) (Ctrl-C stops it)."
 	LEGAL_ASSISTANT_STORE=$(STORE) $(VENV)/bin/streamlit run streamlit_app.py \
-	    --server.port $(PORT) --server.headless false
+	    --server.port $(PORT)
 
 lint: install-test
 	$(VENV)/bin/ruff check .
