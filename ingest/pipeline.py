@@ -20,7 +20,8 @@ from ingest.parse import parse_judgment
 from ingest.read import SUPPORTED_EXTENSIONS, read_document
 from store.errors import InputFileError
 from store.records import Chunk, Judgment
-from store.store import Store, StoreWriter
+from store.store import Store
+from store.writer import StoreWriter
 
 Status = Literal["added", "updated", "unchanged", "duplicate", "removed", "failed", "skipped"]
 STATUSES: tuple[Status, ...] = (

@@ -8,7 +8,8 @@ from store.embeddings import (
 )
 from store.lexical import LexicalIndex, analyze
 from store.registry import RegistryEntry
-from store.store import Store, StoreWriter
+from store.store import Store
+from store.writer import StoreWriter
 
 __all__ = [
     "E5Embeddings",

@@ -16,7 +16,8 @@ import pytest
 
 from assistant.service import Assistant
 from assistant.settings import Settings
-from store.store import Store, read_current
+from store.generations import read_current
+from store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpus"

@@ -471,7 +471,7 @@ def test_a_store_written_with_another_registry_layout_is_refused_until_rebuilt(
 ) -> None:
     import sqlite3
 
-    from store.store import read_current
+    from store.generations import read_current
 
     folder = tmp_path / "store"
     registry = folder / "generations" / str(read_current(folder)) / "registry.sqlite"
