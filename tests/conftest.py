@@ -8,6 +8,16 @@ import pytest
 
 from store.records import Chunk, Judgment, JudgmentMeta, SectionKind
 
+# The sample Luxembourg judgment's metadata, as the parser extracts it (tests/test_parse.py).
+TAL_META = JudgmentMeta(
+    id="tal-2025talch11-00011",
+    court="Tribunal d'arrondissement de Luxembourg",
+    chamber="XIe chambre",
+    date="2025-01-24",
+    decision_number="2025TALCH11/00011",
+    docket_number="TAL-2021-06580",
+)
+
 # -- store: small judgments built in code --------------------------------------------------------
 
 JudgmentFactory = Callable[..., tuple[Judgment, list[Chunk]]]

@@ -7,22 +7,15 @@ import io
 import re
 from pathlib import Path
 
+from conftest import TAL_META
 from docx import Document
 
 from assistant.export import md_escape, to_docx, to_markdown
 from assistant.records import Answer, Highlight, Passage, Synthesis, SynthesisSentence
-from store.records import JudgmentMeta
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 LU_TEXT = (SAMPLE / "TAL_2025-01-24_2025TALCH11-00011.txt").read_text(encoding="utf-8")
-META = JudgmentMeta(
-    id="tal-2025talch11-00011",
-    court="Tribunal d'arrondissement de Luxembourg",
-    chamber="XIe chambre",
-    date="2025-01-24",
-    decision_number="2025TALCH11/00011",
-    docket_number="TAL-2021-06580",
-)
+META = TAL_META
 CITATION = (
     "Trib. arr. Luxembourg, XIe ch., 24 janvier 2025, n° 2025TALCH11/00011 "
     "(rôle TAL-2021-06580), Motifs › Quant au dommage moral, § 57"

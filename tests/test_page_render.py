@@ -7,6 +7,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from conftest import TAL_META
+
 from assistant.page_render import (
     MARK_ID,
     card_html,
@@ -21,14 +23,7 @@ from store.records import Judgment, JudgmentMeta
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 LU_TEXT = (SAMPLE / "TAL_2025-01-24_2025TALCH11-00011.txt").read_text(encoding="utf-8")
-META = JudgmentMeta(
-    id="tal-2025talch11-00011",
-    court="Tribunal d'arrondissement de Luxembourg",
-    chamber="XIe chambre",
-    date="2025-01-24",
-    decision_number="2025TALCH11/00011",
-    docket_number="TAL-2021-06580",
-)
+META = TAL_META
 
 
 class _TextOf(HTMLParser):
