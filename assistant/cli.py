@@ -144,6 +144,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
             dry_run=args.dry_run,
             rebuild=args.rebuild,
             progress=progress,
+            checkpoint_s=settings.ingest.checkpoint_s,
         )
     finally:
         progress.stop()

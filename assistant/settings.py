@@ -66,6 +66,9 @@ class IngestSettings(BaseModel):
     max_file_bytes: int = Field(50_000_000, description="Files larger than this are refused.")
     chunk_chars: int = Field(1000, description="Target chunk size in characters.")
     batch_size: int = Field(32, description="Chunks embedded per batch.")
+    checkpoint_s: float = Field(
+        600.0, description="Seconds of work between commits of a long ingest (crash safety)."
+    )
 
 
 class Settings(BaseSettings):

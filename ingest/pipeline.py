@@ -137,39 +137,58 @@ def ingest_paths(
     dry_run: bool = False,
     rebuild: bool = False,
     progress: Progress | None = None,
+    checkpoint_s: float = 600.0,
 ) -> IngestReport:
     """Ingest `paths` into `store`; returns one outcome per file. Nothing is stored when
-    `dry_run`; the store switches to the new content only after every file was handled."""
+    `dry_run`. Work is committed (a new store generation, switched atomically) every
+    `checkpoint_s` seconds and at the end, so a crash loses at most that much work and the next
+    run picks up what is left; a `rebuild` commits only at the end, so readers never see a
+    half-rebuilt corpus."""
     progress = progress or _NoProgress()
     report = IngestReport(dry_run=dry_run)
     found = discover(paths)
     report.outcomes.extend(found.skipped + found.missing)
     progress.start(len(found.files))
     seen_paths = {str(p) for p in found.files}
-    with store.writer(rebuild=rebuild) as writer:
-        claimed: dict[str, str] = {}  # judgment id or content hash -> path, within this run
-        for path in found.files:
-            outcome = _ingest_one(
-                path, writer, embeddings, report, claimed,
-                model_id=model_id, max_file_bytes=max_file_bytes, chunk_chars=chunk_chars,
-                batch_size=batch_size, dry_run=dry_run,
-            )  # fmt: skip
-            report.outcomes.append(outcome)
-            progress.advance(outcome)
-        if prune:
-            for entry in writer.entries():
-                if entry.source_path not in seen_paths and not Path(entry.source_path).exists():
-                    if not dry_run:
-                        writer.remove(entry.judgment_id)
-                    report.outcomes.append(
-                        FileOutcome(entry.source_path, "removed", entry.judgment_id,
-                                    detail="file no longer exists")
-                    )  # fmt: skip
-        if not dry_run:
-            started = time.perf_counter()
-            writer.commit()
-            report.seconds["store"] += time.perf_counter() - started
+    pending = list(found.files)
+    claimed: dict[str, str] = {}  # judgment id or content hash -> path, within this run
+    checkpoints = not (dry_run or rebuild)
+    first = True
+    while first or pending:
+        with store.writer(rebuild=rebuild and first) as writer:
+            first = False
+            batch_started = time.monotonic()
+            while pending:
+                outcome = _ingest_one(
+                    pending.pop(0), writer, embeddings, report, claimed,
+                    model_id=model_id, max_file_bytes=max_file_bytes, chunk_chars=chunk_chars,
+                    batch_size=batch_size, dry_run=dry_run,
+                )  # fmt: skip
+                report.outcomes.append(outcome)
+                progress.advance(outcome)
+                if checkpoints and time.monotonic() - batch_started >= checkpoint_s:
+                    break
+            if prune and not pending:
+                _prune(writer, seen_paths, report, dry_run=dry_run)
+            if not dry_run:
+                started = time.perf_counter()
+                writer.commit()
+                report.seconds["store"] += time.perf_counter() - started
     return report
+
+
+def _prune(
+    writer: StoreWriter, seen_paths: set[str], report: IngestReport, *, dry_run: bool
+) -> None:
+    """Remove judgments whose source file is gone (and was not part of this run)."""
+    for entry in writer.entries():
+        if entry.source_path not in seen_paths and not Path(entry.source_path).exists():
+            if not dry_run:
+                writer.remove(entry.judgment_id)
+            report.outcomes.append(
+                FileOutcome(entry.source_path, "removed", entry.judgment_id,
+                            detail="file no longer exists")
+            )  # fmt: skip
 
 
 def _ingest_one(

@@ -12,6 +12,8 @@ from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from assistant.cli import main
+from ingest.pipeline import ingest_paths
+from store.embeddings import HashEmbeddings
 from store.store import Store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -199,3 +201,41 @@ def _row(report: str) -> dict[str, int]:
     line = next(x for x in report.splitlines() if x.startswith("summary:"))
     pairs = (item.split("=") for item in line.removeprefix("summary:").split())
     return {name: int(value) for name, value in pairs}
+
+
+class _CrashingEmbeddings(HashEmbeddings):
+    """The test embedder, interrupted (as by Ctrl-C) on its n-th call."""
+
+    def __init__(self, crash_on_call: int) -> None:
+        super().__init__(64)
+        self.calls, self.crash_on_call = 0, crash_on_call
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        if self.calls == self.crash_on_call:
+            raise KeyboardInterrupt
+        return super().embed_documents(texts)
+
+
+def test_a_long_run_commits_checkpoints_so_a_crash_loses_little_and_the_next_run_finishes(
+    tmp_path, corpus
+):
+    store_path = tmp_path / "store"
+    store = Store.open(store_path, "hash:64")
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths([corpus], store, _CrashingEmbeddings(crash_on_call=3), model_id="hash:64",
+                     batch_size=10_000, checkpoint_s=0)  # fmt: skip
+    store.close()
+    assert stored(store_path).stats().judgments == 2, "the two judgments before the crash"
+    report = ingest_paths([corpus], stored(store_path), HashEmbeddings(64), model_id="hash:64")
+    assert (report.counts()["unchanged"], report.counts()["added"]) == (2, 2)
+    assert stored(store_path).stats().judgments == 4
+
+
+def test_a_crash_before_the_first_checkpoint_leaves_the_store_as_it_was(tmp_path, corpus):
+    store_path = tmp_path / "store"
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths([corpus], Store.open(store_path, "hash:64"),
+                     _CrashingEmbeddings(crash_on_call=3), model_id="hash:64",
+                     batch_size=10_000)  # fmt: skip
+    assert stored(store_path).stats().judgments == 0
