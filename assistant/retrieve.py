@@ -18,7 +18,6 @@ from assistant.fusion import FusedChunk, reciprocal_rank_fusion
 from assistant.records import Passage
 from assistant.rescore import asks_for_header_fact, rescore, sentence_terms, with_case_headers
 from assistant.settings import RetrievalSettings
-from store.lexical import analyze
 from store.records import Chunk, Hit, Judgment, SearchFilters
 from store.store import Store
 
@@ -31,8 +30,6 @@ class Retrieval:
 
     passages: list[Passage]
     fused: list[FusedChunk] = field(default_factory=list)
-    top_dense: float = 0.0
-    top_coverage: float = 0.0
     top_window: float = 0.0
     unknown_share: float = 0.0
 
@@ -47,14 +44,6 @@ def relevance_score(top_window: float, unknown_share: float) -> float:
     question's words that the corpus never uses. Dense similarity is not used: it separates
     answerable from unanswerable questions poorly (docs/benchmarks.md)."""
     return top_window - 0.5 * unknown_share
-
-
-def term_coverage(question: str, text: str) -> float:
-    """Share of the question's distinct content terms that appear in `text`."""
-    terms = set(analyze(question))
-    if not terms:
-        return 0.0
-    return len(terms & set(analyze(text))) / len(terms)
 
 
 def _merge_group(group: list[FusedChunk]) -> tuple[int, int, list[Chunk]]:
@@ -141,11 +130,9 @@ def retrieve(
             fused = rescore(expansion, with_case_headers(fused, store.chunks_of), settings)
     groups = group_adjacent(fused, k)
     passages = [build_passage(i, g, load(g[0].chunk.judgment_id)) for i, g in enumerate(groups, 1)]
-    top_dense = max((f.dense_score or 0.0 for g in groups[:3] for f in g), default=0.0)
-    top_coverage = max((term_coverage(question, p.text) for p in passages[:3]), default=0.0)
     top_window = max((f.window for g in groups[:3] for f in g), default=0.0)
     return Retrieval(
-        passages, fused, top_dense, top_coverage, top_window, unknown_share(expansion, fused)
+        passages, fused, top_window=top_window, unknown_share=unknown_share(expansion, fused)
     )
 
 

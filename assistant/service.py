@@ -10,7 +10,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answer import compose
 from assistant.followup import standalone_question
-from assistant.records import Answer, Passage
+from assistant.records import Answer
 from assistant.retrieve import Retrieval, retrieve
 from assistant.settings import Settings
 from store.embeddings import make_embeddings
@@ -155,7 +155,3 @@ class Assistant:
         except LLMUnavailable as exc:
             return replace(answer, notice=unavailable_notice(exc))
         return replace(answer, synthesis=synthesis)
-
-
-def passages_text(passages: Sequence[Passage]) -> list[str]:
-    return [p.text for p in passages]
