@@ -1,18 +1,12 @@
 """Citations follow the style card of DESIGN.md."""
 
 import pytest
+from conftest import TAL_META
 
 from assistant.citations import court_abbreviation, format_citation, format_date_fr
 from store.records import JudgmentMeta
 
-TAL = JudgmentMeta(
-    id="tal-2025talch11-00011",
-    court="Tribunal d'arrondissement de Luxembourg",
-    chamber="XIe chambre",
-    date="2025-01-24",
-    decision_number="2025TALCH11/00011",
-    docket_number="TAL-2021-06580",
-)
+TAL = TAL_META
 CA_PARIS = JudgmentMeta(
     id="ca-paris-20-05569",
     court="Cour d'appel de Paris",
