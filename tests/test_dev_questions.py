@@ -1,4 +1,4 @@
-"""The question sets (eval/dev_questions.jsonl, eval/heldout_questions.jsonl) are well formed and
+"""The question sets (eval/*_questions.jsonl) are well formed and
 their gold strings really are in the corpus, in the text the store will hold (canonical text), one
 passage each."""
 
@@ -14,7 +14,10 @@ from assistant.evaluate import EvalQuestion, fold, load_questions
 from ingest.canonical import canonicalize
 
 ROOT = Path(__file__).resolve().parents[1]
-QUESTION_FILES = [ROOT / "eval" / "dev_questions.jsonl", ROOT / "eval" / "heldout_questions.jsonl"]
+QUESTION_FILES = [
+    ROOT / "eval" / name
+    for name in ("dev_questions.jsonl", "dev_more_questions.jsonl", "heldout_questions.jsonl")
+]
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus not present")
