@@ -145,6 +145,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
             rebuild=args.rebuild,
             progress=progress,
             checkpoint_s=settings.ingest.checkpoint_s,
+            sentence_vectors=settings.ingest.sentence_vectors,
         )
     finally:
         progress.stop()

@@ -17,6 +17,7 @@ class FusedChunk:
     dense_rank: int | None = None
     lexical_rank: int | None = None
     window: float = 0.0  # best sentence-window coverage of the question's terms
+    sentence_score: float | None = None  # best sentence window's dense similarity
 
 
 def reciprocal_rank_fusion(

@@ -10,57 +10,16 @@ half weight, as in retrieval: an English or everyday question highlights the Fre
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from assistant.expand import expand
 from assistant.records import Highlight
 from store.lexical import analyze
+from store.sentences import Span, sentence_spans
 
-_ABBREVIATIONS = {
-    "art", "al", "cf", "n°", "no", "nos", "p", "pp", "m", "mm", "mme", "mmes", "me", "mes",
-    "dr", "s", "ss", "ch", "sect", "civ", "com", "soc", "crim", "cass", "trib", "arr", "réf",
-    "ref", "c", "etc", "ca", "vol", "éd", "ed", "op", "cit", "ibid", "st", "ste", "sté", "av",
-}  # fmt: skip
-_BOUNDARY = re.compile(r"(?<=[.!?…;])[\s]+(?=[«\"“(\-–—A-ZÀ-ÖØ-Þ0-9])|\n+")
 _MIN_SENTENCE_CHARS = 25
 ADDED_TERM_WEIGHT = 0.5  # a thesaurus term, against 1 for the question's own
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-
-
-def sentence_spans(text: str) -> list[Span]:
-    """Sentence spans of `text` (stripped of surrounding whitespace), in order."""
-    spans: list[Span] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        before = text[start : match.start()]
-        last_word = re.findall(r"[\wÀ-ÿ°]+\.?$", before)
-        if (
-            match.group().strip(" \t") == ""
-            and last_word
-            and last_word[0].rstrip(".").lower() in _ABBREVIATIONS
-        ):
-            continue
-        spans.append(Span(start, match.start()))
-        start = match.end()
-    spans.append(Span(start, len(text)))
-    result = []
-    for span in spans:
-        s, e = span.start, span.end
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            result.append(Span(s, e))
-    return result
 
 
 def _weights(

@@ -1,21 +1,24 @@
-"""Re-scoring of fused candidates: sentence windows holding the question's terms, the court's
-voice against the parties' reported speech, question cues that favour a section kind, and the
-case headers joined for a question on who sat or who represented whom."""
+"""Re-scoring of fused candidates: sentence windows holding the question's terms, the best
+sentence window's dense similarity, a window stating the amount or date a question asks for,
+the court's voice against the parties' reported speech, question cues that favour a section
+kind, and the case headers joined for a question on who sat or who represented whom."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
+from assistant.answer_types import expected_answer, sentences_stating
+from assistant.case_match import case_boosts
 from assistant.expand import Expansion
 from assistant.fusion import FusedChunk
-from assistant.highlight import sentence_spans
 from assistant.settings import RetrievalSettings
 from store.lexical import analyze
 from store.records import Chunk
+from store.sentences import sentence_spans
 
 WINDOW = 2  # sentences in the span scored against the question
 HEADER_FACT_BIAS = 2.0
@@ -150,11 +153,15 @@ def section_bias(question: str) -> dict[str, float]:
 
 
 def rescore(
-    expansion: Expansion, fused: list[FusedChunk], settings: RetrievalSettings
+    expansion: Expansion, fused: list[FusedChunk], settings: RetrievalSettings,
+    case_scores: Mapping[str, float] | None = None,
 ) -> list[FusedChunk]:
     """Order candidates by a weighted sum of normalised dense similarity, normalised BM25, the
-    best sentence-window coverage of the question's terms (IDF over the candidates) and, unless
-    the question asks what a party claimed, the court's voice in that window and chunk."""
+    best sentence-window coverage of the question's terms (IDF over the candidates), the best
+    sentence window's normalised dense similarity, for a question asking how much or when the
+    best coverage among windows stating an amount or a date and, unless the question asks what
+    a party claimed, the court's voice in that window and chunk; when the question names one
+    of the candidates' cases (`case_scores`, assistant/case_match.py), that case's chunks."""
     if not fused:
         return fused
     sentences = {f.chunk.id: sentence_terms(f.chunk.text) for f in fused}
@@ -170,6 +177,10 @@ def rescore(
     lexical = [f.lexical_score for f in fused if f.lexical_score is not None]
     d_low, d_high = (min(dense), max(dense)) if dense else (0.0, 1.0)
     l_high = max(lexical) if lexical else 1.0
+    sentence = sentence_similarities(fused)
+    s_low, s_high = (min(sentence.values()), max(sentence.values())) if sentence else (0.0, 1.0)
+    answer_kind = expected_answer(expansion.question) if settings.answer_type_weight else None
+    named = case_boosts(case_scores or {}, {f.chunk.judgment_id for f in fused})
     favoured = section_bias(expansion.question)
     claims = asks_for_claims(expansion.question)
     # a header question: header chunks inherit how well their judgment matched so far
@@ -189,6 +200,16 @@ def rescore(
             settings.dense_weight * nd + settings.lexical_weight * nl
             + settings.window_weight * sw + bias
         )
+        f.score += settings.case_weight * named.get(f.chunk.judgment_id, 0.0)
+        if f.chunk.id in sentence:
+            ns = (sentence[f.chunk.id] - s_low) / max(s_high - s_low, 1e-9)
+            f.score += settings.sentence_weight * ns
+        if answer_kind:
+            states = sentences_stating(f.chunk.text, answer_kind)
+            f.score += settings.answer_type_weight * max(
+                (score for i, score in enumerate(windows) if any(states[i : i + WINDOW])),
+                default=0.0,
+            )
         if settings.voice_weight and not claims:
             voices = _sentence_voices(f.chunk.text)
             window_voice = max(
@@ -198,6 +219,20 @@ def rescore(
             )
             f.score += settings.voice_weight * (window_voice + court_voice(f.chunk.text))
     return sorted(fused, key=lambda f: (-f.score, f.chunk.id))
+
+
+def sentence_similarities(fused: Sequence[FusedChunk]) -> dict[str, float]:
+    """Each candidate's best sentence-window similarity; a chunk stored without window vectors
+    counts as one window (its dense similarity). Empty when no candidate has window vectors:
+    the signal is then left out rather than copied from the dense one."""
+    if all(f.sentence_score is None for f in fused):
+        return {}
+    found: dict[str, float] = {}
+    for f in fused:
+        score = f.sentence_score if f.sentence_score is not None else f.dense_score
+        if score is not None:
+            found[f.chunk.id] = score
+    return found
 
 
 def is_header_chunk(chunk: Chunk) -> bool:

@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
+from assistant.case_match import named_case_scores
 from assistant.citations import format_citation
 from assistant.expand import Expansion, expand, is_english, lexical_query
 from assistant.fusion import FusedChunk, reciprocal_rank_fusion
@@ -115,6 +117,7 @@ def retrieve(
     load = judgment_loader or store.judgment
     dense: list[Hit] = []
     lexical: list[Hit] = []
+    vector: list[float] = []
     if settings.mode in ("hybrid", "dense"):
         vector = embeddings.embed_query(question)
         dense = store.dense_search(vector, settings.candidates, filters)
@@ -123,17 +126,36 @@ def retrieve(
     expansion = expand(question)
     fused = reciprocal_rank_fusion(dense, lexical, rrf_k=settings.rrf_k)
     if settings.rescore:
-        fused = rescore(expansion, fused, settings)
+        score_sentences = vector and settings.sentence_weight
+        if score_sentences:
+            add_sentence_scores(fused, store, vector)
+        cases = named_case_scores(question, store.case_terms()) if settings.case_weight else {}
+        fused = rescore(expansion, fused, settings, cases)
         if asks_for_header_fact(question) and (
             not filters.section_kinds or "header" in filters.section_kinds
         ):
-            fused = rescore(expansion, with_case_headers(fused, store.chunks_of), settings)
+            fused = with_case_headers(fused, store.chunks_of)
+            if score_sentences:
+                add_sentence_scores(fused, store, vector)
+            fused = rescore(expansion, fused, settings, cases)
     groups = group_adjacent(fused, k)
     passages = [build_passage(i, g, load(g[0].chunk.judgment_id)) for i, g in enumerate(groups, 1)]
     top_window = max((f.window for g in groups[:3] for f in g), default=0.0)
     return Retrieval(
         passages, fused, top_window=top_window, unknown_share=unknown_share(expansion, fused)
     )
+
+
+def add_sentence_scores(fused: Sequence[FusedChunk], store: Store, vector: list[float]) -> None:
+    """Set each candidate's best sentence-window similarity to the question (chunks stored
+    without window vectors keep None)."""
+    missing = [f for f in fused if f.sentence_score is None]
+    windows = store.sentence_vectors([f.chunk.id for f in missing])
+    query = np.asarray(vector, dtype=np.float32)
+    for f in missing:
+        matrix = windows.get(f.chunk.id)
+        if matrix is not None and len(matrix):
+            f.sentence_score = float((matrix @ query).max())
 
 
 def unknown_share(expansion: Expansion, fused: Sequence[FusedChunk]) -> float:

@@ -45,11 +45,22 @@ class RetrievalSettings(BaseModel):
     section_weight: float = Field(
         0.2, description="Bonus for the section kind a question asks about."
     )
+    sentence_weight: float = Field(
+        1.0, description="Weight of the best sentence window's dense similarity (normalised)."
+    )
+    answer_type_weight: float = Field(
+        2.0, description="Weight of the best window stating an amount or a date when the "
+        "question asks for one.",
+    )
+    case_weight: float = Field(
+        1.0, description="Bonus for the chunks of the case a question names (court, date, "
+        "parties).",
+    )
     voice_weight: float = Field(
         0.3, description="Bonus for the court's own voice over the parties' reported speech."
     )
     no_answer_floor: float = Field(
-        0.10, description="Relevance below which the assistant declines (docs/benchmarks.md)."
+        0.095, description="Relevance below which the assistant declines (docs/benchmarks.md)."
     )
 
 
@@ -69,12 +80,17 @@ class IngestSettings(BaseModel):
     checkpoint_s: float = Field(
         600.0, description="Seconds of work between commits of a long ingest (crash safety)."
     )
+    sentence_vectors: bool = Field(
+        True, description="Also embed each chunk's sentence windows (better ranking, about "
+        "twice the embedding time).",
+    )
 
 
 class Settings(BaseSettings):
     """All settings, grouped. Environment: LEGAL_ASSISTANT_STORE, CHROMA_HOST, CHROMA_PORT,
     LEGAL_ASSISTANT_EMBEDDINGS, LEGAL_ASSISTANT_RERANKER, LEGAL_ASSISTANT_LLM,
-    OPENAI_BASE_URL / OLLAMA_HOST, OPENAI_API_KEY."""
+    OPENAI_BASE_URL / OLLAMA_HOST, OPENAI_API_KEY, LEGAL_ASSISTANT_SENTENCE_VECTORS (0 to
+    skip sentence-window vectors at ingest)."""
 
     model_config = SettingsConfigDict(extra="ignore")
 
@@ -112,7 +128,11 @@ class Settings(BaseSettings):
             api_key=env.get("OPENAI_API_KEY", ""),
             timeout_s=float(env.get("LEGAL_ASSISTANT_LLM_TIMEOUT", "60")),
         )
-        settings = cls(store=store, models=models, llm=llm)
+        ingest = IngestSettings(
+            sentence_vectors=env.get("LEGAL_ASSISTANT_SENTENCE_VECTORS", "1").strip().lower()
+            not in ("0", "false", "no", "off")
+        )
+        settings = cls(store=store, models=models, llm=llm, ingest=ingest)
         if "store" in overrides and overrides["store"] is not None:
             settings.store.path = Path(str(overrides["store"]))
         return settings

@@ -1,6 +1,7 @@
 """Retrieval quality and latency on the dev question set, for BM25 only, dense only and hybrid.
 
     .venv/bin/python bench/retrieval.py [--store DIR] [--questions FILE] [--calibrate]
+                                        [--set sentence_weight=0 ...]
 
 Builds the store from ../shared/corpus with the configured model when it is empty, runs every
 question in each mode with k=10, and writes bench/retrieval.json plus a Markdown table. It also
@@ -102,6 +103,9 @@ def main() -> None:
     parser.add_argument("--modes", default="lexical,dense,hybrid")
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a retrieval setting (assistant/settings.py), e.g. "
+                        "case_weight=0 to measure without a signal")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "retrieval.json")
     args = parser.parse_args()
 
@@ -109,6 +113,11 @@ def main() -> None:
     settings = Settings.from_env(
         {"LEGAL_ASSISTANT_STORE": str(args.store), "LEGAL_ASSISTANT_EMBEDDINGS": args.model}
     )
+    for item in args.set:
+        name, value = item.split("=", 1)
+        settings.retrieval = settings.retrieval.model_validate(
+            {**settings.retrieval.model_dump(), name: value}
+        )
     assistant = Assistant.from_settings(settings)
     questions = load_questions(args.questions)
     assistant.ask("échauffement du modèle")
@@ -134,6 +143,7 @@ def main() -> None:
         "questions": str(args.questions.resolve().relative_to(ROOT)),
         "n": len(questions),
         "model": args.model,
+        "overrides": args.set,
         "date": time.strftime("%Y-%m-%d"),
         "runs": [{k: v for k, v in r.items() if k not in ("relevances", "misses")} for r in runs],
     }

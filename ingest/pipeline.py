@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from ingest.chunk import chunk_judgment
@@ -20,6 +21,7 @@ from ingest.parse import parse_judgment
 from ingest.read import SUPPORTED_EXTENSIONS, read_document
 from store.errors import InputFileError
 from store.records import Chunk, Judgment
+from store.sentences import sentence_windows
 from store.store import Store
 from store.writer import StoreWriter
 
@@ -124,6 +126,27 @@ def embed_chunks(
     return vectors
 
 
+def embed_sentence_windows(
+    embeddings: Embeddings, chunks: Sequence[Chunk], batch_size: int
+) -> list[np.ndarray]:
+    """For each chunk, the vectors of its sentence windows (`store.sentences.sentence_windows`),
+    one row per window: retrieval scores a chunk by its best window as well as as a whole."""
+    texts: list[str] = []
+    owners: list[int] = []
+    for index, chunk in enumerate(chunks):
+        for span in sentence_windows(chunk.text):
+            texts.append(chunk.text[span.start : span.end])
+            owners.append(index)
+    rows: list[list[float]] = []
+    for i in range(0, len(texts), batch_size):
+        rows.extend(embeddings.embed_documents(texts[i : i + batch_size]))
+    if not rows:
+        return [np.zeros((0, 1), dtype=np.float32) for _ in chunks]
+    matrix = np.asarray(rows, dtype=np.float32)
+    owner = np.asarray(owners, dtype=np.int64)
+    return [matrix[owner == index] for index in range(len(chunks))]
+
+
 def ingest_paths(
     paths: Sequence[Path],
     store: Store,
@@ -138,12 +161,14 @@ def ingest_paths(
     rebuild: bool = False,
     progress: Progress | None = None,
     checkpoint_s: float = 600.0,
+    sentence_vectors: bool = True,
 ) -> IngestReport:
     """Ingest `paths` into `store`; returns one outcome per file. Nothing is stored when
     `dry_run`. Work is committed (a new store generation, switched atomically) every
     `checkpoint_s` seconds and at the end, so a crash loses at most that much work and the next
     run picks up what is left; a `rebuild` commits only at the end, so readers never see a
-    half-rebuilt corpus."""
+    half-rebuilt corpus. `sentence_vectors=False` skips the sentence-window vectors (about
+    half the embedding time; retrieval then scores those chunks as a whole only)."""
     progress = progress or _NoProgress()
     report = IngestReport(dry_run=dry_run)
     found = discover(paths)
@@ -162,7 +187,7 @@ def ingest_paths(
                 outcome = _ingest_one(
                     pending.pop(0), writer, embeddings, report, claimed,
                     model_id=model_id, max_file_bytes=max_file_bytes, chunk_chars=chunk_chars,
-                    batch_size=batch_size, dry_run=dry_run,
+                    batch_size=batch_size, dry_run=dry_run, sentence_vectors=sentence_vectors,
                 )  # fmt: skip
                 report.outcomes.append(outcome)
                 progress.advance(outcome)
@@ -203,6 +228,7 @@ def _ingest_one(
     chunk_chars: int,
     batch_size: int,
     dry_run: bool,
+    sentence_vectors: bool,
 ) -> FileOutcome:
     source = str(path)
     w = writer
@@ -234,11 +260,12 @@ def _ingest_one(
         return FileOutcome(source, status, meta.id, len(chunks), detail=warnings)
     started = time.perf_counter()
     vectors = embed_chunks(embeddings, chunks, batch_size)
+    windows = embed_sentence_windows(embeddings, chunks, batch_size) if sentence_vectors else None
     report.seconds["embed"] += time.perf_counter() - started
     started = time.perf_counter()
     if previous and previous.judgment_id != meta.id:
         w.remove(previous.judgment_id)
-    w.put(judgment, chunks, vectors)
+    w.put(judgment, chunks, vectors, windows)
     report.seconds["store"] += time.perf_counter() - started
     return FileOutcome(source, status, meta.id, len(chunks), detail=warnings)
 

@@ -1,5 +1,6 @@
 """SQLite registry of one store generation: judgments (source, hash, model, text, structure),
-chunk records and each chunk's analysed terms for the lexical index."""
+chunk records, each chunk's analysed terms for the lexical index and the vectors of its
+sentence windows (int8, one scale per vector)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from store.records import Chunk, Judgment, JudgmentMeta
 
@@ -33,6 +36,14 @@ CREATE TABLE IF NOT EXISTS chunks (
     terms TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_by_judgment ON chunks (judgment_id, ordinal);
+CREATE TABLE IF NOT EXISTS sentence_vectors (
+    chunk_id TEXT PRIMARY KEY,
+    judgment_id TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    scales BLOB NOT NULL,
+    vectors BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sentence_vectors_by_judgment ON sentence_vectors (judgment_id);
 """
 
 
@@ -52,6 +63,21 @@ class RegistryEntry:
 
 
 _ENTRY_COLUMNS = "id, source_path, content_hash, model, chunk_ids, ingested_at"
+
+
+def pack_vectors(matrix: np.ndarray) -> tuple[int, bytes, bytes]:
+    """(dim, scales, int8 values) of a float matrix, one scale per row: a quarter of float32's
+    size; cosine ranks are unchanged in measurement (docs/benchmarks.md)."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    scales = np.abs(matrix).max(axis=1) / 127.0
+    scales[scales == 0] = 1.0
+    values = np.round(matrix / scales[:, None]).astype(np.int8)
+    return matrix.shape[1], scales.astype(np.float32).tobytes(), values.tobytes()
+
+
+def unpack_vectors(dim: int, scales: bytes, values: bytes) -> np.ndarray:
+    rows = np.frombuffer(values, dtype=np.int8).reshape(-1, dim).astype(np.float32)
+    return rows * np.frombuffer(scales, dtype=np.float32)[:, None]
 
 
 def _entry(row: tuple[str, str, str, str, str, str]) -> RegistryEntry:
@@ -118,8 +144,10 @@ class Registry:
         terms: list[list[str]],
         model: str,
         ingested_at: str,
+        sentence_vectors: list[np.ndarray] | None = None,
     ) -> None:
-        """Add or replace a judgment and its chunks (the caller removed any old version)."""
+        """Add or replace a judgment and its chunks (the caller removed any old version), with
+        the vectors of each chunk's sentence windows when given."""
         meta = judgment.meta
         with self._lock:
             self._db.execute(
@@ -142,6 +170,12 @@ class Registry:
                     for c, t in zip(chunks, terms, strict=True)
                 ],
             )
+            if sentence_vectors is not None:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO sentence_vectors VALUES (?, ?, ?, ?, ?)",
+                    [(c.id, c.judgment_id, *pack_vectors(m))
+                     for c, m in zip(chunks, sentence_vectors, strict=True) if len(m)],
+                )
 
     def remove(self, judgment_id: str) -> tuple[str, ...]:
         """Delete a judgment and its chunks; returns the chunk ids that were removed."""
@@ -153,6 +187,9 @@ class Registry:
                 )
             ]
             self._db.execute("DELETE FROM chunks WHERE judgment_id = ?", (judgment_id,))
+            self._db.execute(
+                "DELETE FROM sentence_vectors WHERE judgment_id = ?", (judgment_id,)
+            )
             self._db.execute("DELETE FROM judgments WHERE id = ?", (judgment_id,))
         return tuple(ids)
 
@@ -210,6 +247,25 @@ class Registry:
                     found[cid] = Chunk.from_dict(json.loads(data))
         return found
 
+    def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """The sentence-window vectors of the given chunks that have them (none in a store
+        written before they existed, or ingested without them)."""
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for start in range(0, len(chunk_ids), 500):
+                batch = chunk_ids[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                try:
+                    rows = self._db.execute(
+                        "SELECT chunk_id, dim, scales, vectors FROM sentence_vectors "
+                        f"WHERE chunk_id IN ({marks})", batch,
+                    ).fetchall()
+                except sqlite3.OperationalError:  # an older registry without the table
+                    return {}
+                for cid, dim, scales, values in rows:
+                    found[cid] = unpack_vectors(dim, scales, values)
+        return found
+
     def chunks_of(self, judgment_id: str) -> list[Chunk]:
         with self._lock:
             rows = self._db.execute(
@@ -222,6 +278,18 @@ class Registry:
         with self._lock:
             rows = self._db.execute("SELECT id, terms FROM chunks ORDER BY id").fetchall()
         return [(cid, terms) for cid, terms in rows]
+
+    def opening_terms(self, chunks: int) -> dict[str, set[str]]:
+        """Each judgment's analysed terms in its first `chunks` chunks (court, parties,
+        counsel, date and references are stated there)."""
+        found: dict[str, set[str]] = {}
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT judgment_id, terms FROM chunks WHERE ordinal < ?", (chunks,)
+            ).fetchall()
+        for jid, terms in rows:
+            found.setdefault(jid, set()).update(terms.split())
+        return found
 
     def chunk_facets(self) -> list[tuple[str, str, str]]:
         """(chunk id, judgment id, section kind) of every chunk, for search filters."""

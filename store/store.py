@@ -18,7 +18,7 @@ from chromadb.api.models.Collection import Collection
 from store import chroma
 from store.errors import StoreError
 from store.generations import check_schema, mismatch, read_current
-from store.lexical import LexicalIndex
+from store.lexical import LexicalIndex, analyze
 from store.records import (
     SECTION_KINDS,
     Chunk,
@@ -36,6 +36,19 @@ OVERSAMPLE = 10  # unfiltered candidates per wanted hit before falling back to `
 MIN_UNFILTERED = 200
 
 
+CASE_OPENING_CHUNKS = 2  # chunks of a judgment's opening that name its case
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre")  # fmt: skip
+
+
+def date_in_words(iso: str) -> str:
+    """"2021-02-25" -> "25 février 2021" ("" when unknown)."""
+    if not iso:
+        return ""
+    year, month, day = iso.split("-")
+    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
+
+
 @dataclass
 class _Generation:
     """What a reader holds open for one committed generation."""
@@ -49,6 +62,7 @@ class _Generation:
     metas: list[JudgmentMeta] = field(default_factory=list)
     row_judgment: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     row_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    case_terms: dict[str, frozenset[str]] | None = None
 
     def close(self) -> None:
         chroma.close_client(self.client)
@@ -231,6 +245,26 @@ class Store:
         if found is None:
             raise KeyError(f"no chunk {chunk_id!r} in store {self.path}")
         return found
+
+    def case_terms(self) -> dict[str, frozenset[str]]:
+        """Per judgment, the analysed terms that name the case: its court, chamber, date (also
+        in words: "25 février 2021"), numbers and title, and the words of its opening chunks
+        (parties, counsel, the decision under appeal). Built once per generation."""
+        gen = self._gen
+        if gen.case_terms is None:
+            opening = gen.registry.opening_terms(CASE_OPENING_CHUNKS) if gen.registry else {}
+            gen.case_terms = {
+                m.id: frozenset(opening.get(m.id, set()) | set(analyze(" ".join((
+                    m.court, m.chamber, m.decision_number, m.docket_number, m.title,
+                    date_in_words(m.date),
+                ))))) for m in gen.metas
+            }  # fmt: skip
+        return gen.case_terms
+
+    def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """Sentence-window vectors (one row per window) of the chunks that have them."""
+        gen = self._gen
+        return gen.registry.sentence_vectors(chunk_ids) if gen.registry is not None else {}
 
     def chunks_of(self, judgment_id: str) -> list[Chunk]:
         registry = self._gen.registry

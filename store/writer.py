@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 
@@ -210,12 +211,22 @@ class StoreWriter:
 
     # -- changes -------------------------------------------------------------------------------
 
-    def put(self, judgment: Judgment, chunks: list[Chunk], vectors: list[list[float]]) -> None:
-        """Add a judgment with its chunks and their vectors, replacing any judgment with the
-        same id. Each chunk's text must be its exact slice of the judgment text."""
+    def put(
+        self,
+        judgment: Judgment,
+        chunks: list[Chunk],
+        vectors: list[list[float]],
+        sentence_vectors: list[np.ndarray] | None = None,
+    ) -> None:
+        """Add a judgment with its chunks and their vectors (and, optionally, each chunk's
+        sentence-window vectors), replacing any judgment with the same id. Each chunk's text
+        must be its exact slice of the judgment text."""
         registry = self._open_registry()
         if len(chunks) != len(vectors):
             raise StoreError(f"{judgment.id}: {len(chunks)} chunks but {len(vectors)} vectors")
+        if sentence_vectors is not None and len(sentence_vectors) != len(chunks):
+            raise StoreError(f"{judgment.id}: {len(chunks)} chunks but sentence vectors for "
+                             f"{len(sentence_vectors)}")
         for chunk in chunks:
             if chunk.judgment_id != judgment.id:
                 raise StoreError(f"chunk {chunk.id} belongs to {chunk.judgment_id}, "
@@ -234,6 +245,7 @@ class StoreWriter:
             [analyze(c.text) for c in chunks],
             self.store.model_id,
             datetime.now(UTC).isoformat(timespec="seconds"),
+            sentence_vectors,
         )
 
     def remove(self, judgment_id: str) -> bool:

@@ -223,7 +223,9 @@ def test_a_long_run_commits_checkpoints_so_a_crash_loses_little_and_the_next_run
     store_path = tmp_path / "store"
     store = Store.open(store_path, "hash:64")
     with pytest.raises(KeyboardInterrupt):
-        ingest_paths([corpus], store, _CrashingEmbeddings(crash_on_call=3), model_id="hash:64",
+        # two embedding calls per judgment (its chunks, then its sentence windows): the third
+        # judgment is interrupted
+        ingest_paths([corpus], store, _CrashingEmbeddings(crash_on_call=5), model_id="hash:64",
                      batch_size=10_000, checkpoint_s=0)  # fmt: skip
     store.close()
     assert stored(store_path).stats().judgments == 2, "the two judgments before the crash"
@@ -239,3 +241,23 @@ def test_a_crash_before_the_first_checkpoint_leaves_the_store_as_it_was(tmp_path
                      _CrashingEmbeddings(crash_on_call=3), model_id="hash:64",
                      batch_size=10_000)  # fmt: skip
     assert stored(store_path).stats().judgments == 0
+
+
+def test_every_chunk_is_stored_with_one_vector_per_sentence_window(tmp_path, corpus):
+    from store.sentences import sentence_windows
+
+    assert ingest(tmp_path / "store", corpus / LUX) == 0
+    s = stored(tmp_path / "store")
+    chunks = [c for m in s.judgments() for c in s.chunks_of(m.id)]
+    windows = s.sentence_vectors([c.id for c in chunks])
+    assert len(chunks) > 40 and sorted(windows) == sorted(c.id for c in chunks)
+    for chunk in chunks:
+        assert windows[chunk.id].shape == (len(sentence_windows(chunk.text)), 64)
+
+
+def test_sentence_window_vectors_can_be_skipped_to_ingest_faster(tmp_path, corpus, monkeypatch):
+    monkeypatch.setenv("LEGAL_ASSISTANT_SENTENCE_VECTORS", "0")
+    assert ingest(tmp_path / "store", corpus / LUX) == 0
+    s = stored(tmp_path / "store")
+    chunk_ids = [c.id for m in s.judgments() for c in s.chunks_of(m.id)]
+    assert chunk_ids and s.sentence_vectors(chunk_ids) == {}

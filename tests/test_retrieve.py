@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import build_judgment
 
+from assistant.answer_types import expected_answer, sentences_stating
 from assistant.expand import expand
 from assistant.fusion import FusedChunk
 from assistant.rescore import (
@@ -17,6 +18,7 @@ from assistant.rescore import (
     court_voice,
     rescore,
     section_bias,
+    sentence_similarities,
     with_case_headers,
 )
 from assistant.retrieve import relevance_score, unknown_share
@@ -232,3 +234,70 @@ def test_case_prior_scales_each_judgments_best_body_score_from_zero_to_one() -> 
 def test_questions_on_what_a_party_said_or_answered_favour_the_claims(question: str) -> None:
     assert asks_for_claims(question)
     assert section_bias(question)["claims"] == 1.0
+
+
+# -- the best sentence window's dense similarity -------------------------------------------------
+
+def _tied(paragraphs: list[str]) -> list[FusedChunk]:
+    _, chunks = build_judgment("j2", paragraphs, kinds=["reasons"] * len(paragraphs))
+    return [FusedChunk(c, 0.0, dense_score=0.8, lexical_score=1.0) for c in chunks]
+
+
+def test_the_chunk_with_the_sentence_window_nearest_the_question_wins_a_tie() -> None:
+    fused = _tied(["Premier paragraphe neutre.", "Second paragraphe neutre.",
+                   "Troisième paragraphe neutre."])
+    fused[0].sentence_score, fused[1].sentence_score, fused[2].sentence_score = 0.80, 0.91, 0.85
+    ranked = rescore(expand("paragraphe"), fused, RetrievalSettings())
+    assert [f.chunk.ordinal for f in ranked] == [1, 2, 0]
+    without = rescore(expand("paragraphe"), _tied(["Premier paragraphe neutre.",
+                      "Second paragraphe neutre.", "Troisième paragraphe neutre."]),
+                      RetrievalSettings(sentence_weight=0.0))
+    assert [f.chunk.ordinal for f in without] == [0, 1, 2]  # the tie stays in id order
+
+
+def test_a_chunk_stored_without_window_vectors_counts_as_one_window() -> None:
+    fused = _tied(["Un.", "Deux.", "Trois."])
+    fused[0].sentence_score = 0.9
+    fused[1].dense_score = 0.7
+    assert sentence_similarities(fused) == {"j2:0000": 0.9, "j2:0001": 0.7, "j2:0002": 0.8}
+    fused[0].sentence_score = None
+    assert sentence_similarities(fused) == {}  # no window vectors at all: the signal is left out
+
+
+# -- questions asking how much or when ---------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Combien l'avocate réclamait-elle pour son préjudice ?", "amount"),
+        ("Quel montant le tribunal a-t-il alloué ?", "amount"),
+        ("How much did the IT company claim for its legal costs?", "amount"),
+        ("Quand l'assignation a-t-elle été signifiée ?", "date"),
+        ("À quelle date le contrat a-t-il pris fin ?", "date"),
+        ("When were the e-mails migrated?", "date"),
+        ("Pourquoi la demande a-t-elle été rejetée ?", None),
+        ("obligation de moyens renforcée prestataire", None),
+    ],
+)
+def test_a_question_asking_how_much_or_when_expects_an_amount_or_a_date(
+    question: str, kind: str | None
+) -> None:
+    assert expected_answer(question) == kind
+
+
+def test_sentences_stating_amounts_and_dates_are_recognised() -> None:
+    text = ("Elle réclame 8.143,25 euros. Le tribunal alloue 2.000 € à chacune. "
+            "L'assignation date du 21 juin 2021. La migration a eu lieu en avril 2019. "
+            "La demande est rejetée.")
+    assert sentences_stating(text, "amount") == (True, True, False, False, False)
+    assert sentences_stating(text, "date") == (False, False, True, True, False)
+
+
+def test_a_how_much_question_prefers_the_window_that_states_a_sum() -> None:
+    fused = _tied(["Le tribunal alloue une indemnité pour le préjudice moral subi.",
+                   "Le tribunal alloue 2.000 euros pour le préjudice moral subi."])
+    question = "Combien le tribunal alloue-t-il pour le préjudice moral ?"
+    assert rescore(expand(question), fused, RetrievalSettings())[0].chunk.ordinal == 1
+    flat = rescore(expand(question), _tied([f.chunk.text for f in fused]),
+                   RetrievalSettings(answer_type_weight=0.0))
+    assert flat[0].chunk.ordinal == 0

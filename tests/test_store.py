@@ -20,6 +20,7 @@ from conftest import JudgmentFactory, build_judgment
 
 from store import HashEmbeddings, Store
 from store.errors import ModelMismatchError, StoreBusyError, StoreError
+from store.lexical import analyze
 from store.records import Chunk, Judgment, SearchFilters
 
 MODEL = "hash:64"
@@ -486,3 +487,68 @@ def test_a_store_written_with_another_registry_layout_is_refused_until_rebuilt(
         writer.put(judgment, chunks, EMBED.embed_documents([c.text for c in chunks]))
         writer.commit()
     assert Store.open(folder, MODEL).stats().judgments == 1
+
+
+# -- sentence-window vectors ---------------------------------------------------------------------
+
+def windows_of(chunks: list[Chunk]) -> list[np.ndarray]:
+    """Two made-up window vectors per chunk (the hash embedding of each half of its text)."""
+    return [
+        np.asarray(EMBED.embed_documents([c.text[: len(c.text) // 2], c.text[len(c.text) // 2 :]]))
+        for c in chunks
+    ]
+
+
+def test_sentence_window_vectors_come_back_with_their_chunk_and_leave_with_it(
+    store: Store,
+) -> None:
+    judgment, chunks = corpus()[1]
+    windows = windows_of(chunks)
+    with store.writer() as writer:
+        writer.put(judgment, chunks, EMBED.embed_documents([c.text for c in chunks]), windows)
+        writer.commit()
+    found = store.sentence_vectors([c.id for c in chunks] + ["tal-1:0000", "nowhere:0001"])
+    assert sorted(found) == [c.id for c in chunks]  # tal-1 was stored without window vectors
+    for chunk, expected in zip(chunks, windows, strict=True):
+        assert found[chunk.id].shape == expected.shape == (2, 64)
+        # int8 with one scale per vector: within half a step of the largest component
+        step = np.abs(expected).max(axis=1, keepdims=True) / 127
+        assert np.all(np.abs(found[chunk.id] - expected) <= step / 2 + 1e-6)
+    with store.writer() as writer:
+        writer.remove(judgment.id)
+        writer.commit()
+    assert store.sentence_vectors([c.id for c in chunks]) == {}
+
+
+def test_window_vectors_for_another_number_of_chunks_are_refused(store: Store) -> None:
+    judgment, chunks = corpus()[1]
+    with store.writer() as writer, pytest.raises(StoreError, match="sentence vectors for 1"):
+        writer.put(judgment, chunks, EMBED.embed_documents([c.text for c in chunks]),
+                   windows_of(chunks)[:1])
+
+
+def test_a_store_from_before_window_vectors_still_answers_without_them(
+    store: Store, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from store.generations import read_current
+
+    folder = tmp_path / "store"
+    registry = folder / "generations" / str(read_current(folder)) / "registry.sqlite"
+    store.close()
+    with sqlite3.connect(registry) as db:
+        db.execute("DROP TABLE sentence_vectors")
+    reopened = Store.open(folder, MODEL)
+    assert reopened.sentence_vectors(["tal-1:0000"]) == {}
+    assert ids(reopened.lexical_search("résiliation maintenance", 5)) == ["tal-2:0001"]
+    reopened.close()
+
+
+def test_the_terms_naming_a_case_are_its_metadata_and_its_opening_chunks(store: Store) -> None:
+    terms = store.case_terms()
+    assert set(terms) == {"tal-1", "tal-2", "ca-1"}
+    assert set(analyze("24 janvier 2025 TAL XIe")) <= terms["tal-1"]
+    assert set(analyze("Motifs: la responsabilité du prestataire")) <= terms["tal-1"]
+    assert "condamn" not in terms["tal-1"]  # the third chunk is not the case's opening
+    assert set(analyze("CA Paris pôle 5 ch. 11 licence logiciel")) <= terms["ca-1"]

@@ -4,11 +4,12 @@ import logging
 
 import pytest
 
-from assistant.highlight import highlight, sentence_spans
+from assistant.highlight import highlight
 from assistant.records import Highlight, Passage
 from assistant.verify import check_passage, keep_verified, verify_quote
 from store.errors import VerificationError
 from store.records import JudgmentMeta
+from store.sentences import sentence_spans
 
 TEXT = (
     "FAITS CONSTANTS\n\nLa société SOCIETE3.) assurait la maintenance. Les boîtes mail ne "
