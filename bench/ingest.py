@@ -3,6 +3,7 @@ embed and store. Writes bench/ingest-<model>.json and prints a Markdown row for
 docs/benchmarks.md.
 
     .venv/bin/python bench/ingest.py [--corpus ../shared/corpus] [--model e5]
+                                     [--no-sentence-vectors]
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def main() -> None:
     parser.add_argument("--model", default="e5")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--no-sentence-vectors", action="store_true",
+                        help="skip the sentence-window vectors (as with "
+                        "LEGAL_ASSISTANT_SENTENCE_VECTORS=0)")
     args = parser.parse_args()
 
     embeddings, model_id = make_embeddings(args.model)
@@ -40,7 +44,8 @@ def main() -> None:
         store = Store.open(Path(tmp) / "store", model_id)
         started = time.perf_counter()
         report = ingest_paths(
-            [args.corpus], store, embeddings, model_id=model_id, batch_size=args.batch_size
+            [args.corpus], store, embeddings, model_id=model_id, batch_size=args.batch_size,
+            sentence_vectors=not args.no_sentence_vectors,
         )
         total = time.perf_counter() - started
         store.close()
@@ -51,6 +56,7 @@ def main() -> None:
     other = total - report.seconds["embed"]
     result = {
         "model": model_id,
+        "sentence_vectors": not args.no_sentence_vectors,
         "corpus": str(args.corpus),
         "judgments": judgments,
         "failed": counts.get("failed", 0),
@@ -68,7 +74,8 @@ def main() -> None:
         "machine": f"{platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores",
         "date": time.strftime("%Y-%m-%d"),
     }
-    out = args.out or ROOT / "bench" / f"ingest-{args.model.split(':')[0]}.json"
+    suffix = "-chunks-only" if args.no_sentence_vectors else ""
+    out = args.out or ROOT / "bench" / f"ingest-{args.model.split(':')[0]}{suffix}.json"
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
     print(
