@@ -93,13 +93,16 @@ def court_voice(text: str) -> float:
 
 
 _DECISION = re.compile(
-    r"\b(accord|allou|condamn|d[ée]cid|jug[ée]|retenu|rejet|d[ée]bout|obtenu|rembours|"
+    r"\b(accord|allou|condamn|d[ée]cid|jug[ée]|retenu|rejet|d[ée]bout|obtenu|rembours|refus|"
     r"tribunal|cour|juge|did the court|award|grant|dismiss|reject|held)", re.IGNORECASE
 )
 _CLAIM = re.compile(
     # "réclamait", "invoquait": what a party did; "peut-il ... en invoquant": a point of law.
     r"\b(r[ée]clam(?!er\b|ant\b)|demandai|invoqu(?!er\b|ant\b)|reproch(?!er\b|ant\b)|soutien|"
-    r"fait valoir|pr[ée]tend|claim|sought|argu|disai|expliquai|r[ée]pondai|contestai|affirmai"
+    # "the claim was dismissed" is about the decision: English "claim" counts as a verb only
+    r"fait valoir|pr[ée]tend|claim(?:ed|ing)\b|(?<!the )(?<!its )(?<!their )(?<!a )claims?\b"
+    r"|sought|argu|disai|expliquai|r[ée]pondai|contestai|affirmai|rel(?:y|ied) on|invok|alleg"
+    r"|(?<!court )(?<!judge )(?<!tribunal )(?:say|said)\b"
     r"|selon (?:le|la|les|l.) (?:prestataire|client|demand|d[ée]fend|partie|soci[ée]t)"
     r"|contend|submitted that|maintained that)",
     re.IGNORECASE,

@@ -229,11 +229,28 @@ def test_case_prior_scales_each_judgments_best_body_score_from_zero_to_one() -> 
         "Que répondaient les demanderesses à l'argument de la cyberattaque ?",
         "Comment la société expliquait-elle les coupures ?",
         "What did the defendant contend about the invoices?",
+        "What did the claimants say the provider had done with the e-mail accounts?",
+        "Did the IT provider rely on cyberattacks to escape liability?",
+        "How much did the IT company claim for its legal costs?",
     ],
 )
 def test_questions_on_what_a_party_said_or_answered_favour_the_claims(question: str) -> None:
     assert asks_for_claims(question)
     assert section_bias(question)["claims"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why was the claim concerning the June 2021 outage dismissed?",
+        "Was the claim for lost clients granted?",
+        "What did the court say about the unpaid invoices?",
+        "perte de clientèle indemnisation refusée",
+    ],
+)
+def test_questions_on_what_became_of_a_claim_favour_the_decision(question: str) -> None:
+    assert not asks_for_claims(question)
+    assert section_bias(question) == {"reasons": 1.0, "operative": 1.0}
 
 
 # -- the best sentence window's dense similarity -------------------------------------------------
