@@ -126,17 +126,16 @@ def retrieve(
     expansion = expand(question)
     fused = reciprocal_rank_fusion(dense, lexical, rrf_k=settings.rrf_k)
     if settings.rescore:
-        score_sentences = vector and settings.sentence_weight
-        if score_sentences:
-            add_sentence_scores(fused, store, vector)
+        if vector:
+            complete_scores(fused, store, vector)
         cases = named_case_scores(question, store.case_terms()) if settings.case_weight else {}
         fused = rescore(expansion, fused, settings, cases)
         if asks_for_header_fact(question) and (
             not filters.section_kinds or "header" in filters.section_kinds
         ):
             fused = with_case_headers(fused, store.chunks_of)
-            if score_sentences:
-                add_sentence_scores(fused, store, vector)
+            if vector:
+                complete_scores(fused, store, vector)
             fused = rescore(expansion, fused, settings, cases)
     groups = group_adjacent(fused, k)
     passages = [build_passage(i, g, load(g[0].chunk.judgment_id)) for i, g in enumerate(groups, 1)]
@@ -146,13 +145,21 @@ def retrieve(
     )
 
 
-def add_sentence_scores(fused: Sequence[FusedChunk], store: Store, vector: list[float]) -> None:
-    """Set each candidate's best sentence-window similarity to the question (chunks stored
-    without window vectors keep None)."""
-    missing = [f for f in fused if f.sentence_score is None]
-    windows = store.sentence_vectors([f.chunk.id for f in missing])
+def complete_scores(fused: Sequence[FusedChunk], store: Store, vector: list[float]) -> None:
+    """Give every candidate its dense similarity to the question (a chunk only the lexical
+    search found gets it from its stored vector) and its best sentence-window similarity
+    (chunks stored without window vectors keep None)."""
     query = np.asarray(vector, dtype=np.float32)
-    for f in missing:
+    query_norm = float(np.linalg.norm(query)) or 1.0
+    lexical_only = [f for f in fused if f.dense_score is None]
+    vectors = store.chunk_vectors([f.chunk.id for f in lexical_only])
+    for f in lexical_only:
+        v = vectors.get(f.chunk.id)
+        if v is not None:
+            f.dense_score = float(v @ query) / ((float(np.linalg.norm(v)) or 1.0) * query_norm)
+    unscored = [f for f in fused if f.sentence_score is None]
+    windows = store.sentence_vectors([f.chunk.id for f in unscored])
+    for f in unscored:
         matrix = windows.get(f.chunk.id)
         if matrix is not None and len(matrix):
             f.sentence_score = float((matrix @ query).max())

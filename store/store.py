@@ -261,6 +261,17 @@ class Store:
             }  # fmt: skip
         return gen.case_terms
 
+    def chunk_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of the given chunks (those that exist), e.g. to score candidates
+        that only the lexical search found."""
+        gen = self._gen
+        if gen.collection is None or not chunk_ids:
+            return {}
+        found = gen.collection.get(ids=list(chunk_ids), include=["embeddings"])
+        vectors = found["embeddings"] if found["embeddings"] is not None else []
+        pairs = zip(found["ids"], vectors, strict=True)
+        return {cid: np.asarray(v, dtype=np.float32) for cid, v in pairs}
+
     def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         """Sentence-window vectors (one row per window) of the chunks that have them."""
         gen = self._gen

@@ -318,3 +318,30 @@ def test_a_how_much_question_prefers_the_window_that_states_a_sum() -> None:
     flat = rescore(expand(question), _tied([f.chunk.text for f in fused]),
                    RetrievalSettings(answer_type_weight=0.0))
     assert flat[0].chunk.ordinal == 0
+
+
+def test_every_candidate_gets_its_dense_and_best_window_similarity(tmp_path) -> None:
+    import numpy as np
+
+    from assistant.retrieve import complete_scores
+    from store import HashEmbeddings, Store
+
+    embed = HashEmbeddings(64)
+    judgment, chunks = build_judgment("j3", PARAGRAPHS)
+    windows = [np.asarray(embed.embed_documents([c.text])) for c in chunks[:2]]
+    windows.append(np.zeros((0, 64)))  # the third chunk: no window vectors
+    store = Store.open(tmp_path / "store", "hash:64")
+    with store.writer() as writer:
+        writer.put(judgment, chunks, embed.embed_documents([c.text for c in chunks]), windows)
+        writer.commit()
+    question = "Le tribunal alloue le montant pour préjudice moral"
+    query = embed.embed_query(question)
+    fused = [FusedChunk(c, 0.0, lexical_score=1.0) for c in chunks]  # found by BM25 only
+    fused[0].dense_score = 0.5  # found by the dense search too: kept as it is
+    complete_scores(fused, store, query)
+    expected = [float(np.dot(embed.embed_documents([c.text])[0], query)) for c in chunks]
+    assert fused[0].dense_score == 0.5
+    assert [f.dense_score for f in fused[1:]] == pytest.approx(expected[1:], abs=1e-6)
+    assert fused[1].sentence_score == pytest.approx(expected[1], abs=0.02)  # int8 windows
+    assert fused[2].sentence_score is None  # stored without window vectors
+    store.close()

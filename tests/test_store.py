@@ -552,3 +552,10 @@ def test_the_terms_naming_a_case_are_its_metadata_and_its_opening_chunks(store: 
     assert set(analyze("Motifs: la responsabilité du prestataire")) <= terms["tal-1"]
     assert "condamn" not in terms["tal-1"]  # the third chunk is not the case's opening
     assert set(analyze("CA Paris pôle 5 ch. 11 licence logiciel")) <= terms["ca-1"]
+
+
+def test_chunk_vectors_are_the_stored_embeddings(store: Store) -> None:
+    text = store.chunk("tal-2:0001").text
+    found = store.chunk_vectors(["tal-2:0001", "nowhere:0001"])
+    assert list(found) == ["tal-2:0001"]
+    assert np.allclose(found["tal-2:0001"], EMBED.embed_documents([text])[0], atol=1e-6)
