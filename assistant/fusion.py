@@ -18,6 +18,7 @@ class FusedChunk:
     lexical_rank: int | None = None
     window: float = 0.0  # best sentence-window coverage of the question's terms
     sentence_score: float | None = None  # best sentence window's dense similarity
+    window_similarities: tuple[float, ...] = ()  # each stored sentence window's, in order
 
 
 def reciprocal_rank_fusion(

@@ -18,7 +18,7 @@ from assistant.fusion import FusedChunk
 from assistant.settings import RetrievalSettings
 from store.lexical import analyze
 from store.records import Chunk
-from store.sentences import sentence_spans
+from store.sentences import sentence_spans, sentence_windows
 
 WINDOW = 2  # sentences in the span scored against the question
 HEADER_FACT_BIAS = 2.0
@@ -160,8 +160,9 @@ def rescore(
     case_scores: Mapping[str, float] | None = None,
 ) -> list[FusedChunk]:
     """Order candidates by a weighted sum of normalised dense similarity, normalised BM25, the
-    best sentence-window coverage of the question's terms (IDF over the candidates), the best
-    sentence window's normalised dense similarity, for a question asking how much or when the
+    best sentence window by coverage of the question's terms (IDF over the candidates) plus its
+    normalised dense similarity (from the stored window vectors), for a question asking how
+    much or when the
     best coverage among windows stating an amount or a date and, unless the question asks what
     a party claimed, the court's voice in that window and chunk; when the question names one
     of the candidates' cases (`case_scores`, assistant/case_match.py), that case's chunks."""
@@ -199,14 +200,22 @@ def rescore(
         bias = settings.section_weight * favoured.get(f.chunk.section_kind, 0.0)
         if prior and is_header_chunk(f.chunk):
             bias += CASE_PRIOR_WEIGHT * prior.get(f.chunk.judgment_id, 0.0)
-        f.score = (
-            settings.dense_weight * nd + settings.lexical_weight * nl
-            + settings.window_weight * sw + bias
-        )
+        f.score = settings.dense_weight * nd + settings.lexical_weight * nl + bias
         f.score += settings.case_weight * named.get(f.chunk.judgment_id, 0.0)
-        if f.chunk.id in sentence:
-            ns = (sentence[f.chunk.id] - s_low) / max(s_high - s_low, 1e-9)
-            f.score += settings.sentence_weight * ns
+        per_sentence = sentence_window_similarity(f)
+        if per_sentence is not None:
+            # the window that holds the question's terms and means what it asks, together
+            f.score += max(
+                settings.window_weight * score + settings.sentence_weight * scaled(
+                    max(per_sentence[i : i + WINDOW], default=s_low), s_low, s_high
+                )
+                for i, score in enumerate(windows)
+            )
+        else:
+            f.score += settings.window_weight * sw
+            if f.chunk.id in sentence:
+                ns = (sentence[f.chunk.id] - s_low) / max(s_high - s_low, 1e-9)
+                f.score += settings.sentence_weight * ns
         if answer_kind:
             states = sentences_stating(f.chunk.text, answer_kind)
             f.score += settings.answer_type_weight * max(
@@ -222,6 +231,33 @@ def rescore(
             )
             f.score += settings.voice_weight * (window_voice + court_voice(f.chunk.text))
     return sorted(fused, key=lambda f: (-f.score, f.chunk.id))
+
+
+def scaled(value: float, low: float, high: float) -> float:
+    """`value` placed between `low` (0) and `high` (1), clamped; 1 when they coincide."""
+    if high - low < 1e-9:
+        return 1.0 if value >= high else 0.0
+    return min(1.0, max(0.0, (value - low) / (high - low)))
+
+
+@lru_cache(maxsize=8192)
+def _windows_of_sentences(text: str) -> tuple[tuple[int, ...], ...]:
+    """For each sentence of `text`, the indices of the sentence windows that contain it."""
+    windows = sentence_windows(text)
+    return tuple(
+        tuple(j for j, w in enumerate(windows) if w.start <= s.start and s.end <= w.end)
+        for s in sentence_spans(text)
+    )
+
+
+def sentence_window_similarity(f: FusedChunk) -> list[float] | None:
+    """Per sentence of the chunk, the dense similarity of the best stored window holding it;
+    None when the chunk has no window vectors or they do not match its windows."""
+    members = _windows_of_sentences(f.chunk.text)
+    sims = f.window_similarities
+    if not sims or len(sims) != len(sentence_windows(f.chunk.text)) or not members:
+        return None
+    return [max((sims[j] for j in owners), default=min(sims)) for owners in members]
 
 
 def sentence_similarities(fused: Sequence[FusedChunk]) -> dict[str, float]:

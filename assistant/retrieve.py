@@ -162,7 +162,8 @@ def complete_scores(fused: Sequence[FusedChunk], store: Store, vector: list[floa
     for f in unscored:
         matrix = windows.get(f.chunk.id)
         if matrix is not None and len(matrix):
-            f.sentence_score = float((matrix @ query).max())
+            f.window_similarities = tuple(float(x) for x in matrix @ query)
+            f.sentence_score = max(f.window_similarities)
 
 
 def unknown_share(expansion: Expansion, fused: Sequence[FusedChunk]) -> float:

@@ -345,3 +345,28 @@ def test_every_candidate_gets_its_dense_and_best_window_similarity(tmp_path) -> 
     assert fused[1].sentence_score == pytest.approx(expected[1], abs=0.02)  # int8 windows
     assert fused[2].sentence_score is None  # stored without window vectors
     store.close()
+
+
+def test_terms_and_meaning_in_the_same_window_beat_them_in_different_windows() -> None:
+    from store.sentences import sentence_windows
+
+    text = ("Le prestataire a suspendu la messagerie. Les factures restaient impayées. "
+            "Le temps était beau ce jour-là. Rien d'autre à signaler.")
+    assert len(sentence_windows(text)) == 2  # the question's terms are all in the first
+    _, first = build_judgment("j4", [text])
+    _, second = build_judgment("j5", [text])
+    apart = FusedChunk(first[0], 0.0, dense_score=0.8, lexical_score=1.0,
+                       sentence_score=0.9, window_similarities=(0.7, 0.9))
+    together = FusedChunk(second[0], 0.0, dense_score=0.8, lexical_score=1.0,
+                          sentence_score=0.9, window_similarities=(0.9, 0.7))
+    question = expand("La messagerie a-t-elle été suspendue pour factures impayées ?")
+    ranked = rescore(question, [apart, together], RetrievalSettings())
+    assert ranked[0] is together  # ahead of j4, which wins ties on its id
+
+
+def test_scaled_places_a_value_between_the_bounds() -> None:
+    from assistant.rescore import scaled
+
+    assert scaled(0.85, 0.8, 0.9) == pytest.approx(0.5)
+    assert scaled(0.7, 0.8, 0.9) == 0.0 and scaled(0.95, 0.8, 0.9) == 1.0
+    assert scaled(0.9, 0.9, 0.9) == 1.0 and scaled(0.7, 0.9, 0.9) == 0.0
