@@ -241,23 +241,24 @@ def scaled(value: float, low: float, high: float) -> float:
 
 
 @lru_cache(maxsize=8192)
-def _windows_of_sentences(text: str) -> tuple[tuple[int, ...], ...]:
-    """For each sentence of `text`, the indices of the sentence windows that contain it."""
+def _window_layout(text: str) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    """The number of sentence windows of `text` and, for each sentence, the windows holding it."""
     windows = sentence_windows(text)
-    return tuple(
+    owners = tuple(
         tuple(j for j, w in enumerate(windows) if w.start <= s.start and s.end <= w.end)
         for s in sentence_spans(text)
     )
+    return len(windows), owners
 
 
 def sentence_window_similarity(f: FusedChunk) -> list[float] | None:
     """Per sentence of the chunk, the dense similarity of the best stored window holding it;
     None when the chunk has no window vectors or they do not match its windows."""
-    members = _windows_of_sentences(f.chunk.text)
+    count, owners = _window_layout(f.chunk.text)
     sims = f.window_similarities
-    if not sims or len(sims) != len(sentence_windows(f.chunk.text)) or not members:
+    if not sims or len(sims) != count or not owners:
         return None
-    return [max((sims[j] for j in owners), default=min(sims)) for owners in members]
+    return [max((sims[j] for j in held_by), default=min(sims)) for held_by in owners]
 
 
 def sentence_similarities(fused: Sequence[FusedChunk]) -> dict[str, float]:
