@@ -162,10 +162,10 @@ def rescore(
     """Order candidates by a weighted sum of normalised dense similarity, normalised BM25, the
     best sentence window by coverage of the question's terms (IDF over the candidates) plus its
     normalised dense similarity (from the stored window vectors), for a question asking how
-    much or when the
-    best coverage among windows stating an amount or a date and, unless the question asks what
-    a party claimed, the court's voice in that window and chunk; when the question names one
-    of the candidates' cases (`case_scores`, assistant/case_match.py), that case's chunks."""
+    much or when the best coverage among windows stating an amount or a date and, unless the
+    question asks what a party claimed, the court's voice in that window and chunk; when the
+    question names one of the candidates' cases (`case_scores`, assistant/case_match.py), that
+    case's chunks."""
     if not fused:
         return fused
     sentences = {f.chunk.id: sentence_terms(f.chunk.text) for f in fused}
@@ -214,8 +214,7 @@ def rescore(
         else:
             f.score += settings.window_weight * sw
             if f.chunk.id in sentence:
-                ns = (sentence[f.chunk.id] - s_low) / max(s_high - s_low, 1e-9)
-                f.score += settings.sentence_weight * ns
+                f.score += settings.sentence_weight * scaled(sentence[f.chunk.id], s_low, s_high)
         if answer_kind:
             states = sentences_stating(f.chunk.text, answer_kind)
             f.score += settings.answer_type_weight * max(
