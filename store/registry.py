@@ -234,37 +234,33 @@ class Registry:
             row = self._db.execute("SELECT data FROM chunks WHERE id = ?", (chunk_id,)).fetchone()
         return Chunk.from_dict(json.loads(row[0])) if row else None
 
+    def _rows_for_ids(self, select: str, ids: list[str]) -> list[tuple]:
+        """Rows of `select` (ending in "WHERE <id column> IN") for `ids`, in batches: SQLite
+        limits the number of parameters of one statement."""
+        rows: list[tuple] = []
+        with self._lock:
+            for start in range(0, len(ids), 500):
+                batch = ids[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                rows.extend(self._db.execute(f"{select} ({marks})", batch).fetchall())
+        return rows
+
     def chunks(self, chunk_ids: list[str]) -> dict[str, Chunk]:
         """Chunks by id, for the ids that exist."""
-        found: dict[str, Chunk] = {}
-        with self._lock:
-            for start in range(0, len(chunk_ids), 500):
-                batch = chunk_ids[start : start + 500]
-                marks = ",".join("?" * len(batch))
-                for cid, data in self._db.execute(
-                    f"SELECT id, data FROM chunks WHERE id IN ({marks})", batch
-                ):
-                    found[cid] = Chunk.from_dict(json.loads(data))
-        return found
+        rows = self._rows_for_ids("SELECT id, data FROM chunks WHERE id IN", chunk_ids)
+        return {cid: Chunk.from_dict(json.loads(data)) for cid, data in rows}
 
     def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         """The sentence-window vectors of the given chunks that have them (none in a store
         written before they existed, or ingested without them)."""
-        found: dict[str, np.ndarray] = {}
-        with self._lock:
-            for start in range(0, len(chunk_ids), 500):
-                batch = chunk_ids[start : start + 500]
-                marks = ",".join("?" * len(batch))
-                try:
-                    rows = self._db.execute(
-                        "SELECT chunk_id, dim, scales, vectors FROM sentence_vectors "
-                        f"WHERE chunk_id IN ({marks})", batch,
-                    ).fetchall()
-                except sqlite3.OperationalError:  # an older registry without the table
-                    return {}
-                for cid, dim, scales, values in rows:
-                    found[cid] = unpack_vectors(dim, scales, values)
-        return found
+        try:
+            rows = self._rows_for_ids(
+                "SELECT chunk_id, dim, scales, vectors FROM sentence_vectors WHERE chunk_id IN",
+                chunk_ids,
+            )
+        except sqlite3.OperationalError:  # an older registry without the table
+            return {}
+        return {cid: unpack_vectors(dim, scales, values) for cid, dim, scales, values in rows}
 
     def chunks_of(self, judgment_id: str) -> list[Chunk]:
         with self._lock:
