@@ -57,6 +57,8 @@ def test_a_lawyer_asks_and_sees_quotes_with_citations(
 
         card_text = _squash(cards.first.inner_text())
         assert _squash(first.text) in card_text
+        # the code block (the citation with its copy button) is loaded lazily: wait for it too
+        expect(page.get_by_test_id("stCode")).to_have_count(len(expected.passages), timeout=30_000)
         codes = [_squash(c) for c in page.get_by_test_id("stCode").all_inner_texts()]
         assert _squash(first.citation) in codes
         page.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
