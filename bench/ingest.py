@@ -2,7 +2,7 @@
 embed and store. Writes bench/ingest-<model>.json and prints a Markdown row for
 docs/benchmarks.md.
 
-    .venv/bin/python bench/ingest.py [--corpus ../shared/corpus] [--model e5]
+    .venv/bin/python bench/ingest.py [--corpus data/corpus] [--model e5]
                                      [--no-sentence-vectors]
 """
 
@@ -25,9 +25,16 @@ from store.embeddings import make_embeddings  # noqa: E402
 from store.store import Store  # noqa: E402
 
 
+def _shown(path: Path) -> str:
+    """The path as recorded in a result file: relative to the repository when inside it,
+    else its folder name only (no machine path in committed results)."""
+    resolved = path.resolve()
+    return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else resolved.name
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "data" / "corpus")
     parser.add_argument("--model", default="e5")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--out", type=Path)
@@ -57,7 +64,7 @@ def main() -> None:
     result = {
         "model": model_id,
         "sentence_vectors": not args.no_sentence_vectors,
-        "corpus": str(args.corpus),
+        "corpus": _shown(args.corpus),
         "judgments": judgments,
         "failed": counts.get("failed", 0),
         "chunks": chunks,

@@ -3,7 +3,7 @@
     .venv/bin/python bench/retrieval.py [--store DIR] [--questions FILE] [--calibrate]
                                         [--set sentence_weight=0 ...]
 
-Builds the store from ../shared/corpus with the configured model when it is empty, runs every
+Builds the store from data/corpus with the configured model when it is empty, runs every
 question in each mode with k=10, and writes bench/retrieval.json plus a Markdown table. It also
 lists the relevance of each question so the no-answer floor can be calibrated (`--calibrate`).
 """
@@ -98,7 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--store", type=Path, default=ROOT / "bench" / ".store-e5")
     parser.add_argument("--model", default="e5")
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "data" / "corpus")
     parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "dev_questions.jsonl")
     parser.add_argument("--modes", default="lexical,dense,hybrid")
     parser.add_argument("--k", type=int, default=10)

@@ -1,5 +1,5 @@
 """Query latency and memory at scale: a store of ~100k chunks built by recombining the real
-paragraphs of ../shared/corpus into synthetic judgments (built here, never committed).
+paragraphs of data/corpus into synthetic judgments (built here, never committed).
 
 Vectors (chunks and their sentence windows) come from the deterministic hash embedder (384
 dims): embedding 100k chunks with e5 on
@@ -141,7 +141,7 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=100_000)
     parser.add_argument("--per-judgment", type=int, default=50)
     parser.add_argument("--queries", type=int, default=60)
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "data" / "corpus")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "scale.json")
     parser.add_argument("--query-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -1,13 +1,12 @@
 """Builders of real input files for the ingest tests: PDFs (fpdf2, real page breaks), DOCX
-(python-docx) and HTML pages (a decision inside site chrome), from the shared corpus text."""
+(python-docx) and HTML pages (a decision inside site chrome), from the bundled corpus text
+(data/corpus)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 LUXEMBOURG = next((CORPUS / "luxembourg").glob("*.txt"))
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 

@@ -18,9 +18,7 @@ QUESTION_FILES = [
     ROOT / "eval" / name
     for name in ("dev_questions.jsonl", "dev_more_questions.jsonl", "heldout_questions.jsonl")
 ]
-CORPUS = ROOT.parent / "shared" / "corpus"
-
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus not present")
+CORPUS = ROOT / "data" / "corpus"
 
 
 def _questions(path: Path) -> list[EvalQuestion]:

@@ -16,7 +16,7 @@ from ingest.pipeline import ingest_paths
 from store.embeddings import HashEmbeddings
 from store.store import Store
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 LUX = "TAL_2025-01-24_2025TALCH11-00011.txt"
 
@@ -185,7 +185,7 @@ def test_bad_files_are_reported_one_line_each_and_the_run_goes_on(tmp_path, corp
 
 
 def test_a_folder_lists_files_of_other_types_as_skipped(tmp_path, capsys):
-    assert ingest(tmp_path / "store", SHARED / "luxembourg", SHARED / "INDEX.tsv") == 1
+    assert ingest(tmp_path / "store", CORPUS / "luxembourg", CORPUS / "INDEX.tsv") == 1
     out = capsys.readouterr().out
     assert "INDEX.tsv: unsupported file type .tsv" in out
 

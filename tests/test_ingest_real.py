@@ -1,5 +1,5 @@
 """Ingest with the real multilingual-e5 model and real Chroma, as a maintainer runs it:
-the whole shared corpus, a run killed with SIGKILL and resumed, and a reader (the chat page)
+the whole bundled corpus, a run killed with SIGKILL and resumed, and a reader (the chat page)
 answering while an ingest writes."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from store.generations import read_current
 from store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "data" / "corpus"
 SAMPLE = ROOT / "data" / "sample"
 E5 = "e5:multilingual-e5-small"
 
@@ -38,13 +38,13 @@ def run_ingest(store: Path, *paths: Path, timeout: float = 600) -> subprocess.Co
 @pytest.fixture(scope="module")
 def corpus_store(tmp_path_factory) -> Path:
     store = tmp_path_factory.mktemp("corpus") / "store"
-    result = run_ingest(store, SHARED)
+    result = run_ingest(store, CORPUS)
     assert result.returncode == 0, result.stdout + result.stderr
     return store
 
 
 def test_the_whole_shared_corpus_ingests_without_failure(corpus_store):
-    files = [p for p in SHARED.rglob("*.txt")]
+    files = [p for p in CORPUS.rglob("*.txt")]
     stats = Store.open(corpus_store, E5).stats()
     assert stats.judgments == len(files) == 40
     assert stats.model == E5
@@ -67,7 +67,7 @@ def test_killed_ingest_leaves_the_old_store_and_the_next_run_finishes(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(SAMPLE, corpus / "sample")
     assert run_ingest(store, corpus).returncode == 0
-    shutil.copytree(SHARED / "excerpts", corpus / "excerpts")
+    shutil.copytree(CORPUS / "excerpts", corpus / "excerpts")
 
     env = {**os.environ, "LEGAL_ASSISTANT_EMBEDDINGS": "e5"}
     log = (tmp_path / "killed-run.log").open("w")
@@ -102,7 +102,7 @@ def test_a_reader_keeps_answering_while_an_ingest_writes(tmp_path):
     env = {**os.environ, "LEGAL_ASSISTANT_EMBEDDINGS": "e5"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant", "ingest", "--store", str(store),
-         str(SHARED / "excerpts")],
+         str(CORPUS / "excerpts")],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT,
     )  # fmt: skip
     answers = 0
