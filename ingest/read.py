@@ -66,10 +66,31 @@ def read_document(path: Path, max_bytes: int = 50_000_000) -> RawDocument:
     return RawDocument(path=path, format=fmt, text=text, warnings=tuple(warnings))
 
 
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
 def _decode_text(data: bytes) -> tuple[str, list[str]]:
-    """UTF-8 (BOM stripped); otherwise cp1252, else latin-1, with a warning."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    """By its byte order mark (UTF-8, UTF-16, UTF-32; stripped); UTF-16 without one when every
+    other byte is zero (with a warning); else UTF-8; else cp1252, else latin-1, with a
+    warning."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding), []
+            except UnicodeDecodeError:
+                break  # not that encoding after all: guess below
+    guessed = _bomless_utf16(data)
+    if guessed:
+        try:
+            return data.decode(guessed), [f"no byte order mark: read as {guessed.upper()}"]
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
@@ -80,21 +101,44 @@ def _decode_text(data: bytes) -> tuple[str, list[str]]:
         return data.decode("latin-1"), ["not UTF-8: read as latin-1"]
 
 
+def _bomless_utf16(data: bytes) -> str:
+    """"utf-16-le"/"utf-16-be" when the file looks like UTF-16 without a byte order mark
+    (mostly Latin text: a zero byte in every other position), else ""."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(data) % 2:
+        return ""
+    pairs = len(sample) // 2
+    odd_zeros = sample[1::2].count(0)
+    even_zeros = sample[0::2].count(0)
+    if odd_zeros >= 0.6 * pairs and even_zeros <= 0.05 * pairs:
+        return "utf-16-le"
+    if even_zeros >= 0.6 * pairs and odd_zeros <= 0.05 * pairs:
+        return "utf-16-be"
+    return ""
+
+
 def _read_pdf(path: Path, data: bytes) -> tuple[str, list[str]]:
     import io
 
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PasswordType, PdfReader
+    from pypdf.errors import DependencyError, PdfReadError
 
     if not data.lstrip()[:5].startswith(b"%PDF-"):
         raise InputFileError(str(path), "not a valid PDF: no PDF header")
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise InputFileError(str(path), "encrypted PDF")
+        # An owner password only restricts printing or copying: such a PDF opens with the
+        # empty user password and is read. One that needs a password to open is refused.
+        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            raise InputFileError(str(path), "encrypted PDF: it needs a password to open")
         pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
     except InputFileError:
         raise
+    except DependencyError as exc:  # AES encryption without the `cryptography` package
+        raise InputFileError(
+            str(path), f"encrypted PDF (AES): reading it needs the cryptography package "
+            f"(pip install cryptography): {_short(exc)}"
+        ) from exc
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise InputFileError(str(path), f"not a valid PDF: {_short(exc)}") from exc
     if not pages:

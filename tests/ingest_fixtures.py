@@ -85,12 +85,15 @@ def image_only_pdf(folder: Path) -> Path:
     return path
 
 
-def encrypted_pdf(folder: Path) -> Path:
+def encrypted_pdf(folder: Path, user_password: str = "secret") -> Path:
+    """A PDF encrypted with owner password "owner" and `user_password`: "secret" (the default)
+    is needed to open it; "" gives an owner-password-only PDF (restricted permissions, opens
+    without a password, as many court sites publish them)."""
     pdf = _pdf()
-    pdf.set_encryption(owner_password="owner", user_password="secret")
+    pdf.set_encryption(owner_password="owner", user_password=user_password)
     pdf.add_page()
     pdf.multi_cell(0, 5, "Audience publique du 18 novembre 2020")
-    path = folder / "locked.pdf"
+    path = folder / ("locked.pdf" if user_password else "owner-only.pdf")
     pdf.output(str(path))
     return path
 
