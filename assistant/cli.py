@@ -75,9 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     store = getattr(args, "store_sub", None) or args.store
-    settings = Settings.from_env(store=store)
     console = Console(stderr=False, soft_wrap=False)
     try:
+        settings = Settings.from_env(store=store)
         if args.command == "ingest":
             return cmd_ingest(args, settings, console)
         if args.command == "ask":

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from store.errors import ConfigurationError
 
 
 class StoreSettings(BaseModel):
@@ -86,13 +87,13 @@ class IngestSettings(BaseModel):
     )
 
 
-class Settings(BaseSettings):
-    """All settings, grouped. Environment: LEGAL_ASSISTANT_STORE, CHROMA_HOST, CHROMA_PORT,
-    LEGAL_ASSISTANT_EMBEDDINGS, LEGAL_ASSISTANT_RERANKER, LEGAL_ASSISTANT_LLM,
-    OPENAI_BASE_URL / OLLAMA_HOST, OPENAI_API_KEY, LEGAL_ASSISTANT_SENTENCE_VECTORS (0 to
-    skip sentence-window vectors at ingest)."""
-
-    model_config = SettingsConfigDict(extra="ignore")
+class Settings(BaseModel):
+    """All settings, grouped. `from_env` reads only the documented variables:
+    LEGAL_ASSISTANT_STORE, CHROMA_HOST, CHROMA_PORT, LEGAL_ASSISTANT_EMBEDDINGS,
+    LEGAL_ASSISTANT_RERANKER, LEGAL_ASSISTANT_LLM, LEGAL_ASSISTANT_LLM_BASE_URL (else
+    OPENAI_BASE_URL / OLLAMA_HOST), OPENAI_API_KEY, LEGAL_ASSISTANT_LLM_TIMEOUT,
+    LEGAL_ASSISTANT_SENTENCE_VECTORS (0 to skip sentence-window vectors at ingest). Other
+    variables, such as a STORE or LLM exported by make, are never read."""
 
     store: StoreSettings = Field(default_factory=StoreSettings)
     models: ModelSettings = Field(default_factory=ModelSettings)
@@ -109,7 +110,7 @@ class Settings(BaseSettings):
         store = StoreSettings(
             path=Path(env.get("LEGAL_ASSISTANT_STORE", "data/store")),
             chroma_host=env.get("CHROMA_HOST", ""),
-            chroma_port=int(env.get("CHROMA_PORT", "8000")),
+            chroma_port=int(_number(env, "CHROMA_PORT", "8000")),
         )
         models = ModelSettings(
             embeddings=env.get("LEGAL_ASSISTANT_EMBEDDINGS", "e5"),
@@ -126,7 +127,7 @@ class Settings(BaseSettings):
             spec=spec,
             base_url=base_url,
             api_key=env.get("OPENAI_API_KEY", ""),
-            timeout_s=float(env.get("LEGAL_ASSISTANT_LLM_TIMEOUT", "60")),
+            timeout_s=_number(env, "LEGAL_ASSISTANT_LLM_TIMEOUT", "60"),
         )
         ingest = IngestSettings(
             sentence_vectors=env.get("LEGAL_ASSISTANT_SENTENCE_VECTORS", "1").strip().lower()
@@ -136,3 +137,16 @@ class Settings(BaseSettings):
         if "store" in overrides and overrides["store"] is not None:
             settings.store.path = Path(str(overrides["store"]))
         return settings
+
+
+def _number(env: dict[str, str], name: str, default: str) -> float:
+    """The number in variable `name`; a ConfigurationError naming the variable otherwise."""
+    raw = env.get(name, "").strip() or default
+    try:
+        value = float(raw)
+    except ValueError:
+        message = f"{name}={raw!r}: expected a number, e.g. {name}={default}"
+        raise ConfigurationError(message) from None
+    if value <= 0:
+        raise ConfigurationError(f"{name}={raw!r}: expected a positive number")
+    return value
