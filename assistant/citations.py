@@ -150,9 +150,16 @@ def judgment_citation(meta: JudgmentMeta) -> str:
     number = _number_part(meta)
     if number:
         parts.append(number)
-    if not parts:
-        parts.append(meta.title or meta.source_path or meta.id)
+    if not court or not date:
+        parts.insert(0, decision_name(meta))
     return ", ".join(parts)
+
+
+def decision_name(meta: JudgmentMeta) -> str:
+    """What names a decision whose court or date is unknown: its title, else its file name
+    (never the folder it lies in), else its id."""
+    file_name = re.split(r"[\\/]", meta.source_path.strip())[-1]
+    return meta.title.strip() or file_name or meta.id
 
 
 def format_citation(

@@ -65,7 +65,27 @@ def test_operative_part_is_named_dispositif():
 
 def test_unknown_metadata_is_left_out_not_invented():
     meta = JudgmentMeta(id="sha-0123", source_path="corpus/unknown.txt")
-    assert format_citation(meta, paragraph_start=2) == "corpus/unknown.txt, § 2"
+    assert format_citation(meta, paragraph_start=2) == "unknown.txt, § 2"
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"source_path": "/srv/judgments/2024/a.pdf"}, "a.pdf, § 1"),
+        ({"source_path": r"C:\Users\me\b.docx"}, "b.docx, § 1"),
+        ({"source_path": "/srv/x.txt", "title": "SOCIETE1.) c/ PERSONNE2.)"},
+         "SOCIETE1.) c/ PERSONNE2.), § 1"),
+        ({"source_path": "/srv/x.txt", "date": "2020-03-02", "decision_number": "12/2020"},
+         "x.txt, 2 mars 2020, n° 12/2020, § 1"),
+        ({"source_path": "/srv/y.txt", "court": "Cour d'appel de Paris"}, "y.txt, CA Paris, § 1"),
+        ({"source_path": "", "id": "sha-9"}, "sha-9, § 1"),
+    ],
+)
+def test_without_court_or_date_the_title_or_file_name_names_the_decision(fields, expected):
+    meta = JudgmentMeta(**{"id": "sha-0123", **fields})
+    citation = format_citation(meta, paragraph_start=1)
+    assert citation == expected
+    assert "/srv" not in citation and "Users" not in citation
 
 
 @pytest.mark.parametrize(
