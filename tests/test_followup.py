@@ -83,8 +83,6 @@ def test_short_questions_opening_with_a_follow_up_marker_are_follow_ups(question
     assert standalone_question(question, [_answer(PREVIOUS)]) != question
 
 
-def test_rewriting_is_deterministic() -> None:
-    history = [_answer(PREVIOUS)]
-    assert standalone_question("et l'astreinte ?", history) == standalone_question(
-        "et l'astreinte ?", history
-    )
+def test_an_aspect_absent_from_the_previous_question_is_put_before_it() -> None:
+    result = standalone_question("et l'astreinte ?", [_answer(PREVIOUS)])
+    assert result == f"astreinte — {PREVIOUS}"

@@ -33,11 +33,16 @@ def test_windows_pair_sentences_side_by_side_and_the_last_one_ends_with_the_text
     ]
 
 
-def test_every_sentence_is_inside_a_window_and_windows_are_exact_slices() -> None:
+def test_every_sentence_is_inside_a_window_and_windows_cut_at_sentence_bounds() -> None:
+    sentences = sentence_spans(TEXT)
     windows = sentence_windows(TEXT)
-    for sentence in sentence_spans(TEXT):
+    for sentence in sentences:
         assert any(w.start <= sentence.start and sentence.end <= w.end for w in windows)
-    assert all(TEXT[w.start : w.end] in TEXT for w in windows)
+    starts, ends = {s.start for s in sentences}, {s.end for s in sentences}
+    for window in windows:
+        assert window.start in starts and window.end in ends
+        inside = [s for s in sentences if window.start <= s.start and s.end <= window.end]
+        assert len(inside) == 2  # two sentences side by side, never a piece of a third
 
 
 def test_a_single_sentence_is_one_window_and_blank_text_has_none() -> None:
