@@ -83,8 +83,9 @@ def test_a_malformed_number_is_an_error_naming_the_variable(name: str, value: st
 
 def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "assistant", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
+        [sys.executable, "-m", "assistant", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
 
 
 def test_the_command_line_ignores_them_and_uses_its_store(tmp_path: Path) -> None:
