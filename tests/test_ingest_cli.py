@@ -4,7 +4,11 @@ real model is exercised in test_ingest_real.py."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,9 +20,11 @@ from ingest.pipeline import ingest_paths
 from store.embeddings import HashEmbeddings
 from store.store import Store
 
-CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "corpus"
+SAMPLE = ROOT / "data" / "sample"
 LUX = "TAL_2025-01-24_2025TALCH11-00011.txt"
+LUX_ID = "tal-2025talch11-00011"
 
 
 @pytest.fixture(autouse=True)
@@ -261,3 +267,113 @@ def test_sentence_window_vectors_can_be_skipped_to_ingest_faster(tmp_path, corpu
     s = stored(tmp_path / "store")
     chunk_ids = [c.id for m in s.judgments() for c in s.chunks_of(m.id)]
     assert chunk_ids and s.sentence_vectors(chunk_ids) == {}
+
+
+# -- stats --json and --rebuild (what `make sample` relies on) -------------------------------
+
+def stats_json(store: Path) -> tuple[int, dict[str, object]]:
+    """`legal-assistant stats --json` in its own process, as `make sample` runs it: the exit
+    code and stdout read as one JSON document (fails if anything else is printed there)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "stats", "--store", str(store), "--json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env={**os.environ, "LEGAL_ASSISTANT_EMBEDDINGS": "hash"},
+    )  # fmt: skip
+    return done.returncode, json.loads(done.stdout)
+
+
+EMPTY_STATS = {"judgments": 0, "chunks": 0, "courts": [], "chambers": [], "date_min": "",
+               "date_max": "", "model": "", "generation": 0}  # fmt: skip
+
+
+def test_stats_json_of_a_missing_store_says_zero_judgments_and_creates_nothing(tmp_path):
+    missing = tmp_path / "nothing"
+    assert stats_json(missing) == (0, {**EMPTY_STATS, "store": str(missing)})
+    assert not missing.exists()
+
+
+def test_stats_json_of_a_store_with_nothing_committed_says_zero_judgments(tmp_path, corpus,
+                                                                           capsys):
+    assert ingest(tmp_path / "store", corpus, "--dry-run") == 0  # takes the lock, commits nothing
+    capsys.readouterr()
+    assert main(["stats", "--store", str(tmp_path / "store"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {**EMPTY_STATS, "store": str(tmp_path / "store")}
+
+
+def test_stats_json_after_an_ingest_gives_every_key_make_sample_reads(tmp_path, corpus):
+    store = tmp_path / "store"
+    assert ingest(store, corpus) == 0
+    chunks = sum(len(stored(store).chunks_of(m.id)) for m in stored(store).judgments())
+    assert stats_json(store) == (0, {
+        "judgments": 4,
+        "chunks": chunks,
+        "courts": ["Cour d'appel de Chambéry", "Cour de cassation",
+                   "Tribunal d'arrondissement de Luxembourg",
+                   "Tribunal de commerce de La Roche-sur-Yon"],
+        "chambers": ["Chambre civile - Première section", "XIe chambre",
+                     "chambre commerciale, financière et économique"],
+        "date_min": "2020-11-18",
+        "date_max": "2025-01-24",
+        "model": "hash:64",
+        "store": str(store),
+        "generation": 1,
+    })  # fmt: skip
+
+
+def _stats(store: Path, capsys) -> dict[str, object]:
+    capsys.readouterr()
+    assert main(["stats", "--store", str(store), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_rebuild_starts_over_from_the_files_present(tmp_path, corpus, capsys):
+    store = tmp_path / "store"
+    assert ingest(store, corpus) == 0
+    before = _stats(store, capsys)
+    lux_chunks = len(stored(store).chunks_of(LUX_ID))
+    (corpus / LUX).unlink()
+    capsys.readouterr()
+
+    assert ingest(store, "--rebuild", corpus) == 0
+    assert _row(capsys.readouterr().out) == {
+        "added": 3, "updated": 0, "unchanged": 0, "removed": 0, "duplicate": 0, "failed": 0,
+        "skipped": 0,
+    }  # fmt: skip
+    after = _stats(store, capsys)
+    assert (after["judgments"], after["chunks"]) == (3, before["chunks"] - lux_chunks)
+    assert after["generation"] == 2
+    assert "Tribunal d'arrondissement de Luxembourg" not in after["courts"]  # type: ignore[operator]
+    assert LUX_ID not in [m.id for m in stored(store).judgments()]
+
+
+def test_rebuild_with_another_embedding_model_replaces_the_model(tmp_path, corpus, capsys,
+                                                                 monkeypatch):
+    store = tmp_path / "store"
+    assert ingest(store, corpus) == 0
+    monkeypatch.setenv("LEGAL_ASSISTANT_EMBEDDINGS", "hash:32")
+    capsys.readouterr()
+    assert ingest(store, corpus) == 1, "an incremental run refuses another model"
+    assert "--rebuild" in capsys.readouterr().err
+    assert ingest(store, "--rebuild", corpus) == 0
+    after = _stats(store, capsys)
+    assert (after["model"], after["judgments"], after["generation"]) == ("hash:32", 4, 2)
+    assert Store.open(store, "hash:32").stats().chunks == after["chunks"]
+
+
+def test_a_judgment_saved_in_utf16_or_cp1252_is_the_same_judgment_and_owner_only_pdfs_ingest(
+    tmp_path, corpus, capsys
+):
+    from ingest_fixtures import encrypted_pdf
+
+    text = (corpus / LUX).read_text(encoding="utf-8")
+    (corpus / "lux-utf16.txt").write_bytes(text.encode("utf-16"))
+    (corpus / "lux-cp1252.txt").write_bytes(text.encode("cp1252"))
+    owner_only = encrypted_pdf(corpus, user_password="")
+    assert ingest(tmp_path / "store", corpus) == 0
+    out = capsys.readouterr().out
+    assert _row(out)["added"] == 5 and _row(out)["duplicate"] == 2 and _row(out)["failed"] == 0
+    for name in ("lux-utf16.txt", "lux-cp1252.txt"):  # same text, hence same content hash
+        assert f"duplicate: {corpus / name}: same judgment as {corpus / LUX}" in out
+    s = stored(tmp_path / "store")
+    pdf = next(m for m in s.judgments() if m.source_path == str(owner_only))
+    assert [c.text for c in s.chunks_of(pdf.id)] == ["Audience publique du 18 novembre 2020"]
