@@ -4,6 +4,7 @@ answering while an ingest writes."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -116,3 +117,42 @@ def test_a_reader_keeps_answering_while_an_ingest_writes(tmp_path):
     assert answers >= 2
     reader.refresh()
     assert reader.stats().judgments == 40
+
+
+OFFLINE_FILES = ["judilibre-github_fr-ca-chambery-20220215-20-00024.txt",
+                 "judilibre-github_fr-tcom-larochesuryon-20221123-2022004346.txt"]  # the 2 smallest
+
+
+def _offline(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`command` in a new user and network namespace: no interface but a down loopback."""
+    return subprocess.run(["unshare", "-rn", *command], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=600)  # fmt: skip
+
+
+def test_ingest_and_ask_need_no_network(tmp_path):
+    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"this machine refuses a network namespace (unshare -rn): {probe.stderr}")
+    # Nothing may say "offline" on our behalf: the run must simply not need the network.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("LEGAL_ASSISTANT_", "CHROMA_", "HF_", "TRANSFORMERS_"))}
+    env["LEGAL_ASSISTANT_EMBEDDINGS"] = "e5"
+    no_net = _offline([sys.executable, "-c", "import socket; socket.create_connection("
+                       "('1.1.1.1', 443), timeout=5)"], env)  # fmt: skip
+    assert no_net.returncode != 0 and "unreachable" in no_net.stderr, no_net.stderr
+
+    store = tmp_path / "store"
+    files = [str(SAMPLE / name) for name in OFFLINE_FILES]
+    ingest = _offline([sys.executable, "-m", "assistant", "ingest", "--store", str(store),
+                       *files], env)  # fmt: skip
+    assert ingest.returncode == 0, ingest.stdout + ingest.stderr
+    assert "summary: added=2 updated=0 unchanged=0" in ingest.stdout
+
+    ask = _offline([sys.executable, "-m", "assistant", "ask", "--store", str(store), "--json",
+                    "Le débiteur est-il en état de cessation des paiements ?"], env)  # fmt: skip
+    assert ask.returncode == 0, ask.stdout + ask.stderr
+    answer = json.loads(ask.stdout)
+    assert answer["passages"], answer
+    top = answer["passages"][0]
+    assert top["judgment"]["source_path"] == files[1]
+    assert "cessation des paiements" in top["text"]
