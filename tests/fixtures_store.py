@@ -1,5 +1,6 @@
-"""A store holding the bundled sample corpus, ingested once per test session with the real e5
-model through the command line, for the page tests (AppTest and the real browser).
+"""Stores ingested once per test session with the real e5 model through the command line: the
+bundled sample corpus for the page tests (AppTest and the real browser), and the 40-decision
+corpus for the retrieval quality guard.
 
 Use with `pytest_plugins = ["fixtures_store"]` (tests/ is on sys.path).
 """
@@ -17,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
+CORPUS = ROOT / "data" / "corpus"
 
 
 def cli() -> list[str]:
@@ -56,6 +58,15 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(prebuilt, store)
         return store
     ingest([SAMPLE], store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store folder holding the 40 decisions of data/corpus, ingested once per test session
+    with the real e5 model (sentence windows included) through the command line."""
+    store = tmp_path_factory.mktemp("corpus-store") / "store"
+    ingest([CORPUS], store)
     return store
 
 
