@@ -76,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     store = getattr(args, "store_sub", None) or args.store
     console = Console(stderr=False, soft_wrap=False)
+    errors = Console(stderr=True, soft_wrap=True)  # one line per error, whatever the width
     try:
         settings = Settings.from_env(store=store)
         if args.command == "ingest":
@@ -86,10 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_eval(args, settings, console)
         return cmd_stats(args, settings, console)
     except LegalAssistantError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        Console(stderr=True).print("interrupted: the store keeps its previous content")
+        errors.print("interrupted: the store keeps its previous content")
         return 130
 
 

@@ -254,7 +254,7 @@ def test_a_second_ingest_is_refused_naming_the_holder_and_the_first_finishes(
         second = subprocess.run(
             [sys.executable, "-m", "assistant", "ingest", "--store", str(store), str(SAMPLE)],
             capture_output=True, text=True, cwd=ROOT, timeout=120,
-            env={**env, "COLUMNS": "500"},  # the message on one line, however long the path
+            env=env,
         )  # fmt: skip
         first.stdin.write("go on\n")
         first.stdin.flush()

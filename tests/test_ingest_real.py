@@ -25,6 +25,7 @@ CORPUS = ROOT / "data" / "corpus"
 SAMPLE = ROOT / "data" / "sample"
 E5 = "e5:multilingual-e5-small"
 
+pytest_plugins = ["fixtures_store"]  # corpus_store: data/corpus ingested once per session
 pytestmark = pytest.mark.slow
 
 
@@ -36,15 +37,7 @@ def run_ingest(store: Path, *paths: Path, timeout: float = 600) -> subprocess.Co
     )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def corpus_store(tmp_path_factory) -> Path:
-    store = tmp_path_factory.mktemp("corpus") / "store"
-    result = run_ingest(store, CORPUS)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return store
-
-
-def test_the_whole_shared_corpus_ingests_without_failure(corpus_store):
+def test_the_whole_bundled_corpus_ingests_without_failure(corpus_store):
     files = [p for p in CORPUS.rglob("*.txt")]
     stats = Store.open(corpus_store, E5).stats()
     assert stats.judgments == len(files) == 40
