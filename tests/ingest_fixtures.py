@@ -85,15 +85,22 @@ def image_only_pdf(folder: Path) -> Path:
     return path
 
 
-def encrypted_pdf(folder: Path, user_password: str = "secret") -> Path:
+def encrypted_pdf(folder: Path, user_password: str = "secret", aes: bool = False) -> Path:
     """A PDF encrypted with owner password "owner" and `user_password`: "secret" (the default)
     is needed to open it; "" gives an owner-password-only PDF (restricted permissions, opens
-    without a password, as many court sites publish them)."""
+    without a password, as many court sites publish them). `aes` encrypts with AES-128
+    instead of RC4."""
+    from fpdf.enums import EncryptionMethod
+
     pdf = _pdf()
-    pdf.set_encryption(owner_password="owner", user_password=user_password)
+    method = EncryptionMethod.AES_128 if aes else EncryptionMethod.RC4
+    pdf.set_encryption(
+        owner_password="owner", user_password=user_password, encryption_method=method
+    )
     pdf.add_page()
     pdf.multi_cell(0, 5, "Audience publique du 18 novembre 2020")
-    path = folder / ("locked.pdf" if user_password else "owner-only.pdf")
+    stem = ("locked" if user_password else "owner-only") + ("-aes" if aes else "")
+    path = folder / f"{stem}.pdf"
     pdf.output(str(path))
     return path
 

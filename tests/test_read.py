@@ -164,8 +164,11 @@ def test_a_pdf_that_needs_a_password_is_refused_naming_the_file(tmp_path: Path) 
     assert str(info.value) == f"{path}: encrypted PDF: it needs a password to open"
 
 
-def test_an_owner_password_only_pdf_opens_without_a_password_and_is_read(tmp_path: Path) -> None:
-    raw = read_document(encrypted_pdf(tmp_path, user_password=""))
+@pytest.mark.parametrize("aes", [False, True], ids=["rc4", "aes"])
+def test_an_owner_password_only_pdf_opens_without_a_password_and_is_read(
+    tmp_path: Path, aes: bool
+) -> None:
+    raw = read_document(encrypted_pdf(tmp_path, user_password="", aes=aes))
     assert raw.format == "pdf"
     assert raw.text == "Audience publique du 18 novembre 2020"
     assert raw.warnings == ()
