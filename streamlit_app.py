@@ -14,7 +14,13 @@ from collections.abc import Callable
 import streamlit as st
 
 from assistant.export import to_docx, to_markdown
-from assistant.page_render import CARD_CSS, card_html, judgment_viewer_html, lead_html
+from assistant.page_render import (
+    CARD_CSS,
+    card_html,
+    judgment_viewer_html,
+    lead_html,
+    synthesis_html,
+)
 from assistant.records import Answer, Passage
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -144,12 +150,7 @@ def render_answer(assistant: Assistant, answer: Answer, index: int) -> None:
     if answer.notice:
         _plain(answer.notice, "la-meta")
     if answer.synthesis is not None:
-        status = "vérifiée" if answer.synthesis.verified else "NON vérifiée — à contrôler"
-        st.html(f"<strong>Synthèse ({html.escape(status)})</strong>")
-        _plain(answer.synthesis.text)
-        for sentence in answer.synthesis.sentences:
-            for problem in sentence.problems:
-                _plain(f"⚠ {problem}", "la-meta")
+        st.html(synthesis_html(answer.synthesis))  # each unverified sentence with its reasons
     if not answer.passages:
         return
     if answer.no_answer:

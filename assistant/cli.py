@@ -16,6 +16,7 @@ from rich.table import Table
 
 from assistant.records import Answer
 from assistant.settings import Settings
+from assistant.synthesis_check import NO_ANSWER_LABEL, flagged_sentences
 from store.errors import LegalAssistantError
 from store.records import SearchFilters
 
@@ -196,9 +197,14 @@ def render_text(answer: Answer, width: int = 100) -> str:
     lines = [textwrap.fill(answer.lead, width), ""]
     if answer.notice:
         lines += [answer.notice, ""]
-    if answer.synthesis:
+    if answer.synthesis and answer.synthesis.no_answer:
+        lines += [f"Synthèse : {NO_ANSWER_LABEL}", textwrap.fill(answer.synthesis.text, width), ""]
+    elif answer.synthesis:
         badge = "vérifiée" if answer.synthesis.verified else "NON vérifiée"
-        lines += [f"Synthèse ({badge}) :", textwrap.fill(answer.synthesis.text, width), ""]
+        lines += [f"Synthèse ({badge}) :", textwrap.fill(answer.synthesis.text, width)]
+        for flag in flagged_sentences(answer.synthesis):  # each unverified sentence, with why
+            lines.append(textwrap.fill(f"⚠ {flag}", width, subsequent_indent="  "))
+        lines.append("")
     for p in answer.passages:
         marked = p.text
         for h in sorted(p.highlights, key=lambda h: -h.start):

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from assistant.page_render import location_text
 from assistant.records import Answer, Passage
+from assistant.synthesis_check import NO_ANSWER_LABEL, flagged_sentences, status_label
 
 TITLE = "Recherche jurisprudentielle — conversation"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
@@ -23,7 +24,9 @@ def md_escape(text: str) -> str:
 def _status(answer: Answer) -> str:
     if answer.synthesis is None:
         return ""
-    return "vérifiée" if answer.synthesis.verified else "non vérifiée"
+    if answer.synthesis.no_answer:
+        return NO_ANSWER_LABEL.rstrip(".").lower()
+    return status_label(answer.synthesis)
 
 
 def _passages_heading(answer: Answer) -> str:
@@ -58,6 +61,8 @@ def to_markdown(answers: Sequence[Answer]) -> str:
             out += [f"*{md_escape(answer.notice)}*", ""]
         if answer.synthesis is not None:
             out += [f"### Synthèse ({_status(answer)})", "", md_escape(answer.synthesis.text), ""]
+            flags = flagged_sentences(answer.synthesis)
+            out += [*(f"- ⚠ {md_escape(line)}" for line in flags), *([""] if flags else [])]
             if answer.synthesis.notice:
                 out += [f"*{md_escape(answer.synthesis.notice)}*", ""]
         if answer.passages:
@@ -90,6 +95,8 @@ def to_docx(answers: Sequence[Answer]) -> bytes:
         if answer.synthesis is not None:
             doc.add_heading(f"Synthèse ({_status(answer)})", level=2)
             doc.add_paragraph(_clean(answer.synthesis.text))
+            for line in flagged_sentences(answer.synthesis):
+                doc.add_paragraph(_clean(f"⚠ {line}"), style="List Bullet")
             if answer.synthesis.notice:
                 doc.add_paragraph().add_run(_clean(answer.synthesis.notice)).italic = True
         if not answer.passages:

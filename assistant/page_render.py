@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from assistant.records import Answer, Highlight, Passage
+from assistant.records import Answer, Highlight, Passage, Synthesis
+from assistant.synthesis_check import NO_ANSWER_LABEL, flagged_sentences
 from store.records import Judgment
 
 MARK_ID = "passage"
@@ -25,6 +26,8 @@ border-radius:4px;color:#222}
 .la-meta{color:#555;font-size:.85rem;margin-top:.35rem}
 .la-lead{white-space:pre-wrap}
 .la-noanswer{border-left:4px solid #b0b0b0;background:#f4f4f4;padding:.6rem .9rem;border-radius:4px}
+.la-synth-text{white-space:pre-wrap;margin:.3rem 0}
+.la-flag{color:#8a1f11;font-size:.9rem;margin:.15rem 0;white-space:pre-wrap}
 </style>
 """
 
@@ -89,6 +92,31 @@ def lead_html(answer: Answer) -> str:
     """The lead sentence(s) of an answer, escaped; the no-answer case in its own grey box."""
     css = "la-noanswer" if answer.no_answer else "la-lead"
     return f'<div class="{css}">{html.escape(answer.lead)}</div>'
+
+
+def synthesis_html(synthesis: Synthesis) -> str:
+    """The LLM synthesis, escaped: its badge (« vérifiée » only when every sentence passed every
+    check), its text, then each unverified sentence with its reasons; a no-answer reply is
+    shown as such, neither verified nor flagged."""
+    if synthesis.no_answer:
+        return (
+            f'<div class="la-synth" data-status="no-answer"><strong>Synthèse : '
+            f"{html.escape(NO_ANSWER_LABEL)}</strong>"
+            f'<div class="la-meta">Réponse du modèle : {html.escape(synthesis.text)}</div></div>'
+        )
+    status = "vérifiée" if synthesis.verified else "NON vérifiée — à contrôler"
+    flags = "".join(
+        f'<div class="la-flag">⚠ {html.escape(line)}</div>' for line in flagged_sentences(synthesis)
+    )
+    notice = (
+        f'<div class="la-meta">{html.escape(synthesis.notice)}</div>' if synthesis.notice else ""
+    )
+    state = "verified" if synthesis.verified else "unverified"
+    return (
+        f'<div class="la-synth" data-status="{state}">'
+        f"<strong>Synthèse ({html.escape(status)})</strong>"
+        f'<div class="la-synth-text">{html.escape(synthesis.text)}</div>{flags}{notice}</div>'
+    )
 
 
 def judgment_viewer_html(judgment: Judgment, char_start: int, char_end: int) -> str:

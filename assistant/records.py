@@ -80,7 +80,7 @@ class SynthesisSentence:
     text: str
     citations: tuple[int, ...]  # passage ranks cited as [n]
     verified: bool
-    problems: tuple[str, ...] = ()  # e.g. "quote not found in [2]: « ... »", "no citation"
+    problems: tuple[str, ...] = ()  # e.g. "aucune citation", "négation contraire au passage [1]"
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ class Synthesis:
     verified: bool
     model: str = ""
     notice: str = ""  # one line shown to the user, e.g. a fallback reason
+    no_answer: bool = False  # the model said the passages do not answer: not verified, not flagged
 
 
 @dataclass(frozen=True)
@@ -106,14 +107,29 @@ class Answer:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        """The object printed by `ask --json` (DESIGN.md)."""
+        """The object printed by `ask --json` (DESIGN.md). With a synthesis, two more keys:
+        `synthesis_no_answer` (the model said the passages do not answer; `verified` is then
+        false) and `synthesis_sentences` (each sentence with its citations, whether it is
+        verified and the reasons when it is not)."""
+        answer: dict[str, Any] = {
+            "lead": self.lead,
+            "no_answer": self.no_answer,
+            "synthesis": self.synthesis.text if self.synthesis else None,
+            "verified": self.synthesis.verified if self.synthesis else None,
+        }
+        if self.synthesis is not None:
+            answer["synthesis_no_answer"] = self.synthesis.no_answer
+            answer["synthesis_sentences"] = [
+                {
+                    "text": s.text,
+                    "citations": list(s.citations),
+                    "verified": s.verified,
+                    "problems": list(s.problems),
+                }
+                for s in self.synthesis.sentences
+            ]
         return {
             "question": self.question,
-            "answer": {
-                "lead": self.lead,
-                "no_answer": self.no_answer,
-                "synthesis": self.synthesis.text if self.synthesis else None,
-                "verified": self.synthesis.verified if self.synthesis else None,
-            },
+            "answer": answer,
             "passages": [p.to_json() for p in self.passages],
         }

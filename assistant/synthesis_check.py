@@ -1,8 +1,9 @@
 """Checks applied to an LLM synthesis before it is kept (pure functions, no model).
 
 Rules (issue #5):
-- the synthesis is split into sentences (quotes, abbreviations such as "art.", "cf.", "H." and
-  numbers such as "70.000" do not end a sentence; a line break always does);
+- the synthesis is split into sentences (quotes, abbreviations such as "art.", "cf.", "H.",
+  numbers such as "70.000" and pseudonyms such as "SOCIETE3.)" do not end a sentence; a line
+  break always does);
 - citations are `[n]`, `[n, m]`, `[n][m]` or `[n-m]`; numbers that are not passage ranks are
   removed from the text and recorded as a problem;
 - every span in « », “ ” or "" is searched verbatim, after folding apostrophes (’ ‘ → ') and
@@ -14,7 +15,17 @@ Rules (issue #5):
 - a sentence with no valid citation is marked "aucun renvoi", except a short heading (a line of
   at most 6 words that starts with "#" or ends with ":", holding no quote and no citation), which
   asserts nothing;
-- a sentence is verified when it has no problem; the synthesis when every sentence is.
+- a sentence without any quote is marked "aucune citation" (issue #11: every claim carries a
+  verbatim quote of a passage it cites), headings excepted;
+- what the sentence states in its own words must be consistent with the passages it cites
+  (`assistant.claim_check`): every amount, percentage, date, article number and party name is
+  found in them ("montant absent des passages cités : 50.000 euros"), and the clause holding each
+  quote agrees in polarity with the passage clause it quotes (`assistant.polarity`: "négation
+  contraire au passage [1]");
+- a sentence is verified when it has no problem; the synthesis when every sentence is;
+- a reply whose first sentence says that the passages do not answer, and which quotes nothing,
+  is a no-answer (`Synthesis.no_answer`): neither verified nor flagged.
+See docs/verification.md for what "vérifiée" proves and what it does not.
 """
 
 from __future__ import annotations
@@ -23,10 +34,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.claim_check import missing_facts
+from assistant.polarity import claim_clause, disagrees
 from assistant.records import Passage, Synthesis, SynthesisSentence
 
 ELISION = "[…]"
 ELIDED_QUOTE = "« […] »"
+NO_ANSWER_LABEL = "Les passages ne permettent pas de répondre."
 
 _OPENERS = {"«": "»", "“": "”"}
 _CLOSERS = {"»", "”"}
@@ -34,6 +48,7 @@ _CITATION = re.compile(r"\[\s*\d+(?:\s*(?:[,;]|[-–])\s*\d+)*\s*\]")
 _ELISION_SPLIT = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.\.\.")
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)$")
+_PSEUDONYM_BEFORE = re.compile(r"\b[A-Z]{3,}\d+$")
 _TRAILING_TAIL = re.compile(r"(?:\s*\[[^\]]*\])*\s*[.!?]?\s*$")
 _WHITESPACE = re.compile(r"\s+")
 _ABBREVIATIONS = frozenset(
@@ -180,6 +195,8 @@ def _sentence_end(text: str, i: int, end: int, sentence_start: int) -> int | Non
         word = _WORD_BEFORE.search(text[sentence_start:i])
         if word and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATIONS):
             return None
+        if text.startswith(".)", i) and _PSEUDONYM_BEFORE.search(text, sentence_start, i):
+            return None  # "SOCIETE3.)": a pseudonym, not the end of the sentence
     j = i + 1
     while j < end and text[j] in ".!?…)":
         j += 1
@@ -244,6 +261,57 @@ def locate_quote(content: str, texts: dict[int, str]) -> list[int]:
     return [n for n, t in texts.items() if any(_found_in(v, t) for v in variants)]
 
 
+def quote_regions(content: str, text: str, limit: int = 20) -> list[tuple[int, int]]:
+    """Where the quote lies in the folded passage `text`: (start of its first piece, end of its
+    last piece) for each occurrence, at most `limit`."""
+    fragments = _quote_fragments(content)
+    if not fragments:
+        return []
+    variants = [fragments]
+    stripped = fragments[-1].rstrip(".,;:")
+    if stripped and stripped != fragments[-1]:
+        variants.append([*fragments[:-1], stripped])
+    regions: list[tuple[int, int]] = []
+    for variant in variants:
+        at = text.find(variant[0])
+        while at >= 0 and len(regions) < limit:
+            cursor = at + len(variant[0])
+            for fragment in variant[1:]:
+                found = text.find(fragment, cursor)
+                if found < 0:
+                    break
+                cursor = found + len(fragment)
+            else:
+                regions.append((at, cursor))
+            at = text.find(variant[0], at + 1)
+        if regions:
+            break
+    return regions
+
+
+_NO_ANSWER = re.compile(
+    r"ne (?:me |nous )?permett?(?:ent)? pas (?:de |d')(?:r[ée]pondre|conclure|d[ée]terminer)"
+    r"|ne r[ée]pond(?:ent)? pas [àa] la question"
+    r"|ne (?:contien\w*|fourni\w*|donn\w*|traite\w*|mentionn\w*|pr[ée]cis\w*) (?:pas|aucun\w*)"
+    r" (?:de |d'|la |l')?(?:r[ée]ponse|information|[ée]l[ée]ment|indication)"
+    r"|aucun (?:des )?(?:passages?|extraits?) (?:fournis )?ne (?:r[ée]pond|permet|traite|mentionne)"
+    r"|(?:do|does) not (?:answer|address|contain|allow|provide|say)"
+    r"|(?:cannot|can't|can not) (?:be )?answer|not (?:possible|enough information) to answer"
+    r"|no passage (?:answers|addresses|says)",
+    re.IGNORECASE,
+)
+
+
+def is_no_answer(text: str) -> bool:
+    """Whether the model's reply says that the passages do not answer: its first sentence says
+    so, and it quotes nothing."""
+    spans = [(s, e) for s, e in split_sentences(text) if not _is_heading(text[s:e])]
+    if not spans or closed_quote_spans(text) or any(ch in text for ch in "«“"):
+        return False
+    first = fold(text[spans[0][0] : spans[0][1]])
+    return _NO_ANSWER.search(first) is not None
+
+
 def _short(text: str, limit: int = 80) -> str:
     text = fold(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -300,6 +368,11 @@ def check_sentence(sentence: str, texts: dict[int, str]) -> tuple[SynthesisSente
         edits.append((quote.start, quote.end, ELIDED_QUOTE))
     if not cited and (quotes or citation_count or not _is_heading(sentence)):
         problems.append("aucun renvoi à un passage")
+    quoted = [q for q in quotes if _quote_fragments(q.content) and fold(q.content) != ELISION]
+    if not quoted and (cited or citation_count or not _is_heading(sentence)):
+        problems.append("aucune citation")
+    if cited:
+        problems += _consistency(sentence, quoted, inside, cited, texts)
     cleaned = sentence
     for start, end, new in sorted(edits, reverse=True):
         cleaned = cleaned[:start] + new + cleaned[end:]
@@ -312,8 +385,36 @@ def check_sentence(sentence: str, texts: dict[int, str]) -> tuple[SynthesisSente
     return checked, cleaned
 
 
+def _consistency(
+    sentence: str,
+    quotes: list[_Quote],
+    spans: list[tuple[int, int]],
+    cited: list[int],
+    texts: dict[int, str],
+) -> list[str]:
+    """Facts of the sentence's own words absent from the cited passages, and quotes whose
+    clause says the opposite of the passage clause they come from."""
+    outside = list(sentence)
+    for start, end in spans:
+        outside[start:end] = " " * (end - start)
+    problems = missing_facts("".join(outside), [texts[n] for n in cited])
+    for quote in quotes:
+        claim = claim_clause(sentence, (quote.start, quote.end), spans)
+        sources = [(n, region) for n in cited for region in quote_regions(quote.content, texts[n])]
+        if sources and all(disagrees(claim, texts[n], *region) for n, region in sources):
+            problem = f"négation contraire au passage [{sources[0][0]}]"
+            if problem not in problems:
+                problems.append(problem)
+    return problems
+
+
 def check_synthesis(text: str, passages: Sequence[Passage], model: str = "") -> Synthesis:
-    """Apply every check to the model's final text; return the cleaned, checked synthesis."""
+    """Apply every check to the model's final text; return the cleaned, checked synthesis
+    (a no-answer reply is returned as such, unchecked and not verified)."""
+    if is_no_answer(text):
+        return Synthesis(
+            text=text.strip(), sentences=(), verified=False, model=model, no_answer=True
+        )
     texts = {p.rank: fold(p.text) for p in passages}
     sentences: list[SynthesisSentence] = []
     pieces: list[str] = []
@@ -347,3 +448,20 @@ def render_with_markers(synthesis: Synthesis, marker: str = "⚠") -> str:
         cursor = end
     out.append(text[cursor:])
     return "".join(out)
+
+
+def status_label(synthesis: Synthesis) -> str:
+    """The badge: "vérifiée" only when every sentence passed every check."""
+    if synthesis.no_answer:
+        return "sans réponse"
+    return "vérifiée" if synthesis.verified else "non vérifiée"
+
+
+def flagged_sentences(synthesis: Synthesis) -> list[str]:
+    """Each unverified sentence with its reasons, e.g. "« Le tribunal a alloué 50.000 euros … [1]. »
+    — aucune citation ; montant absent des passages cités : 50.000 euros"."""
+    return [
+        f"« {fold(s.text)} » — {' ; '.join(s.problems)}"
+        for s in synthesis.sentences
+        if not s.verified
+    ]

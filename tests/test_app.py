@@ -212,13 +212,17 @@ def test_an_llm_synthesis_is_shown_checked_above_the_quote_cards(
 ) -> None:
     """With an LLM configured (the real langchain-openai client against a local stand-in), the
     page shows the checked synthesis: a verified quote stays, an invented one is removed and
-    flagged, and the extractive quote cards are still there below."""
+    flagged, each unverified sentence is shown with its reasons, and the extractive quote cards
+    are still there below."""
     from llm_standin import StandIn
 
     def completion(body: dict[str, Any]) -> str:
         user = body["messages"][-1]["content"]
         block = user.split('<passage n="1"', 1)[1].split(">\n", 1)[1].split("\n</passage>", 1)[0]
-        return f"Le tribunal énonce « {block[:50]} » [1]. Il ajoute « un motif inventé » [1]."
+        return (
+            f"Le tribunal énonce « {block[:50]} » [1]. Il ajoute « un motif inventé » [1]. "
+            "Il alloue 987.654 euros à la demanderesse [1]."
+        )
 
     standin = StandIn(responder=completion).start()
     try:
@@ -235,6 +239,17 @@ def test_an_llm_synthesis_is_shown_checked_above_the_quote_cards(
     shown = _shown_text(at)
     assert "Synthèse (NON vérifiée — à contrôler)" in shown
     assert synthesis.text in shown
-    assert any("⚠" in line for line in shown.splitlines())
+    flags = [
+        html.unescape(re.sub(r"<[^>]+>", "", flag))
+        for h in at.html
+        for flag in re.findall(r'<div class="la-flag">.*?</div>', h.value, flags=re.S)
+    ]
+    assert flags == [
+        "⚠ « Il ajoute « […] » [1]. » — citation introuvable dans les passages : "
+        "« un motif inventé » (retirée)",
+        "⚠ « Il alloue 987.654 euros à la demanderesse [1]. » — aucune citation ; "
+        "montant absent des passages cités : 987.654 euros",
+    ]
+    assert [s.verified for s in synthesis.sentences] == [True, False, False]
     for passage in answer.passages:
         assert passage.text in shown

@@ -125,3 +125,41 @@ def test_unverified_synthesis_is_labelled_as_such() -> None:
     assert "Synthèse (non vérifiée)" in to_markdown([unverified])
     doc = Document(io.BytesIO(to_docx([unverified])))
     assert "Synthèse (non vérifiée)" in [p.text for p in doc.paragraphs]
+
+
+def test_export_names_each_unverified_sentence_and_a_no_answer() -> None:
+    answer = _conversation()[0]
+    flagged = SynthesisSentence(
+        "Le tribunal a alloué 50.000 euros [1].",
+        (1,),
+        False,
+        ("aucune citation", "montant absent des passages cités : 50.000 euros"),
+    )
+    unverified = Answer(
+        question=answer.question,
+        lead=answer.lead,
+        passages=answer.passages,
+        no_answer=False,
+        synthesis=Synthesis(text=flagged.text, sentences=(flagged,), verified=False),
+    )
+    line = (
+        "⚠ « Le tribunal a alloué 50.000 euros [1]. » — aucune citation ; "
+        "montant absent des passages cités : 50.000 euros"
+    )
+    assert f"- {md_escape(line)}" in to_markdown([unverified]).splitlines()
+    assert line in [p.text for p in Document(io.BytesIO(to_docx([unverified]))).paragraphs]
+    no_answer = Answer(
+        question=answer.question,
+        lead=answer.lead,
+        passages=answer.passages,
+        no_answer=False,
+        synthesis=Synthesis(
+            text="The passages do not answer the question.",
+            sentences=(),
+            verified=False,
+            no_answer=True,
+        ),
+    )
+    markdown = to_markdown([no_answer])
+    assert "### Synthèse (les passages ne permettent pas de répondre)" in markdown
+    assert "non vérifiée" not in markdown and "⚠" not in markdown
