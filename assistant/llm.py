@@ -6,14 +6,21 @@ so the extractive assistant runs without them). `synthesize` streams the answer,
 
 Failures of the model server (down, timeout, HTTP error, empty or unreadable answer) raise
 `LLMUnavailable`, whose message is the one-line notice to show; the caller keeps the extractive
-answer.
+answer. The timeout (`LEGAL_ASSISTANT_LLM_TIMEOUT`) bounds each read of the HTTP client and,
+separately, the whole synthesis: a server that trickles tokens forever is cut off when the
+total time is spent (the stream is read in a worker thread, so a read that blocks cannot hold
+the caller past the deadline; `on_token` is still called from the caller's thread).
 """
 
 from __future__ import annotations
 
+import contextvars
 import html
+import queue
 import re
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.records import Passage, Synthesis
@@ -177,10 +184,66 @@ def describe_failure(exc: BaseException, timeout_s: float | None = None) -> str:
         if isinstance(status, int) and status > 0:
             return f"erreur HTTP {status} du serveur"
     if "timeout" in names or any(isinstance(e, TimeoutError) for e in chain):
-        return f"timeout après {timeout_s:g} s".replace(".", ",") if timeout_s else "timeout"
+        return _timeout_reason(timeout_s)
     if "connect" in names or any(isinstance(e, ConnectionError) for e in chain):
         return "serveur injoignable"
     return "réponse illisible du serveur"
+
+
+def _timeout_reason(timeout_s: float | None) -> str:
+    return f"timeout après {timeout_s:g} s".replace(".", ",") if timeout_s else "timeout"
+
+
+class _DeadlinePassed(Exception):
+    """The whole synthesis took longer than its deadline."""
+
+
+def _pieces_before(
+    chat_model: BaseChatModel, messages: list[BaseMessage], deadline_s: float
+) -> Iterator[str]:
+    """The streamed pieces of the answer, read by a worker thread; raises _DeadlinePassed once
+    `deadline_s` seconds have passed since the call, whatever the server does, and re-raises
+    the client's own errors. The worker stops at its next piece (or when its blocked read
+    times out) and closes the stream."""
+    inbox: queue.Queue[tuple[str, Any]] = queue.Queue()
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            stream = chat_model.stream(messages)
+            try:
+                for chunk in stream:
+                    if stop.is_set():
+                        return
+                    inbox.put(("piece", _chunk_text(chunk.content)))
+            finally:
+                stream.close()  # type: ignore[attr-defined]
+        except BaseException as exc:  # handed to the caller's thread
+            inbox.put(("error", exc))
+            return
+        inbox.put(("done", None))
+
+    ends_at = time.monotonic() + deadline_s
+    worker = threading.Thread(
+        target=contextvars.copy_context().run, args=(read,), name="llm-stream", daemon=True
+    )
+    worker.start()
+    try:
+        while True:
+            remaining = ends_at - time.monotonic()
+            if remaining <= 0:
+                raise _DeadlinePassed
+            try:
+                kind, value = inbox.get(timeout=remaining)
+            except queue.Empty:
+                raise _DeadlinePassed from None
+            if kind == "done":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
 
 
 def synthesize(
@@ -189,21 +252,26 @@ def synthesize(
     chat_model: BaseChatModel,
     *,
     on_token: Callable[[str], None] | None = None,
+    deadline_s: float | None = None,
 ) -> Synthesis:
     """Stream a synthesis (each piece goes to `on_token`), then check the final text.
 
-    Raises LLMUnavailable when the server fails or answers nothing."""
+    The whole synthesis is given `deadline_s` seconds (default: the client's timeout, else 60).
+    Raises LLMUnavailable when the server fails, answers nothing or runs past the deadline."""
     messages = build_messages(question, passages)
+    timeout_s = _timeout_of(chat_model)
+    deadline = deadline_s if deadline_s is not None else (timeout_s or 60.0)
     pieces: list[str] = []
     try:
-        for chunk in chat_model.stream(messages):
-            piece = _chunk_text(chunk.content)
+        for piece in _pieces_before(chat_model, messages, deadline):
             if piece:
                 pieces.append(piece)
                 if on_token is not None:
                     on_token(piece)
+    except _DeadlinePassed:
+        raise LLMUnavailable(_timeout_reason(deadline)) from None
     except Exception as exc:  # any server/client failure: the extractive answer stands
-        raise LLMUnavailable(describe_failure(exc, _timeout_of(chat_model))) from exc
+        raise LLMUnavailable(describe_failure(exc, timeout_s)) from exc
     text = _THINKING.sub("", "".join(pieces)).strip()
     if not text:
         raise LLMUnavailable("réponse vide")

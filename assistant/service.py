@@ -150,7 +150,11 @@ class Assistant:
             return answer
         try:
             synthesis = synthesize(
-                answer.question, list(answer.passages), self._chat_model, on_token=on_token
+                answer.question,
+                list(answer.passages),
+                self._chat_model,
+                on_token=on_token,
+                deadline_s=self.settings.llm.timeout_s,
             )
         except LLMUnavailable as exc:
             return replace(answer, notice=unavailable_notice(exc))

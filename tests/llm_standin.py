@@ -4,11 +4,15 @@
 The test sets `completion` (the canned answer, or `responder`, which builds it from the request
 body) and `mode`:
 "ok", "http500", "garbage" (a 200 response that is not the protocol), "slow" (waits
-`delay_s` before answering). Every request body received is kept in `requests`.
+`delay_s` before answering), "trickle" (streams a piece of the completion every `trickle_s`
+seconds, round and round, never ending). Every request body received is kept in `requests`.
+`release()` ends the waits and trickles in progress (so that their server threads end), as
+does `stop()`.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -23,11 +27,13 @@ class StandIn:
     mode: str = "ok"
     delay_s: float = 5.0
     piece_chars: int = 7  # size of the streamed pieces
+    trickle_s: float = 0.1  # pause between two pieces in "trickle" mode
     responder: Callable[[dict[str, Any]], str] | None = None
     requests: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
     _server: ThreadingHTTPServer | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
+    _release: threading.Event = field(default_factory=threading.Event)
 
     @property
     def openai_url(self) -> str:
@@ -37,10 +43,22 @@ class StandIn:
     def ollama_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def pieces(self) -> Iterator[str]:
+    def pieces(self, release: threading.Event | None = None) -> Iterator[str]:
         text = self.completion
-        for i in range(0, len(text), self.piece_chars):
-            yield text[i : i + self.piece_chars]
+        chunks = [text[i : i + self.piece_chars] for i in range(0, len(text), self.piece_chars)]
+        if self.mode != "trickle":
+            yield from chunks
+            return
+        release = release or self._release
+        sent = 0
+        while not release.wait(self.trickle_s) and not self._stop.is_set():
+            yield chunks[sent % len(chunks)] if chunks else "…"
+            sent += 1
+
+    def release(self) -> None:
+        """End the slow waits and trickles in progress; later requests get a fresh event."""
+        self._release.set()
+        self._release = threading.Event()
 
     def start(self) -> StandIn:
         standin = self
@@ -56,10 +74,19 @@ class StandIn:
                 except json.JSONDecodeError:
                     body = {}
                 standin.requests.append({"path": self.path, "body": body})
+                self.release = standin._release
                 if standin.responder is not None:
                     standin.completion = standin.responder(body)
-                if standin.mode == "slow" and standin._stop.wait(standin.delay_s):
+                if standin.mode == "slow" and (
+                    self.release.wait(standin.delay_s) or standin._stop.is_set()
+                ):
                     return
+                try:
+                    self._answer(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    return  # the client hung up (e.g. its deadline passed)
+
+            def _answer(self, body: dict[str, Any]) -> None:
                 if standin.mode == "http500":
                     self._send(500, "application/json", b'{"error": "internal error"}')
                 elif standin.mode == "garbage":
@@ -97,8 +124,9 @@ class StandIn:
                     self._send(200, "application/json", json.dumps(reply).encode())
                     return
                 self._start_stream("text/event-stream")
-                deltas = [{"role": "assistant", "content": p} for p in standin.pieces()]
-                for delta, finish in [*((d, None) for d in deltas), ({}, "stop")]:
+                deltas = ({"role": "assistant", "content": p} for p in standin.pieces(self.release))
+                events = itertools.chain(((d, None) for d in deltas), [({}, "stop")])
+                for delta, finish in events:  # written as they come: a trickle never ends
                     chunk = {
                         **base,
                         "object": "chat.completion.chunk",
@@ -125,7 +153,7 @@ class StandIn:
                     self._send(200, "application/json", json.dumps(done).encode())
                     return
                 self._start_stream("application/x-ndjson")
-                for piece in standin.pieces():
+                for piece in standin.pieces(self.release):
                     line = {**base, "message": {"role": "assistant", "content": piece}}
                     self.wfile.write((json.dumps({**line, "done": False}) + "\n").encode())
                     self.wfile.flush()
@@ -139,6 +167,7 @@ class StandIn:
 
     def stop(self) -> None:
         self._stop.set()
+        self._release.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -94,10 +94,12 @@ def server() -> Iterator[StandIn]:
 
 
 @pytest.fixture
-def standin(server: StandIn) -> StandIn:
+def standin(server: StandIn) -> Iterator[StandIn]:
     server.mode, server.completion, server.responder = "ok", "", None
+    server.delay_s = 5.0
     server.requests.clear()
-    return server
+    yield server
+    server.release()  # a request still waiting or trickling ends with its test
 
 
 def llm(spec: str, base_url: str = "", timeout_s: float = 10.0) -> LLMSettings:
@@ -288,23 +290,58 @@ def test_ollama_client_streams_through_the_same_checks(
 # --- failures fall back --------------------------------------------------------------------
 
 
+def provider_url(standin: StandIn, provider: str) -> str:
+    return standin.openai_url if provider == "openai" else standin.ollama_url
+
+
 @pytest.mark.parametrize("provider", ["openai", "ollama"])
 @pytest.mark.parametrize(
-    ("mode", "reason"),
-    [("slow", "timeout après 0,5 s"), ("http500", "erreur HTTP 500"), ("garbage", "illisible")],
+    ("mode", "reason"), [("http500", "erreur HTTP 500"), ("garbage", "illisible")]
 )
 def test_server_failures_raise_a_one_line_notice(
     standin: StandIn, passages: list[Passage], provider: str, mode: str, reason: str
 ) -> None:
     standin.mode, standin.completion = mode, CORRECT
-    url = standin.openai_url if provider == "openai" else standin.ollama_url
-    model = chat(f"{provider}:m", url, timeout_s=0.5)
+    model = chat(f"{provider}:m", provider_url(standin, provider), timeout_s=0.5)
+    with pytest.raises(LLMUnavailable) as caught:
+        synthesize("Quelle obligation ?", passages, model)
+    notice = unavailable_notice(caught.value)
+    assert reason in notice and "réponse extractive seule" in notice and "\n" not in notice
+
+
+@pytest.mark.timeout(120)  # without a deadline the call would never return: fail, do not hang
+@pytest.mark.parametrize("provider", ["openai", "ollama"])
+def test_a_server_that_never_answers_is_given_up_at_the_timeout(
+    standin: StandIn, passages: list[Passage], provider: str
+) -> None:
+    """Deadline, not speed: the server holds the request until the test ends, so only the
+    timeout can end the call; it cannot end before the timeout (monotonic clock)."""
+    standin.mode, standin.delay_s, standin.completion = "slow", 3600.0, CORRECT
+    model = chat(f"{provider}:m", provider_url(standin, provider), timeout_s=0.5)
     started = time.monotonic()
     with pytest.raises(LLMUnavailable) as caught:
         synthesize("Quelle obligation ?", passages, model)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started >= 0.5
     notice = unavailable_notice(caught.value)
-    assert reason in notice and "réponse extractive seule" in notice and "\n" not in notice
+    assert "timeout après 0,5 s" in notice and "réponse extractive seule" in notice
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("provider", ["openai", "ollama"])
+def test_a_server_that_trickles_forever_is_cut_off_at_the_total_deadline(
+    standin: StandIn, passages: list[Passage], provider: str
+) -> None:
+    """Each read gets a piece every 0.05 s, so a per-read timeout never fires; the per-read
+    timeout is 30 s, so "1 s" in the notice can only come from the total deadline."""
+    standin.mode, standin.trickle_s, standin.completion = "trickle", 0.05, CORRECT
+    model = chat(f"{provider}:m", provider_url(standin, provider), timeout_s=30)
+    tokens: list[str] = []
+    started = time.monotonic()
+    with pytest.raises(LLMUnavailable) as caught:
+        synthesize("Quelle obligation ?", passages, model, on_token=tokens.append, deadline_s=1)
+    assert time.monotonic() - started >= 1
+    assert "timeout après 1 s" in unavailable_notice(caught.value)
+    assert CORRECT.startswith("".join(tokens)[: len(CORRECT)])  # what came was the trickle
 
 
 def test_reasoning_is_not_part_of_the_synthesis(standin: StandIn, passages: list[Passage]) -> None:
@@ -459,12 +496,15 @@ def test_assistant_adds_a_checked_synthesis_above_the_quotes(
     assert answer.to_json()["answer"]["verified"] is False
 
 
-@pytest.mark.parametrize("mode", ["slow", "http500"])
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("mode", ["slow", "http500", "trickle"])
 def test_assistant_falls_back_to_the_extractive_answer(
     standin: StandIn, store_path: Path, mode: str
 ) -> None:
+    """The model server fails, never answers, or trickles forever (cut off at
+    LEGAL_ASSISTANT_LLM_TIMEOUT, 0.5 s here): the extractive answer stays."""
     extractive = assistant_for(store_path, None).ask(QUESTION)
-    standin.mode = mode
+    standin.mode, standin.delay_s, standin.trickle_s = mode, 3600.0, 0.05
     answer = assistant_for(store_path, standin).ask(QUESTION)
     assert answer.synthesis is None and answer.passages == extractive.passages
     assert answer.lead == extractive.lead
