@@ -217,7 +217,9 @@ def _pieces_before(
                         return
                     inbox.put(("piece", _chunk_text(chunk.content)))
             finally:
-                stream.close()  # type: ignore[attr-defined]
+                close = getattr(stream, "close", None)  # a generator: closes the HTTP response
+                if callable(close):
+                    close()
         except BaseException as exc:  # handed to the caller's thread
             inbox.put(("error", exc))
             return
