@@ -255,6 +255,7 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, console: Console) ->
     store.close()
     data = {
         "judgments": stats.judgments, "chunks": stats.chunks, "courts": list(stats.courts),
+        "countries": list(stats.countries),
         "chambers": list(stats.chambers), "date_min": stats.date_min, "date_max": stats.date_max,
         "model": stats.model, "store": stats.location, "generation": stats.generation,
     }  # fmt: skip

@@ -101,6 +101,8 @@ def chunk_metadata(chunk: Chunk, meta: JudgmentMeta) -> dict[str, str | int]:
         "judgment_id": chunk.judgment_id,
         "ordinal": chunk.ordinal,
         "court": meta.court,
+        "country": meta.country,
+        "ecli": meta.ecli,
         "chamber": meta.chamber,
         "date": meta.date,
         "date_int": meta.date_int,
@@ -130,6 +132,7 @@ def where_filter(filters: SearchFilters) -> dict[str, Any] | None:
     clauses: list[dict[str, Any]] = []
     for key, values in (
         ("court", filters.courts),
+        ("country", filters.countries),
         ("chamber", filters.chambers),
         ("section_kind", filters.section_kinds),
         ("judgment_id", filters.judgment_ids),

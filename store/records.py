@@ -71,6 +71,10 @@ class JudgmentMeta:
     title: str = ""
     source_path: str = ""
     content_hash: str = ""
+    country: str = ""  # ISO 3166 alpha-2 of the court ("FR", "BE", "LU"...), "" when unknown
+    ecli: str = ""  # European Case Law Identifier, when published or found in the text
+    url: str = ""  # where the decision is published, from an open-data record
+    summary: str = ""  # sommaire / titrage / abstract: shown labelled, never quoted as the court's
 
     @property
     def date_int(self) -> int:
@@ -149,6 +153,7 @@ class SearchFilters:
     """Restrictions applied to both dense and lexical search. Empty means no restriction."""
 
     courts: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
     chambers: tuple[str, ...] = ()
     section_kinds: tuple[SectionKind, ...] = ()
     date_from: str = ""  # ISO, inclusive
@@ -180,4 +185,5 @@ class StoreStats:
     model: str
     location: str
     generation: int = 0
+    countries: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)

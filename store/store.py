@@ -227,6 +227,7 @@ class Store:
             model=gen.model,
             location=where,
             generation=gen.number,
+            countries=tuple(sorted({m.country for m in gen.metas if m.country})),
         )
 
     def judgments(self) -> list[JudgmentMeta]:
@@ -355,6 +356,7 @@ class Store:
         allowed_judgments = np.array(
             [
                 (not filters.courts or m.court in filters.courts)
+                and (not filters.countries or m.country in filters.countries)
                 and (not filters.chambers or m.chamber in filters.chambers)
                 and (not filters.judgment_ids or m.id in filters.judgment_ids)
                 and (low is None or m.date_int >= low)

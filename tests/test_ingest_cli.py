@@ -282,7 +282,8 @@ def stats_json(store: Path) -> tuple[int, dict[str, object]]:
     return done.returncode, json.loads(done.stdout)
 
 
-EMPTY_STATS = {"judgments": 0, "chunks": 0, "courts": [], "chambers": [], "date_min": "",
+EMPTY_STATS = {"judgments": 0, "chunks": 0, "courts": [], "countries": [], "chambers": [],
+               "date_min": "",
                "date_max": "", "model": "", "generation": 0}  # fmt: skip
 
 
@@ -310,6 +311,7 @@ def test_stats_json_after_an_ingest_gives_every_key_make_sample_reads(tmp_path, 
         "courts": ["Cour d'appel de Chambéry", "Cour de cassation",
                    "Tribunal d'arrondissement de Luxembourg",
                    "Tribunal de commerce de La Roche-sur-Yon"],
+        "countries": [],
         "chambers": ["Chambre civile - Première section", "XIe chambre",
                      "chambre commerciale, financière et économique"],
         "date_min": "2020-11-18",
