@@ -186,4 +186,6 @@ class StoreStats:
     location: str
     generation: int = 0
     countries: tuple[str, ...] = ()
+    # (court, country, number of judgments), one per court name and country, sorted
+    court_counts: tuple[tuple[str, str, int], ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
