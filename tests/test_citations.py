@@ -3,7 +3,13 @@
 import pytest
 from conftest import TAL_META
 
-from assistant.citations import court_abbreviation, format_citation, format_date_fr
+from assistant.citations import (
+    citation_with_ecli,
+    country_label,
+    court_abbreviation,
+    format_citation,
+    format_date_fr,
+)
 from store.records import JudgmentMeta
 
 TAL = TAL_META
@@ -108,3 +114,150 @@ def test_dates_in_french(iso, expected):
 )
 def test_court_abbreviations(court, chamber, expected):
     assert court_abbreviation(court, chamber)[0] == expected
+
+
+# -- the open-data courts (values copied from ../shared/corpus-open records) --------------------
+
+
+def _meta(**fields: str) -> JudgmentMeta:
+    return JudgmentMeta(**{"id": "j", **fields})
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        pytest.param(  # records/FR_CE-Fiscal_113e978fb0.json
+            {"court": "Conseil d'État", "country": "FR", "date": "2026-04-03",
+             "decision_number": "495133", "chamber": "3ème et 8ème chambres réunies",
+             "ecli": "ECLI:FR:CECHR:2026:495133.20260403"},
+            "CE, 3e-8e ch. réunies, 3 avril 2026, n° 495133", id="CE-chambres-reunies"),
+        pytest.param(  # the formation unknown; the number as a docket
+            {"court": "Conseil d'État", "country": "FR", "date": "2024-03-12",
+             "docket_number": "470123"},
+            "CE, 12 mars 2024, n° 470123", id="CE"),
+        pytest.param(  # records/FR_CE-Fiscal_5be369a84a.json
+            {"court": "Conseil d'État", "country": "FR", "date": "2026-03-11",
+             "decision_number": "509818", "chamber": "9ème chambre"},
+            "CE, 9e ch., 11 mars 2026, n° 509818", id="CE-chambre"),
+        pytest.param(  # records/FR_ConseilConstitutionnel_06c61b7b26.json: nature from the ECLI
+            {"court": "Conseil constitutionnel", "country": "FR", "date": "1993-11-16",
+             "decision_number": "93-1582", "ecli": "ECLI:FR:CC:1993:93.1582.AN"},
+            "Cons. const., 16 novembre 1993, n° 93-1582 AN", id="Cons-const"),
+        pytest.param(
+            {"court": "Conseil constitutionnel", "country": "FR", "date": "2024-03-12",
+             "decision_number": "2024-1083 QPC"},
+            "Cons. const., 12 mars 2024, n° 2024-1083 QPC", id="Cons-const-QPC"),
+        pytest.param(  # records/BE_CourCassation-Fiscal_03acccf6c8.json
+            {"court": "Cour de cassation de Belgique", "country": "BE", "chamber": "3F",
+             "date": "2026-02-09", "docket_number": "F.23.0036.F",
+             "ecli": "ECLI:BE:CASS:2026:ARR.20260209.3F.3"},
+            "Cass. (3e ch.), 9 février 2026, F.23.0036.F", id="Cass-BE"),
+        pytest.param(  # records/BE_CourCassation-Fiscal_0de9fb143d.json, chamber spelt out
+            {"court": "Cour de cassation", "country": "BE", "chamber": "première chambre",
+             "date": "2026-01-30", "decision_number": "F.23.0006.F"},
+            "Cass. (1re ch.), 30 janvier 2026, F.23.0006.F", id="Cass-BE-1re"),
+        pytest.param(  # no chamber: the country says which Cassation
+            {"court": "Cour de cassation de Belgique", "date": "2025-12-08",
+             "docket_number": "S.20.0070.F"},
+            "Cass. (Belgique), 8 décembre 2025, S.20.0070.F", id="Cass-BE-no-chamber"),
+        pytest.param(  # records/BE_CourConstitutionnelle_04301f94e0.json (arret_nr 2025/119)
+            {"court": "Cour constitutionnelle", "country": "BE", "date": "2025-09-18",
+             "decision_number": "2025/119", "ecli": "ECLI:BE:GHCC:2025:119"},
+            "C. const., 18 septembre 2025, n° 119/2025", id="C-const-BE"),
+        pytest.param(  # records/BE_ConseilEtat_0066407905.json (arret_nr 265501)
+            {"court": "Conseil d'État (Belgique)", "country": "BE", "date": "2026-01-21",
+             "decision_number": "265501"},
+            "C.E. (Belgique), 21 janvier 2026, n° 265.501", id="CE-BE"),
+        pytest.param(  # records/BE_CourTravail_2021025cae.json
+            {"court": "Cour du travail de Bruxelles", "country": "BE", "date": "2025-05-11",
+             "ecli": "ECLI:BE:CTBRL:2025:ARR.20250511.1"},
+            "C. trav. Bruxelles, 11 mai 2025", id="C-trav"),
+        pytest.param(  # records/BE_CourTravail_14ed2367c3.json
+            {"court": "Tribunal du travail de Bruxelles", "country": "BE", "date": "2025-01-23"},
+            "Trib. trav. Bruxelles, 23 janvier 2025", id="Trib-trav"),
+        pytest.param(
+            {"court": "Cour de cassation du Grand-Duché de Luxembourg", "country": "LU",
+             "date": "2018-07-10", "decision_number": "79/2018"},
+            "Cass. lux., 10 juillet 2018, n° 79/2018", id="Cass-LU"),
+        pytest.param(  # records/LU_TribAdmin-TaxDecisions_350fd11f18.json
+            {"court": "Tribunal administratif", "country": "LU", "chamber": "5",
+             "date": "2026-03-18", "docket_number": "50495",
+             "ecli": "ECLI:LU:TADM:2026:50495"},
+            "Trib. adm., 5e ch., 18 mars 2026, n° 50495", id="TA-LU"),
+        pytest.param(  # records/LU_Courts_ddb589ca37.json
+            {"court": "Cour administrative", "country": "LU", "date": "2026-03-26",
+             "decision_number": "54047C", "ecli": "ECLI:LU:CADM:2026:54047"},
+            "Cour adm., 26 mars 2026, n° 54047C", id="Cour-adm-LU"),
+        pytest.param(  # records/LU_Courts_1c021bff34.json (CSJ/04. Chambre)
+            {"court": "Cour d'appel du Grand-Duché de Luxembourg", "country": "LU",
+             "chamber": "04. Chambre", "date": "2026-03-27", "docket_number": "CAL-2024-00067"},
+            "CA Luxembourg, 4e ch., 27 mars 2026, rôle CAL-2024-00067", id="CA-LU"),
+        pytest.param(  # records/FR_CNDA_09dc9c6fa2.json
+            {"court": "Cour nationale du droit d'asile", "country": "FR", "date": "2026-02-26",
+             "decision_number": "23028255"},
+            "CNDA, 26 février 2026, n° 23028255", id="CNDA"),
+        pytest.param(  # records/FR_CdesC_2d87a91667.json: a report, no number
+            {"court": "Cour des comptes", "country": "FR", "date": "2026-03-18"},
+            "C. comptes, 18 mars 2026", id="C-comptes"),
+        pytest.param(  # records/FR_CouncilState_00219a20dc.json
+            {"court": "Cour administrative d'appel de Marseille", "country": "FR",
+             "chamber": "6ème chambre - formation à 3", "date": "2026-03-02",
+             "decision_number": "25MA00101"},
+            "CAA Marseille, 6e ch., 2 mars 2026, n° 25MA00101", id="CAA"),
+        pytest.param(  # records/FR_CASS_048877cf2b.json: the pourvoi, not the internal number
+            {"court": "Cour de cassation", "country": "FR", "chamber": "CHAMBRE_CIVILE_1",
+             "date": "2026-02-11", "decision_number": "12600098", "docket_number": "24-18329",
+             "ecli": "ECLI:FR:CCASS:2026:C100098"},
+            "Cass. civ. 1re, 11 février 2026, pourvoi n° 24-18.329", id="Cass-FR-open-data"),
+        pytest.param(  # records/FR_Judilibre_055fef1594.json
+            {"court": "Cour de cassation", "country": "FR", "chamber": "comm",
+             "date": "2025-06-12", "decision_number": "24-13.697"},
+            "Cass. com., 12 juin 2025, pourvoi n° 24-13.697", id="Cass-FR-Judilibre"),
+        pytest.param(  # records/TN_CourDeCassation_07d8302bf9.json: not the French Cassation
+            {"court": "Cour de cassation", "country": "TN", "date": "2015-01-02",
+             "decision_number": "2015-21606"},
+            "Cour de cassation (Tunisie), 2 janvier 2015, n° 2015-21606", id="Cass-TN"),
+        pytest.param(  # records/CI_CourSupreme_1ab5de81e1.json: unknown court, full name
+            {"court": "Cour suprême de Côte d'Ivoire", "country": "CI", "date": "2016-03-01",
+             "decision_number": "214/16"},
+            "Cour suprême de Côte d'Ivoire, 1er mars 2016, n° 214/16", id="unknown-court"),
+        pytest.param(
+            {"court": "Cour suprême", "country": "CI", "date": "2016-03-01"},
+            "Cour suprême (Côte d'Ivoire), 1er mars 2016", id="generic-name-gets-country"),
+    ],
+)  # fmt: skip
+def test_open_data_courts_are_cited_in_their_own_style(fields, expected):
+    assert format_citation(_meta(**fields)) == expected
+
+
+def test_the_two_conseils_d_etat_and_cassations_never_read_alike():
+    fr = format_citation(_meta(court="Conseil d'État", country="FR", date="2026-01-21"))
+    be = format_citation(_meta(court="Conseil d'État", country="BE", date="2026-01-21"))
+    assert fr.startswith("CE, ") and be.startswith("C.E. (Belgique), ")
+    # the same name "Cour de cassation", told apart by the country (or the ECLI when unset)
+    names = {
+        format_citation(_meta(court="Cour de cassation", date="2026-01-21", **extra)).split(",")[0]
+        for extra in ({"country": "FR"}, {"country": "BE"}, {"country": "LU"},
+                      {"country": "TN"}, {"ecli": "ECLI:BE:CASS:2026:ARR.20260121.1F.1"})
+    }  # fmt: skip
+    assert names == {"Cass.", "Cass. (Belgique)", "Cass. lux.", "Cour de cassation (Tunisie)"}
+
+
+def test_the_ecli_follows_the_citation_only_when_known():
+    citation = "CE, 12 mars 2024, n° 470123"
+    assert citation_with_ecli(citation, "ECLI:FR:CECHR:2024:470123.20240312") == (
+        "CE, 12 mars 2024, n° 470123 — ECLI:FR:CECHR:2024:470123.20240312"
+    )
+    assert citation_with_ecli(citation, "") == citation
+    meta = _meta(court="Conseil d'État", country="FR", date="2024-03-12",
+                 decision_number="470123", ecli="ECLI:FR:CECHR:2024:470123.20240312")  # fmt: skip
+    assert "ECLI" not in format_citation(meta, paragraph_start=3)  # the citation stays bare
+
+
+@pytest.mark.parametrize(
+    ("code", "label"),
+    [("FR", "France (FR)"), ("BE", "Belgique (BE)"), ("LU", "Luxembourg (LU)"),
+     ("XK", "XK"), ("", "Pays inconnu")],
+)  # fmt: skip
+def test_country_labels(code, label):
+    assert country_label(code) == label
