@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -228,6 +229,12 @@ class Store:
             location=where,
             generation=gen.number,
             countries=tuple(sorted({m.country for m in gen.metas if m.country})),
+            court_counts=tuple(
+                (court, country, n)
+                for (court, country), n in sorted(
+                    Counter((m.court, m.country) for m in gen.metas if m.court).items()
+                )
+            ),
         )
 
     def judgments(self) -> list[JudgmentMeta]:

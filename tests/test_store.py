@@ -12,6 +12,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,16 @@ def put(store: Store, *items: tuple[Judgment, list[Chunk]]) -> None:
 
 
 def corpus() -> list[tuple[Judgment, list[Chunk]]]:
-    """Three judgments from two courts, chambers and years; every chunk says "contrat"."""
+    """Three judgments from two courts, chambers, years and countries (one unknown); every
+    chunk says "contrat"."""
+    countries = {"tal-1": "LU", "tal-2": "", "ca-1": "FR"}
+    return [
+        (replace(judgment, meta=replace(judgment.meta, country=countries[judgment.id])), chunks)
+        for judgment, chunks in _corpus()
+    ]
+
+
+def _corpus() -> list[tuple[Judgment, list[Chunk]]]:
     return [
         build_judgment(
             "tal-1",
@@ -108,6 +118,9 @@ def test_stats_describe_the_store(store: Store, tmp_path: Path) -> None:
     assert stats.model == MODEL
     assert stats.location == str(tmp_path / "store")
     assert stats.generation == 1
+    assert stats.countries == ("FR", "LU")
+    # one line per court and country: the same name in two countries stays two lines
+    assert stats.court_counts == (("CA Paris", "FR", 1), ("TAL", "", 1), ("TAL", "LU", 1))
 
 
 def test_registry_entries_are_found_by_path_and_hash(store: Store) -> None:
@@ -156,6 +169,10 @@ FILTERS = [
     SearchFilters(courts=("TAL",), section_kinds=("reasons",), date_from="2024-01-01"),
     SearchFilters(judgment_ids=("ca-1", "tal-2")),
     SearchFilters(courts=("Cass.",)),
+    SearchFilters(countries=("LU",)),
+    SearchFilters(countries=("FR", "LU")),
+    SearchFilters(countries=("BE",)),
+    SearchFilters(courts=("TAL",), countries=("LU",), section_kinds=("reasons",)),
 ]
 
 
@@ -165,6 +182,8 @@ def allowed(filters: SearchFilters) -> set[str]:
     for judgment, chunks in corpus():
         meta = judgment.meta
         if filters.courts and meta.court not in filters.courts:
+            continue
+        if filters.countries and meta.country not in filters.countries:
             continue
         if filters.chambers and meta.chamber not in filters.chambers:
             continue
@@ -190,6 +209,21 @@ def test_filters_restrict_dense_and_lexical_search_alike(
     lexical = store.lexical_search("contrat", 50, filters)
     assert set(ids(dense)) == expected
     assert set(ids(lexical)) == expected
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=str)
+def test_chromas_where_and_the_lexical_mask_apply_the_same_rules(
+    store: Store, filters: SearchFilters
+) -> None:
+    """Chroma's own `where` (the dense path for a selective filter) lets through the chunks
+    the lexical mask does (the post-filtered dense path and the lexical search)."""
+    from store import chroma
+
+    gen = store._gen
+    query = np.asarray([EMBED.embed_query("contrat")], dtype=np.float32)
+    assert gen.collection is not None
+    where = store._query(gen, query, gen.collection.count(), chroma.where_filter(filters))
+    assert {cid for cid, _ in where} == allowed(filters)
 
 
 def test_an_invalid_date_filter_is_refused(store: Store) -> None:
