@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING
 
 from ingest import metadata as md
 from ingest.canonical import CanonicalText, canonicalize
@@ -12,6 +14,9 @@ from ingest.dates import fold
 from ingest.layouts import Heading, classify, narrative_kind
 from ingest.read import RawDocument
 from store.records import Judgment, JudgmentMeta, Paragraph, Section, SectionKind
+
+if TYPE_CHECKING:
+    from ingest.open_data import OpenRecord, Zone
 
 HEADER_SCAN = 6000  # characters of the opening searched for metadata when no section starts
 
@@ -86,6 +91,98 @@ def parse_judgment(raw: RawDocument, source_path: str | None = None) -> Judgment
         warnings.append("not recognised as a judgment")
     return Judgment(meta=meta, text=text, sections=tuple(sections),
                     paragraphs=tuple(paragraphs), warnings=tuple(warnings))
+
+
+# --- open-data records ---------------------------------------------------------------------
+
+_FOUND_BY_RECORD = {  # parse warnings that a record field answers
+    "court not found": ("court",),
+    "date not found": ("date",),
+    "decision number not found": ("decision_number", "docket_number"),
+    "not recognised as a judgment": ("court", "date"),
+}
+
+
+def judgment_from_record(record: OpenRecord, source_path: str | None = None) -> Judgment:
+    """The Judgment of an open-data record (`ingest.open_data`).
+
+    Structure: Judilibre zones give the sections when the record has them (each zone's text
+    canonicalised on its own, zones joined by a blank line, one section per zone); else the
+    text is parsed as `parse_judgment` does. Metadata: what the text states, overridden by
+    every non-empty record field (an empty field never erases a parsed value). Two
+    exceptions, both reported in the warnings: a record date on 1 January when the text
+    states another date (sources write YYYY-01-01 for "that year"), and a record number that
+    the text gives with its year ("20" -> "20/2026"). Id: court + number as `judgment_id`
+    (the same decision from two sources collapses), "sha-..." when no court is known (a bare
+    number names nothing). `content_hash` covers the text and the record's metadata, so a
+    corrected record field is an update. The summary stays in
+    `meta.summary`, never in the text."""
+    source = source_path if source_path is not None else record.source
+    text = record.text
+    zone_sections: list[Section] = []
+    if record.zones:
+        text, zone_sections = _zoned_text(record.text, record.zones)
+    raw = RawDocument(path=record.path, format=record.format, text=text,
+                      warnings=record.warnings)
+    parsed = parse_judgment(raw, source)
+    warnings = list(parsed.warnings)
+    sections, paragraphs = parsed.sections, parsed.paragraphs
+    if zone_sections:
+        if parsed.text == text:
+            sections = tuple(zone_sections)
+            canonical = canonicalize(text)
+            paragraphs = tuple(_paragraphs(split_blocks(text), {}, zone_sections, canonical,
+                                           False))
+        else:
+            warnings.append("Judilibre zones not used: the text changed when canonicalised")
+
+    fields = {k: v for k, v in asdict(record.meta).items() if v}
+    parsed_meta = parsed.meta
+    record_date = fields.get("date", "")
+    if record_date.endswith("-01-01") and parsed_meta.date and parsed_meta.date != record_date:
+        warnings.append(f"record date {record_date} taken as the year only: the text states "
+                        f"{parsed_meta.date}")
+        fields["date"] = parsed_meta.date
+    for name in ("decision_number", "docket_number"):
+        mine, found = fields.get(name, ""), getattr(parsed_meta, name)
+        if mine and re.fullmatch(rf"(?:n°\s*)?{re.escape(mine)}/(?:19|20)\d{{2}}", found):
+            fields[name] = found.removeprefix("n°").strip()
+    meta = replace(parsed_meta, **fields)
+    record_fields = json.dumps(asdict(record.meta), sort_keys=True, ensure_ascii=False)
+    content_hash = hashlib.sha256(f"{parsed.text}\0{record_fields}".encode()).hexdigest()
+    meta = replace(meta, content_hash=content_hash, source_path=source,
+                   id=judgment_id(meta.court, meta.decision_number, meta.docket_number,
+                                  content_hash) if meta.court else f"sha-{content_hash[:16]}")
+    warnings = [w for w in warnings
+                if not any(getattr(meta, f) for f in _FOUND_BY_RECORD.get(w, ()))]
+    return Judgment(meta=meta, text=parsed.text, sections=sections, paragraphs=paragraphs,
+                    warnings=tuple(warnings))
+
+
+def _zoned_text(text: str, zones: tuple[Zone, ...]) -> tuple[str, list[Section]]:
+    """Canonical text built zone by zone (the text between zones goes with the zone before
+    it, the text before the first zone is a header), and one section per zone."""
+    pieces: list[tuple[str, SectionKind, str]] = []  # (raw text, kind, title)
+    if zones[0].start > 0:
+        pieces.append((text[: zones[0].start], "header", ""))
+    for i, zone in enumerate(zones):
+        end = zones[i + 1].start if i + 1 < len(zones) else len(text)
+        pieces.append((text[zone.start:end], zone.kind, zone.title))
+    out: list[str] = []
+    sections: list[Section] = []
+    pos = 0
+    for raw_piece, kind, title in pieces:
+        piece = canonicalize(raw_piece).text
+        if not piece:
+            continue
+        if out:
+            pos += 2
+        out.append(piece)
+        path = (title,) if title else ()
+        sections.append(Section(path=path, kind=kind, char_start=pos, char_end=pos + len(piece),
+                                heading_start=pos, heading_end=pos))
+        pos += len(piece)
+    return "\n\n".join(out), sections
 
 
 # --- identity -----------------------------------------------------------------------------

@@ -2,6 +2,13 @@
 
 A bad file is reported with its reason and the run goes on. All changes of a run land in the
 store together at commit (a new store generation), so a crash never leaves a mix.
+
+Open-data files (`ingest.open_data`: JSON records, JSON Lines, DILA XML) can hold several
+judgments. A one-record file is registered under its path, as a document is; a record of
+JSON Lines under "path#key" (key: the record's `_id`/`id`/`ecli`, else "L<line>"), so a
+changed line updates only its judgment and a re-run changes nothing. A bad line fails as
+"FILE:LINE" and the other lines go on. `--prune` removes the records no longer in a file
+that was read cleanly, and the judgments of files that are gone.
 """
 
 from __future__ import annotations
@@ -11,13 +18,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from ingest.chunk import chunk_judgment
-from ingest.parse import parse_judgment
+from ingest.open_data import is_record_file, read_records
+from ingest.parse import judgment_from_record, parse_judgment
 from ingest.read import SUPPORTED_EXTENSIONS, read_document
 from store.errors import InputFileError
 from store.records import Chunk, Judgment
@@ -33,7 +41,8 @@ STATUSES: tuple[Status, ...] = (
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What happened to one file (or, for `removed`, one judgment whose file is gone)."""
+    """What happened to one file or one record ("FILE:LINE" for a line of JSON Lines), or, for
+    `removed`, to one judgment whose file or record is gone."""
 
     path: str
     status: Status
@@ -177,6 +186,7 @@ def ingest_paths(
     seen_paths = {str(p) for p in found.files}
     pending = list(found.files)
     claimed: dict[str, str] = {}  # judgment id or content hash -> path, within this run
+    record_files: dict[str, tuple[frozenset[str], bool]] = {}  # file -> (sources, had errors)
     checkpoints = not (dry_run or rebuild)
     first = True
     while first or pending:
@@ -184,17 +194,18 @@ def ingest_paths(
             first = False
             batch_started = time.monotonic()
             while pending:
-                outcome = _ingest_one(
-                    pending.pop(0), writer, embeddings, report, claimed,
+                path = pending.pop(0)
+                outcomes = _ingest_file(
+                    path, writer, embeddings, report, claimed, record_files,
                     model_id=model_id, max_file_bytes=max_file_bytes, chunk_chars=chunk_chars,
                     batch_size=batch_size, dry_run=dry_run, sentence_vectors=sentence_vectors,
                 )  # fmt: skip
-                report.outcomes.append(outcome)
-                progress.advance(outcome)
+                report.outcomes.extend(outcomes)
+                progress.advance(_file_progress(path, outcomes))
                 if checkpoints and time.monotonic() - batch_started >= checkpoint_s:
                     break
             if prune and not pending:
-                _prune(writer, seen_paths, report, dry_run=dry_run)
+                _prune(writer, seen_paths, record_files, report, dry_run=dry_run)
             if not dry_run:
                 started = time.perf_counter()
                 writer.commit()
@@ -202,22 +213,118 @@ def ingest_paths(
     return report
 
 
+def source_file(source_path: str) -> str:
+    """The file of a registry source: 'a.jsonl' for 'a.jsonl#abc' (a record of JSON Lines),
+    the source itself otherwise (also for a real file name holding '#')."""
+    if "#" in source_path and not Path(source_path).exists():
+        return source_path.rsplit("#", 1)[0]
+    return source_path
+
+
+def _file_progress(path: Path, outcomes: list[FileOutcome]) -> FileOutcome:
+    """One progress step per file: a file of several records counts its embedded chunks."""
+    if len(outcomes) == 1:
+        return outcomes[0]
+    embedded = [o for o in outcomes if o.status in ("added", "updated")]
+    status: Status = "updated" if embedded else (outcomes[0].status if outcomes else "unchanged")
+    return FileOutcome(str(path), status, chunks=sum(o.chunks for o in embedded))
+
+
 def _prune(
-    writer: StoreWriter, seen_paths: set[str], report: IngestReport, *, dry_run: bool
+    writer: StoreWriter,
+    seen_paths: set[str],
+    record_files: dict[str, tuple[frozenset[str], bool]],
+    report: IngestReport,
+    *,
+    dry_run: bool,
 ) -> None:
-    """Remove judgments whose source file is gone (and was not part of this run)."""
+    """Remove judgments whose source file is gone (and was not part of this run), and the
+    records no longer in an open-data file read this run (kept when some of its lines
+    failed: what they held is unknown)."""
     for entry in writer.entries():
-        if entry.source_path not in seen_paths and not Path(entry.source_path).exists():
-            if not dry_run:
-                writer.remove(entry.judgment_id)
-            report.outcomes.append(
-                FileOutcome(entry.source_path, "removed", entry.judgment_id,
-                            detail="file no longer exists")
-            )  # fmt: skip
+        source = entry.source_path
+        file = source_file(source)
+        if file in record_files:
+            sources, had_errors = record_files[file]
+            if source in sources or had_errors:
+                continue
+            reason = "record no longer in the file"
+        elif source in seen_paths or file in seen_paths or Path(file).exists():
+            continue
+        else:
+            reason = "file no longer exists"
+        if not dry_run:
+            writer.remove(entry.judgment_id)
+        report.outcomes.append(
+            FileOutcome(source, "removed", entry.judgment_id, detail=reason)
+        )  # fmt: skip
+
+
+def _ingest_file(
+    path: Path,
+    writer: StoreWriter,
+    embeddings: Embeddings,
+    report: IngestReport,
+    claimed: dict[str, str],
+    record_files: dict[str, tuple[frozenset[str], bool]],
+    **options: Any,
+) -> list[FileOutcome]:
+    """The outcomes of one file: one for a document or a one-record file, one per line (and
+    per bad line) for JSON Lines."""
+    source = str(path)
+    started = time.perf_counter()
+    if not is_record_file(path):
+        try:
+            judgment = parse_judgment(
+                read_document(path, max_bytes=options["max_file_bytes"]), source)
+        except InputFileError as exc:
+            return [FileOutcome(source, "failed", detail=exc.reason)]
+        except Exception as exc:  # a parser bug must not stop the run
+            return [FileOutcome(source, "failed", detail=f"unexpected error: {exc!r}")]
+        finally:
+            report.seconds["read_parse"] += time.perf_counter() - started
+        return [_ingest_one(judgment, source, source, writer, embeddings, report, claimed,
+                            **options)]
+    try:
+        batch = read_records(path, max_bytes=options["max_file_bytes"])
+    except InputFileError as exc:
+        report.seconds["read_parse"] += time.perf_counter() - started
+        return [FileOutcome(source, "failed", detail=exc.reason)]
+    except Exception as exc:  # a reader bug must not stop the run
+        report.seconds["read_parse"] += time.perf_counter() - started
+        return [FileOutcome(source, "failed", detail=f"unexpected error: {exc!r}")]
+    record_files[source] = (frozenset(batch.keys or (source,)), bool(batch.errors))
+    report.seconds["read_parse"] += time.perf_counter() - started
+    numbered: list[tuple[int, FileOutcome]] = [
+        (_line_of(error.path), FileOutcome(error.path, "failed", detail=error.reason))
+        for error in batch.errors
+    ]
+    for record in batch.records:
+        started = time.perf_counter()
+        try:
+            judgment = judgment_from_record(record)
+        except Exception as exc:  # a parser bug must not stop the run
+            numbered.append((record.line, FileOutcome(record.where, "failed",
+                                                      detail=f"unexpected error: {exc!r}")))
+            continue
+        finally:
+            report.seconds["read_parse"] += time.perf_counter() - started
+        outcome = _ingest_one(judgment, record.source, record.where, writer, embeddings,
+                              report, claimed, **options)
+        numbered.append((record.line, outcome))
+    numbered.sort(key=lambda item: item[0])
+    return [outcome for _, outcome in numbered]
+
+
+def _line_of(where: str) -> int:
+    tail = where.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
 
 
 def _ingest_one(
-    path: Path,
+    judgment: Judgment,
+    source: str,
+    shown: str,
     writer: StoreWriter,
     embeddings: Embeddings,
     report: IngestReport,
@@ -230,26 +337,19 @@ def _ingest_one(
     dry_run: bool,
     sentence_vectors: bool,
 ) -> FileOutcome:
-    source = str(path)
+    """Store one parsed judgment registered under `source`; `shown` names it in the report
+    (the file, or "FILE:LINE" for a line of JSON Lines)."""
+    del max_file_bytes  # read already
     w = writer
-    started = time.perf_counter()
-    try:
-        judgment = parse_judgment(read_document(path, max_bytes=max_file_bytes), source)
-    except InputFileError as exc:
-        return FileOutcome(source, "failed", detail=exc.reason)
-    except Exception as exc:  # a parser bug must not stop the run
-        return FileOutcome(source, "failed", detail=f"unexpected error: {exc!r}")
-    finally:
-        report.seconds["read_parse"] += time.perf_counter() - started
     warnings = "; ".join(judgment.warnings)
     meta = judgment.meta
 
     previous = w.entry_for_path(source)
     if previous and previous.content_hash == meta.content_hash and previous.model == model_id:
-        return FileOutcome(source, "unchanged", previous.judgment_id, len(previous.chunk_ids))
+        return FileOutcome(shown, "unchanged", previous.judgment_id, len(previous.chunk_ids))
     original = _duplicate_of(w, judgment, source, claimed)
     if original:
-        return FileOutcome(source, "duplicate", meta.id, detail=f"same judgment as {original}")
+        return FileOutcome(shown, "duplicate", meta.id, detail=f"same judgment as {original}")
 
     started = time.perf_counter()
     chunks = chunk_judgment(judgment, max_chars=chunk_chars)
@@ -257,7 +357,7 @@ def _ingest_one(
     status: Status = "updated" if previous else "added"
     claimed[meta.id] = claimed[meta.content_hash] = source
     if dry_run:
-        return FileOutcome(source, status, meta.id, len(chunks), detail=warnings)
+        return FileOutcome(shown, status, meta.id, len(chunks), detail=warnings)
     started = time.perf_counter()
     vectors = embed_chunks(embeddings, chunks, batch_size)
     windows = embed_sentence_windows(embeddings, chunks, batch_size) if sentence_vectors else None
@@ -267,7 +367,7 @@ def _ingest_one(
         w.remove(previous.judgment_id)
     w.put(judgment, chunks, vectors, windows)
     report.seconds["store"] += time.perf_counter() - started
-    return FileOutcome(source, status, meta.id, len(chunks), detail=warnings)
+    return FileOutcome(shown, status, meta.id, len(chunks), detail=warnings)
 
 
 def _duplicate_of(
@@ -279,9 +379,11 @@ def _duplicate_of(
         if key in claimed and claimed[key] != source:
             return claimed[key]
     same_text = writer.entry_for_hash(meta.content_hash)
-    if same_text and same_text.source_path != source and Path(same_text.source_path).exists():
+    if (same_text and same_text.source_path != source
+            and Path(source_file(same_text.source_path)).exists()):
         return str(same_text.source_path)
     same_id = writer.entry_for_id(meta.id)
-    if same_id and same_id.source_path != source and Path(same_id.source_path).exists():
+    if (same_id and same_id.source_path != source
+            and Path(source_file(same_id.source_path)).exists()):
         return str(same_id.source_path)
     return ""

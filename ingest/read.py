@@ -2,6 +2,8 @@
 
 PDF pages are separated by one form feed ("\\f"); other formats have no page breaks.
 Every bad input raises `InputFileError` with a short reason a user can act on.
+Open-data exports (.json, .jsonl, .ndjson, .xml: records with their metadata) are read by
+`ingest.open_data.read_records`; `SUPPORTED_EXTENSIONS` lists both kinds.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from pathlib import Path
 
 from store.errors import InputFileError
 
-SUPPORTED_EXTENSIONS = frozenset({".txt", ".pdf", ".docx", ".html", ".htm"})
+DOCUMENT_EXTENSIONS = frozenset({".txt", ".pdf", ".docx", ".html", ".htm"})
+RECORD_EXTENSIONS = frozenset({".json", ".jsonl", ".ndjson", ".xml"})  # ingest.open_data
+SUPPORTED_EXTENSIONS = DOCUMENT_EXTENSIONS | RECORD_EXTENSIONS
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,10 @@ def read_document(path: Path, max_bytes: int = 50_000_000) -> RawDocument:
     """Read `path` into a RawDocument; raise InputFileError for any file that cannot be used."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_EXTENSIONS:
+    if suffix in RECORD_EXTENSIONS:
+        raise InputFileError(str(path), f"an open-data record file ({suffix}): read it with "
+                             "ingest.open_data.read_records")
+    if suffix not in DOCUMENT_EXTENSIONS:
         shown = suffix or "(no extension)"
         raise InputFileError(str(path), f"unsupported file type {shown}")
     try:
@@ -73,6 +80,11 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
+
+
+def decode_text(data: bytes) -> tuple[str, list[str]]:
+    """Bytes of a text file as text, and the warnings of the guess (see `_decode_text`)."""
+    return _decode_text(data)
 
 
 def _decode_text(data: bytes) -> tuple[str, list[str]]:

@@ -21,12 +21,26 @@ from ingest_fixtures import (
     write_html,
 )
 
-from ingest.read import SUPPORTED_EXTENSIONS, read_document
+from ingest.read import (
+    DOCUMENT_EXTENSIONS,
+    RECORD_EXTENSIONS,
+    SUPPORTED_EXTENSIONS,
+    read_document,
+)
 from store.errors import InputFileError
 
 
 def test_supported_extensions() -> None:
-    assert {".txt", ".pdf", ".docx", ".html", ".htm"} == set(SUPPORTED_EXTENSIONS)
+    assert {".txt", ".pdf", ".docx", ".html", ".htm"} == set(DOCUMENT_EXTENSIONS)
+    assert {".json", ".jsonl", ".ndjson", ".xml"} == set(RECORD_EXTENSIONS)
+    assert SUPPORTED_EXTENSIONS == DOCUMENT_EXTENSIONS | RECORD_EXTENSIONS
+
+
+def test_an_open_data_file_is_sent_to_the_record_reader(tmp_path: Path) -> None:
+    path = tmp_path / "decision.json"
+    path.write_text('{"text": "x"}', encoding="utf-8")
+    with pytest.raises(InputFileError, match="open-data record file"):
+        read_document(path)
 
 
 def test_utf8_text_with_bom_is_read_without_it(tmp_path: Path) -> None:
