@@ -17,8 +17,11 @@ from assistant.export import to_docx, to_markdown
 from assistant.page_render import (
     CARD_CSS,
     card_html,
+    copy_text,
     judgment_viewer_html,
     lead_html,
+    source_html,
+    summary_html,
     synthesis_html,
 )
 from assistant.records import Answer, Passage
@@ -129,7 +132,13 @@ def show_in_judgment(assistant: Assistant, passage: Passage) -> None:
         log.exception("judgment viewer failed")
         st.error(explain_error(exc))
         return
-    _plain(passage.citation, "la-meta")
+    _plain(copy_text(passage), "la-meta")
+    source = source_html(judgment.meta)
+    if source:
+        st.html(source)  # court, country, ECLI, link to the publication
+    summary = summary_html(judgment.meta)
+    if summary:
+        st.html(summary)  # labelled: not the court's words
     st.iframe(
         judgment_viewer_html(judgment, passage.char_start, passage.char_end),
         height=760,
@@ -138,7 +147,8 @@ def show_in_judgment(assistant: Assistant, passage: Passage) -> None:
 
 def render_passage(assistant: Assistant, passage: Passage, key: str) -> None:
     st.html(card_html(passage))
-    st.code(passage.citation, language=None, wrap_lines=True)  # with its copy button
+    # with its copy button: the citation, then the ECLI when known
+    st.code(copy_text(passage), language=None, wrap_lines=True)
     if st.button("Voir dans la décision", key=key, icon=":material/article:"):
         show_in_judgment(assistant, passage)
 
@@ -176,7 +186,27 @@ def sidebar(assistant: Assistant) -> tuple[SearchFilters, int]:
             width="stretch",
         )
         st.subheader("Filtres")
-        courts = st.multiselect("Juridiction", facets.courts, key="f_courts", placeholder="Toutes")
+        countries = st.multiselect(
+            "Pays",
+            [code for code, _ in facets.countries],
+            format_func=facets.country_label,
+            key="f_countries",
+            placeholder="Tous",
+        )
+        offered = facets.courts_in(countries)
+        labels = {c.key: c.label for c in offered}
+        # a court of a country no longer picked leaves the selection (the others stay)
+        kept = [pair for pair in st.session_state.get("f_courts", []) if pair in labels]
+        if kept != st.session_state.get("f_courts", kept):
+            st.session_state["f_courts"] = kept
+        courts = st.multiselect(
+            f"Juridiction ({len(offered)})",
+            list(labels),
+            format_func=lambda pair: labels.get(pair, str(pair)),
+            key="f_courts",
+            placeholder="Toutes (tapez pour chercher)",
+            help="Nombre de décisions du corpus par juridiction.",
+        )
         chambers = st.multiselect(
             "Chambre", facets.chambers, key="f_chambers", placeholder="Toutes"
         )
@@ -217,8 +247,9 @@ def sidebar(assistant: Assistant) -> tuple[SearchFilters, int]:
             else "dates inconnues"
         )
         _plain(f"{stats.chunks} passages indexés, {span}\nModèle : {stats.model}", "la-meta")
-        if stats.courts:
-            _plain("Juridictions : " + " ; ".join(stats.courts), "la-meta")
+        if facets.countries:
+            by_country = (facets.country_label(code) for code, _ in facets.countries)
+            _plain("Pays : " + " ; ".join(by_country), "la-meta")
         st.subheader("Base utilisée")
         _plain(f"{stats.location} (génération {stats.generation})", "la-meta")
 
@@ -244,8 +275,11 @@ def sidebar(assistant: Assistant) -> tuple[SearchFilters, int]:
                 on_click="ignore",
                 key="export_docx",
             )
+    court_names, judgment_ids = assistant.court_filters(courts) if courts else ((), ())
     filters = SearchFilters(
-        courts=tuple(courts),
+        courts=court_names,
+        countries=tuple(countries),
+        judgment_ids=judgment_ids,
         chambers=tuple(chambers),
         section_kinds=tuple(kind for kind in SECTION_KINDS if kind in kinds),
         date_from=date_from,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -9,6 +10,7 @@ from functools import lru_cache
 from langchain_core.embeddings import Embeddings
 
 from assistant.answer import compose
+from assistant.citations import country_label
 from assistant.followup import standalone_question
 from assistant.records import Answer
 from assistant.retrieve import Retrieval, retrieve
@@ -20,6 +22,29 @@ from store.store import Store
 
 
 @dataclass(frozen=True)
+class CourtFacet:
+    """One court of the store, in one country, and how many judgments it has there."""
+
+    court: str
+    country: str  # ISO code, "" when unknown
+    judgments: int
+    shared_name: bool = False  # another country's court has the same name
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.court, self.country)
+
+    @property
+    def label(self) -> str:
+        """'Cour d'appel de Paris — 12'; the country after a name two countries share:
+        'Cour de cassation (FR) — 75'."""
+        name = self.court
+        if self.shared_name:
+            name = f"{name} ({self.country or 'pays inconnu'})"
+        return f"{name} — {self.judgments}"
+
+
+@dataclass(frozen=True)
 class Facets:
     """The values the page offers as filters."""
 
@@ -28,6 +53,40 @@ class Facets:
     date_min: str
     date_max: str
     section_kinds: tuple[str, ...]
+    countries: tuple[tuple[str, int], ...] = ()  # (ISO code or "", judgments), by code
+    court_facets: tuple[CourtFacet, ...] = ()  # by court name, then country
+
+    def courts_in(self, countries: Sequence[str] = ()) -> tuple[CourtFacet, ...]:
+        """The courts of the given countries (all courts when none is given)."""
+        if not countries:
+            return self.court_facets
+        return tuple(c for c in self.court_facets if c.country in countries)
+
+    def country_label(self, code: str) -> str:
+        """'France (FR) — 120': the country and its number of judgments."""
+        count = dict(self.countries).get(code, 0)
+        return f"{country_label(code)} — {count}"
+
+
+def facets_of(stats: StoreStats) -> Facets:
+    """The filters' values from the store's figures (no store access)."""
+    per_name = Counter(court for court, _, _ in stats.court_counts)
+    courts = tuple(
+        CourtFacet(court, country, n, shared_name=per_name[court] > 1)
+        for court, country, n in stats.court_counts
+    )
+    per_country: Counter[str] = Counter()
+    for _, country, n in stats.court_counts:
+        per_country[country] += n
+    return Facets(
+        stats.courts,
+        stats.chambers,
+        stats.date_min,
+        stats.date_max,
+        SECTION_KINDS,
+        countries=tuple(sorted(per_country.items())),
+        court_facets=courts,
+    )
 
 
 def open_store(settings: Settings, *, check_model: bool = True) -> tuple[Store, Embeddings, str]:
@@ -89,8 +148,21 @@ class Assistant:
         return self.store.stats()
 
     def facets(self) -> Facets:
-        stats = self.store.stats()
-        return Facets(stats.courts, stats.chambers, stats.date_min, stats.date_max, SECTION_KINDS)
+        return facets_of(self.store.stats())
+
+    def court_filters(
+        self, selected: Sequence[tuple[str, str]]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(court names, judgment ids) for `SearchFilters` from selected (court, country)
+        pairs. The names suffice unless a selected name is also another country's court that
+        is not selected: then the judgments of the selected pairs are named too."""
+        pairs = set(selected)
+        names = tuple(sorted({court for court, _ in pairs}))
+        others = {(m.court, m.country) for m in self.store.judgments() if m.court in names} - pairs
+        if not others:
+            return names, ()
+        ids = tuple(sorted(m.id for m in self.store.judgments() if (m.court, m.country) in pairs))
+        return names, ids or ("",)
 
     def search(
         self, question: str, *, filters: SearchFilters = SearchFilters(), k: int | None = None
