@@ -1,5 +1,6 @@
 """Export a conversation as Markdown or DOCX: each question, the lead, the quotes verbatim with
-their full citations, and the synthesis with its verification status when there is one."""
+their full citations (the ECLI after the citation when known), and the synthesis with its
+verification status when there is one."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import io
 import re
 from collections.abc import Sequence
 
-from assistant.page_render import location_text
+from assistant.page_render import copy_text, location_text
 from assistant.records import Answer, Passage
 from assistant.synthesis_check import NO_ANSWER_LABEL, flagged_sentences, status_label
 
@@ -40,7 +41,7 @@ def _blockquote(text: str) -> str:
 
 
 def _md_passage(p: Passage) -> list[str]:
-    lines = [f"**[{p.rank}]** {md_escape(p.citation)}", ""]
+    lines = [f"**[{p.rank}]** {md_escape(copy_text(p))}", ""]  # the ECLI after the citation
     lines.append(_blockquote(p.text))
     location = location_text(p)
     if location:
@@ -105,7 +106,7 @@ def to_docx(answers: Sequence[Answer]) -> bytes:
         for p in answer.passages:
             head = doc.add_paragraph()
             head.add_run(f"[{p.rank}] ").bold = True
-            head.add_run(_clean(p.citation))
+            head.add_run(_clean(copy_text(p)))  # the citation, then the ECLI when known
             quote = doc.add_paragraph(style="Quote")
             cursor = 0
             for h in sorted(p.highlights, key=lambda h: h.start):

@@ -10,11 +10,13 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from assistant.citations import citation_with_ecli, country_label, judgment_country
 from assistant.records import Answer, Highlight, Passage, Synthesis
 from assistant.synthesis_check import NO_ANSWER_LABEL, flagged_sentences
-from store.records import Judgment
+from store.records import Judgment, JudgmentMeta
 
 MARK_ID = "passage"
+SUMMARY_LABEL = "Sommaire (non rédigé par la juridiction — ne pas citer comme motif)"
 
 CARD_CSS = """
 <style>
@@ -28,6 +30,11 @@ border-radius:4px;color:#222}
 .la-noanswer{border-left:4px solid #b0b0b0;background:#f4f4f4;padding:.6rem .9rem;border-radius:4px}
 .la-synth-text{white-space:pre-wrap;margin:.3rem 0}
 .la-flag{color:#8a1f11;font-size:.9rem;margin:.15rem 0;white-space:pre-wrap}
+.la-source{color:#555;font-size:.85rem;margin-top:.2rem}
+.la-source a{color:#8a6d3b}
+.la-summary{border-left:4px solid #b0b0b0;background:#f4f4f4;padding:.5rem .8rem;
+border-radius:4px;color:#333;font-size:.9rem}
+.la-summary-text{white-space:pre-wrap;font-style:italic;margin-top:.3rem}
 </style>
 """
 
@@ -77,14 +84,62 @@ def location_text(passage: Passage) -> str:
     return " · ".join(parts)
 
 
+def source_text(meta: JudgmentMeta) -> str:
+    """Court, country and ECLI of a judgment in words, e.g. "Conseil d'État · France (FR) ·
+    ECLI:FR:CECHR:2026:495133.20260403" (what is unknown is left out)."""
+    country = judgment_country(meta)
+    parts = [meta.court.strip(), country_label(country) if country else "", meta.ecli.strip()]
+    return " · ".join(p for p in parts if p)
+
+
+def publication_link_html(url: str) -> str:
+    """A link to where the decision is published (http and https addresses only)."""
+    url = url.strip()
+    if not url.lower().startswith(("https://", "http://")):
+        return ""
+    return (
+        f'<a href="{html.escape(url, quote=True)}" target="_blank" '
+        'rel="noopener noreferrer">publication officielle</a>'
+    )
+
+
+def source_html(meta: JudgmentMeta) -> str:
+    """The source line of a card or of the viewer: court, country, ECLI, publication link."""
+    text = html.escape(source_text(meta))
+    link = publication_link_html(meta.url)
+    if not text and not link:
+        return ""
+    joined = f"{text} · {link}" if text and link else text or link
+    return f'<div class="la-source">{joined}</div>'
+
+
+def summary_html(meta: JudgmentMeta) -> str:
+    """The judgment's summary (sommaire, abstract) under a label saying that it is not the
+    court's reasoning; "" when there is none. Never part of a quote card."""
+    summary = meta.summary.strip()
+    if not summary:
+        return ""
+    return (
+        f'<div class="la-summary"><strong>{html.escape(SUMMARY_LABEL)}</strong>'
+        f'<div class="la-summary-text">{html.escape(summary)}</div></div>'
+    )
+
+
+def copy_text(passage: Passage) -> str:
+    """What the copy button gives: the citation, then the ECLI when known."""
+    return citation_with_ecli(passage.citation, passage.judgment.ecli)
+
+
 def card_html(passage: Passage) -> str:
-    """A numbered quote card: the quote with highlights and its location line (all escaped)."""
+    """A numbered quote card: the quote with highlights, its location line and its source
+    line (court, country, ECLI, publication link), all escaped."""
     location = location_text(passage)
     meta = f'<div class="la-meta">{html.escape(location)}</div>' if location else ""
     return (
         f'<div class="la-card" data-rank="{passage.rank}">'
         f'<span class="la-num">[{passage.rank}]</span>'
-        f'<span class="la-quote">« {passage_html(passage)} »</span>{meta}</div>'
+        f'<span class="la-quote">« {passage_html(passage)} »</span>{meta}'
+        f"{source_html(passage.judgment)}</div>"
     )
 
 
@@ -127,7 +182,16 @@ def judgment_viewer_html(judgment: Judgment, char_start: int, char_end: int) -> 
     end = max(start, min(char_end, len(text)))
     meta = judgment.meta
     date = "/".join(reversed(meta.date.split("-"))) if meta.date else ""
-    title_bits = [meta.court, meta.chamber, date, meta.decision_number, meta.docket_number]
+    country = judgment_country(meta)
+    title_bits = [
+        meta.court,
+        country_label(country) if country else "",
+        meta.chamber,
+        date,
+        meta.decision_number,
+        meta.docket_number,
+        meta.ecli,
+    ]
     title = " · ".join(b for b in title_bits if b)
     body = (
         html.escape(text[:start])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from conftest import TAL_META
@@ -163,3 +164,22 @@ def test_export_names_each_unverified_sentence_and_a_no_answer() -> None:
     markdown = to_markdown([no_answer])
     assert "### Synthèse (les passages ne permettent pas de répondre)" in markdown
     assert "non vérifiée" not in markdown and "⚠" not in markdown
+
+
+def test_the_ecli_follows_the_citation_in_both_exports() -> None:
+    ecli = "ECLI:FR:CECHR:2026:495133.20260403"  # records/FR_CE-Fiscal_113e978fb0.json
+    meta = replace(META, ecli=ecli, summary="Un sommaire qui n'est pas une citation.")
+    first = _conversation()[0]
+    passages = tuple(replace(p, judgment=meta) for p in first.passages)
+    answer = replace(first, passages=passages)
+    markdown = to_markdown([answer])
+    for p in passages:
+        assert f"**[{p.rank}]** {md_escape(p.citation)} — {md_escape(ecli)}\n" in markdown
+    assert "sommaire" not in markdown.lower()
+    paragraphs = [para.text for para in Document(io.BytesIO(to_docx([answer]))).paragraphs]
+    for p in passages:
+        assert f"[{p.rank}] {p.citation} — {ecli}" in paragraphs
+    # without an ECLI, the citation stands alone
+    assert f"[1] {first.passages[0].citation}" in [
+        para.text for para in Document(io.BytesIO(to_docx([first]))).paragraphs
+    ]

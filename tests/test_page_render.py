@@ -4,6 +4,7 @@ characters, never interpreted as HTML or Markdown, and our own marks sit on the 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,12 +12,15 @@ from conftest import TAL_META
 
 from assistant.page_render import (
     MARK_ID,
+    SUMMARY_LABEL,
     card_html,
+    copy_text,
     highlighted_html,
     judgment_viewer_html,
     lead_html,
     location_text,
     passage_html,
+    summary_html,
 )
 from assistant.records import Answer, Highlight, Passage
 from store.records import Judgment, JudgmentMeta
@@ -58,12 +62,17 @@ def _parse(markup: str) -> _TextOf:
     return parser
 
 
-def _passage(text: str, highlights: tuple[Highlight, ...] = (), **fields: object) -> Passage:
+def _passage(
+    text: str,
+    highlights: tuple[Highlight, ...] = (),
+    judgment: JudgmentMeta = META,
+    **fields: object,
+) -> Passage:
     return Passage(
         rank=1,
         score=1.0,
         text=text,
-        judgment=META,
+        judgment=judgment,
         char_start=0,
         char_end=len(text),
         highlights=highlights,
@@ -160,3 +169,69 @@ def test_viewer_escapes_script_in_the_judgment_text_and_metadata() -> None:
     assert "<script>alert(1)" not in markup
     assert "<img" not in markup
     assert markup.count("<script>") == 1  # only our own scroll script
+
+
+# values copied from ../shared/corpus-open/records/FR_CE-Fiscal_113e978fb0.json
+CE_META = JudgmentMeta(
+    id="ce-495133",
+    court="Conseil d'État",
+    chamber="3ème et 8ème chambres réunies",
+    date="2026-04-03",
+    decision_number="495133",
+    country="FR",
+    ecli="ECLI:FR:CECHR:2026:495133.20260403",
+    url="https://www.conseil-etat.fr/fr/arianeweb/CE/decision/2026-04-03/495133",
+    summary="Le sommaire <b>rédigé</b> par le centre de documentation.",
+)
+CE_TEXT = "Considérant que la <requête> doit être rejetée."
+
+
+def test_card_shows_court_country_ecli_and_publication_link_but_never_the_summary() -> None:
+    markup = card_html(_passage(CE_TEXT, judgment=CE_META))
+    parsed = _parse(markup)
+    shown = "".join(parsed.text)
+    assert "Conseil d'État · France (FR) · ECLI:FR:CECHR:2026:495133.20260403" in shown
+    assert f'href="{CE_META.url}"' in markup and "publication officielle" in shown
+    assert CE_TEXT in shown
+    assert "sommaire" not in shown.lower() and "rédigé" not in shown  # not a quote
+    assert parsed.tags.count("a") == 1 and "b" not in parsed.tags
+
+
+def test_a_publication_address_that_is_not_http_gives_no_link() -> None:
+    hostile = replace(CE_META, url='javascript:alert(1)"><script>x</script>')
+    markup = card_html(_passage(CE_TEXT, judgment=hostile))
+    assert "<a " not in markup and "javascript" not in markup and "<script>" not in markup
+    quoted = replace(CE_META, url='https://example.org/a"b<c>')
+    assert 'href="https://example.org/a&quot;b&lt;c&gt;"' in card_html(
+        _passage(CE_TEXT, judgment=quoted)
+    )
+
+
+def test_a_card_without_court_country_or_ecli_has_no_source_line() -> None:
+    bare = JudgmentMeta(id="x", source_path="/c/x.txt")
+    assert "la-source" not in card_html(_passage("t", judgment=bare))
+    # the country comes from the ECLI when the record did not set it
+    from_ecli = replace(CE_META, country="", url="")
+    assert "France (FR)" in "".join(_parse(card_html(_passage("t", judgment=from_ecli))).text)
+
+
+def test_the_summary_is_labelled_as_not_the_courts_words_and_escaped() -> None:
+    markup = summary_html(CE_META)
+    parsed = _parse(markup)
+    assert "".join(parsed.text) == SUMMARY_LABEL + CE_META.summary
+    assert "b" not in parsed.tags
+    assert summary_html(replace(CE_META, summary=" ")) == ""
+
+
+def test_the_copied_citation_ends_with_the_ecli_when_known() -> None:
+    citation = "CE, 3e-8e ch. réunies, 3 avril 2026, n° 495133"
+    passage = replace(_passage(CE_TEXT, judgment=CE_META), citation=citation)
+    assert copy_text(passage) == f"{citation} — ECLI:FR:CECHR:2026:495133.20260403"
+    assert copy_text(replace(passage, judgment=META)) == citation
+
+
+def test_viewer_title_names_the_country_and_the_ecli() -> None:
+    markup = judgment_viewer_html(Judgment(meta=CE_META, text=CE_TEXT), 0, 5)
+    title = markup.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert "France (FR)" in title and CE_META.ecli in title
+    assert "sommaire" not in markup.lower()  # the summary is shown apart, labelled
