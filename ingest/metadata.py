@@ -8,8 +8,10 @@ name. Dates come from the phrases that date the decision itself ("Audience publi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.dates import DATE_PATTERN, DATE_RE, fold, to_iso
+from ingest.ecli import NO_COUNTRY, Ecli, own_ecli
 
 _APOS = "['’]"
 _PARTICLES = {"sur", "en", "le", "la", "les", "de", "du", "des", "lès", "lez", "et", "aux", "au"}
@@ -66,10 +68,14 @@ def _de(city: str) -> str:
 _COURTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), name)
     for pattern, name in (
-        (r"(?i:cour\s+de\s+cassation\s+du\s+grand[-\s]duch[ée]\s+de\s+luxembourg)",
+        (r"(?i:cour\s+de\s+cassation\s+du\s+grand[-\s]duch[ée]\s+de\s*luxembourg)",
          "Cour de cassation du Grand-Duché de Luxembourg"),
-        (r"(?i:cour\s+d['’]appel\s+du\s+grand[-\s]duch[ée]\s+de\s+luxembourg)",
+        (r"(?i:cour\s+d['’]appel\s+du\s+grand[-\s]duch[ée]\s+de\s*luxembourg)",
          "Cour d'appel du Grand-Duché de Luxembourg"),
+        (r"(?i:tribunal\s+administratif\s+du\s+grand[-\s]duch[ée]\s+de\s*luxembourg)",
+         "Tribunal administratif"),
+        (r"(?i:cour\s+administrative\s+du\s+grand[-\s]duch[ée]\s+de\s*luxembourg)",
+         "Cour administrative"),
         (r"(?i:cour\s+de\s+cassation\s+de\s+belgique)", "Cour de cassation de Belgique"),
         (r"(?i:cour\s+de\s+cassation)\b", "Cour de cassation"),
         (r"(?i:cour\s+administrative\s+d['’]appel\s+(?:de\s+|d['’]\s*))(?P<city>\S)",
@@ -90,6 +96,18 @@ _COURTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?i:conseil\s+de\s+prud['’]hommes\s+(?:de\s+|d['’]\s*))(?P<city>\S)",
          "Conseil de prud'hommes {de}"),
         (r"(?i:justice\s+de\s+paix\s+(?:de\s+|d['’]\s*))(?P<city>\S)", "Justice de paix {de}"),
+        (r"(?i:cour\s+du\s+travail\s+(?:de\s+|d['’]\s*))(?P<city>\S)", "Cour du travail {de}"),
+        (r"(?i:tribunal\s+du\s+travail\s+(?:francophone\s+|n[ée]erlandophone\s+)?"
+         r"(?:de\s+|d['’]\s*))(?P<city>\S)", "Tribunal du travail {de}"),
+        (r"(?i:tribunal\s+de\s+premi[èe]re\s+instance\s+(?:francophone\s+|n[ée]erlandophone\s+)?"
+         r"(?:de\s+|d['’]\s*))(?P<city>\S)", "Tribunal de première instance {de}"),
+        (r"(?i:tribunal\s+de\s+l['’]entreprise\s+(?:francophone\s+|n[ée]erlandophone\s+)?"
+         r"(?:de\s+|d['’]\s*))(?P<city>\S)", "Tribunal de l'entreprise {de}"),
+        (r"(?i:conseil\s+constitutionnel)\b", "Conseil constitutionnel"),
+        (r"(?i:cour\s+nationale\s+du\s+droit\s+d['’]\s*asile)\b",
+         "Cour nationale du droit d'asile"),
+        (r"(?i:cour\s+de\s+justice\s+benelux)\b", "Cour de justice Benelux"),
+        (r"(?i:cour\s+des\s+comptes)\b", "Cour des comptes"),
         (r"(?i:conseil\s+d['’][ée]tat)\b", "Conseil d'État"),
         (r"(?i:cour\s+constitutionnelle)\b", "Cour constitutionnelle"),
         (r"(?i:cour\s+administrative)\b", "Cour administrative"),
@@ -98,9 +116,9 @@ _COURTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # Words just before a court name that show it is another court (the one appealed from, a
 # judge's title...), e.g. "arrêt rendu le ... par la cour d'appel de Riom".
 _OTHER_COURT = re.compile(
-    r"(?:rendu|attaqu|d[ée]f[ée]r|d[ée]cision|jugement|appel\s+d|conseill|avocat|greffi"
+    r"(?:rendu|attaqu|d[ée]f[ée]r|d[ée]cision|jugement|appel\s+d|conseill|avocat|greffi|arr[êe]t\s+n°"
     r"|pr[ée]sident|procureur|pr[èe]s\s+l|membre|magistrat|juge|renvoi|devant|ordonnance"
-    r"|arr[êe]t\s+du|l['’]arr[êe]t|du\s*$|des\s*$|aux?\s*$|à\s+la\s*$)",
+    r"|arr[êe]t\s+du|l['’]arr[êe]t|du\s*$|des\s*$|aux?\s*$|à\s+la\s*$|\ben\s*$)",
     re.IGNORECASE,
 )
 _CA_ABBREV = re.compile(r"^CA\s+(?P<city>[A-ZÀ-Ý][\wÀ-ÿ'’-]*(?: [A-ZÀ-Ý][\wÀ-ÿ'’-]*)?),",
@@ -108,33 +126,172 @@ _CA_ABBREV = re.compile(r"^CA\s+(?P<city>[A-ZÀ-Ý][\wÀ-ÿ'’-]*(?: [A-ZÀ-Ý]
 _CASS_ABBREV = re.compile(r"^Cass\.?\s*(?P<ch>com|civ|soc|crim)\b", re.MULTILINE)
 
 
+@lru_cache(maxsize=8)
+def _own_ecli(text: str) -> Ecli | None:
+    return own_ecli(text)
+
+
+def find_ecli(text: str, header_end: int = 0) -> str:
+    """The judgment's own ECLI as the text states it ("ECLI:BE:RVSCE:2026:ARR.265.501"), ""
+    when it states none (ECLIs it cites do not count)."""
+    ecli = _own_ecli(text)
+    return str(ecli) if ecli else ""
+
+
+# A docket number in the court's own register names the court (Luxembourg): "Numéro
+# CAL-2024-00067 du rôle", "Numéro CAS-2025-00126 du registre".
+_REGISTER_COURTS = {
+    "CAL": "Cour d'appel du Grand-Duché de Luxembourg",
+    "CAS": "Cour de cassation du Grand-Duché de Luxembourg",
+    "TAL": "Tribunal d'arrondissement de Luxembourg",
+    "TAD": "Tribunal d'arrondissement de Diekirch",
+}
+_REGISTER = re.compile(
+    r"(?:Num[ée]ro|N°)\s*(?P<code>CAL|CAS|TAL|TAD)-\d{4}-\d{3,6}\s*du\s+(?:r[ôo]le|registre)")
+# The court where the case was registered is the one that decides it.
+_REGISTERED_AT = re.compile(
+    r"(?i:enregistr[^.;]{0,150}?secr[ée]tariat\s+du\s+contentieux\s+du\s+conseil\s+d['’]\s*[ée]tat)")
+# Words just before the court named in a closing formula that show it is another court:
+# "Renvoie la cause devant la cour du travail de Mons. Ainsi jugé par la Cour de cassation".
+_OTHER_IN_CLOSING = re.compile(r"(?i:devant|renvo|rendu|attaqu|d[ée]cision|jugement)[^.;]{0,20}$")
+
+
 def find_court(text: str, header_end: int) -> str:
-    """The deciding court, named as a court name in full: the first mention in the header that
-    is not the court appealed from; else the court that signs the ruling ("Ainsi jugé ... par
-    le Tribunal ...", "PAR CES MOTIFS, le Tribunal d'arrondissement ...")."""
+    """The deciding court, named as a court name in full: the court of the judgment's own
+    ECLI; else the court whose register numbers the case ("Numéro CAL-2024-00067 du rôle");
+    else the first mention in the header that is not the court appealed from; else the
+    court where the case was registered ("au secrétariat du contentieux du Conseil d'État");
+    else the court that signs the ruling ("Ainsi jugé ... par le Tribunal ...", "PAR CES
+    MOTIFS, le Tribunal d'arrondissement ..."). A name several countries share ("Cour de
+    cassation", "Conseil d'État") is completed with the country when `find_country` is
+    certain of it ("Cour de cassation de Belgique")."""
+    court = _find_court(text, header_end)
+    return qualify_court(court, find_country(text, header_end, court))
+
+
+def _find_court(text: str, header_end: int) -> str:
+    ecli = _own_ecli(text)
+    if ecli and ecli.court:
+        return ecli.court
     header = text[:header_end]
+    register = _REGISTER.search(header)
+    if register:
+        return _REGISTER_COURTS[register.group("code")]
     match = _CA_ABBREV.search(header[:300])
     if match:
         return f"Cour d'appel {_de(_city(match.group('city')))}"
     if _CASS_ABBREV.search(header[:300]):
         return "Cour de cassation"
+    if _REGISTERED_AT.search(header):
+        return "Conseil d'État"
     found = _first_court(header, 0)
     if found:
         return found
     for signing in re.finditer(
         r"(?i:ainsi\s+(?:fait|jugé|prononcé)|par ces motifs)[^\n]{0,400}?"
-        r"(?:\n\n)?(?i:par\s+l[ea]|l[ea])\s+(?=(?i:cour|tribunal))", text
+        r"(?:\n\n)?(?i:par\s+l[ea]|l[ea])\s+(?=(?i:cour|tribunal|conseil))", text
     ):
-        found = _first_court(text[signing.end():signing.end() + 200], 0, strict=False)
+        if _OTHER_IN_CLOSING.search(text[max(0, signing.end() - 40):signing.end() - 3]):
+            continue
+        found = _first_court(text[signing.end():signing.end() + 200], 0, strict=False,
+                             at_start=True)
         if found:
             return found
     return ""
 
 
-def _first_court(text: str, start: int, strict: bool = True) -> str:
+# Names several countries give a court, completed with the country (as ingest/courts.py
+# names them).
+_QUALIFIED = {
+    ("Cour de cassation", "BE"): "Cour de cassation de Belgique",
+    ("Cour de cassation", "LU"): "Cour de cassation du Grand-Duché de Luxembourg",
+    ("Conseil d'État", "BE"): "Conseil d'État (Belgique)",
+    ("Conseil d'État", "LU"): "Conseil d'État (Luxembourg)",
+    ("Cour d'appel", "LU"): "Cour d'appel du Grand-Duché de Luxembourg",
+}
+
+
+def qualify_court(court: str, country: str) -> str:
+    """'Cour de cassation' + 'BE' -> 'Cour de cassation de Belgique'; other names as given."""
+    return _QUALIFIED.get((court, country), court)
+
+
+# Courts of one country only, by their name.
+_COURT_COUNTRY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), country) for pattern, country in (
+        (r"de Belgique$|\(Belgique\)$", "BE"),
+        (r"Grand-Duché de Luxembourg$|\(Luxembourg\)$", "LU"),
+        (r"^(?:Cour du travail|Tribunal de l'entreprise) ", "BE"),
+        (r"^(?:Tribunal d'arrondissement) ", "LU"),
+        (r"^(?:Conseil constitutionnel|Cour nationale du droit d'asile|Cour des comptes)$"
+         r"|^(?:Cour administrative d'appel|Tribunal judiciaire|Tribunal de grande instance"
+         r"|Tribunal d'instance|Conseil de prud'hommes) ", "FR"),
+        (r"^(?:Cour d'appel|Tribunal de première instance|Tribunal du travail) "
+         r"(?:de Bruxelles|de Liège|de Mons|d'Anvers|de Gand)$", "BE"),
+    )
+)
+# What a judgment of one legal system writes and another does not, searched in the header and
+# the closing lines: distinct markers are counted per country.
+_COUNTRY_MARKERS: dict[str, tuple[re.Pattern[str], ...]] = {
+    country: tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+    for country, patterns in {
+        "FR": (
+            r"au\s+nom\s+du\s+peuple\s+fran[çc]ais",
+            r"r\s?[ée]\s?p\s?u\s?b\s?l\s?i\s?q\s?u\s?e\s+f\s?r\s?a\s?n\s?[çc]\s?a\s?i\s?s\s?e",
+            r"code\s+de\s+justice\s+administrative",
+            r"secr[ée]tariat\s+du\s+contentieux\s+du\s+conseil\s+d['’]\s*[ée]tat",
+        ),
+        "BE": (
+            r"(?<![\w.])[CDFHPS]\.\d{2}\.\d{4}\.[FND](?![\w.])",
+            r"banque[-\s]carrefour\s+des\s+entreprises",
+            r"moniteur\s+belge",
+            r"[ée]tat\s+belge",
+            r"(?<![\w'’])code\s+judiciaire",
+            r"royaume\s+de\s+belgique",
+            r"cour\s+du\s+travail",
+            r"tribunal\s+de\s+l['’]entreprise",
+            r"(?:franco|n[ée]erlando)phone\s+de\s+bruxelles",
+            r"lois\s+coordonn[ée]es\s+sur\s+le\s+conseil\s+d['’]\s*[ée]tat",
+        ),
+        "LU": (
+            r"grand[-\s]duch[ée]\s+de\s*luxembourg",
+            r"(?<![\w-])L-(?:\d{4}|ADRESSE)",
+            r"registre\s+de\s+commerce\s+et\s+des\s+soci[ée]t[ée]s\s+de\s+luxembourg",
+            r"(?<![\w-])(?:TAL|CAL|CAS|TAD)-\d{4}-\d{3,6}",
+            r"procureur\s+g[ée]n[ée]ral\s+d['’]\s*[ée]tat",
+            r"cour\s+sup[ée]rieure\s+de\s+justice",
+            r"\d{4}TA[LD]CH\d",
+        ),
+    }.items()
+}
+
+
+def find_country(text: str, header_end: int, court: str = "") -> str:
+    """ISO code of the court's country ("FR", "BE", "LU"), "" unless the court's name, the
+    judgment's own ECLI or the text's legal-system markers make it certain: markers of one
+    country only, or at least two and three times as many as any other country's."""
+    for pattern, country in _COURT_COUNTRY:
+        if pattern.search(court):
+            return country
+    ecli = _own_ecli(text)
+    if ecli and ecli.country not in NO_COUNTRY:
+        return ecli.country
+    scope = text[:header_end] + "\n" + text[max(header_end, len(text) - 1500):]
+    counts = {country: sum(1 for marker in markers if marker.search(scope))
+              for country, markers in _COUNTRY_MARKERS.items()}
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top and (second == 0 or (top >= 2 and top >= 3 * second)):
+        return best
+    return ""
+
+
+def _first_court(text: str, start: int, strict: bool = True, at_start: bool = False) -> str:
     best: tuple[int, int, str] | None = None
     for pattern, name in _COURTS:
         for match in pattern.finditer(text, start):
+            if at_start and match.start() != start:
+                break
             before = text[max(0, match.start() - 60):match.start()]
             before = before.rsplit("\n\n", 1)[-1]
             if strict and _OTHER_COURT.search(before):
@@ -245,38 +402,74 @@ def _find_chamber(text: str, header_end: int, court: str) -> str:
 
 _DATE = f"(?:{DATE_PATTERN})"
 _WEEKDAY_OPT = r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s*,?\s*)?"
-_DATE_RULES: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, re.IGNORECASE | re.MULTILINE)
-    for p in (
+_UNTIL_BLANK = r"(?:(?!\n\n)[\s\S])"  # any character but a blank line
+_SENTENCE_START = r"(?:^|(?<=[.;:]\s))"
+# (rule, where it is searched: the header only or the whole text), most trusted first.
+_DATE_RULES: tuple[tuple[re.Pattern[str], bool], ...] = tuple(
+    (re.compile(p, re.IGNORECASE | re.MULTILINE), whole_text)
+    for p, whole_text in (
+        # Belgian labour courts: "Date du prononcé 11 avril 2025", "Date du prononcé : 22/04/2025"
+        (rf"date\s+du\s+prononc[ée]\s*:?\s*{_WEEKDAY_OPT}(?P<date>{_DATE})", False),
         # "ARRÊT DU 23 Mars 2023", "JUGEMENT du mercredi 23 novembre 2022", "ARRÊT N° /2024 DU 5
-        # FÉVRIER 2024", "ARRÊT DE LA COUR DE CASSATION, ..., DU 18 NOVEMBRE 2020"
-        r"^(?:arr[êe]t|jugement|ordonnance)\b(?:(?!rendu|attaqu|d[ée]f[ée]r|\n)[^\n]){0,150}?"
-        rf"\bdu\s*:?\s*{_WEEKDAY_OPT}(?P<date>{_DATE})",
-        r"^DU\s+(?P<date>" + _DATE + ")",
-        # Luxembourg cassation: "N° 4 / 11. du 13.1.2011."
-        r"^N°\s*\d+\s*/\s*\d+\.?\s*(?:du\s+)(?P<date>\d{1,2}\.\d{1,2}\.\d{4})\b",
+        # FÉVRIER 2024", "ARRÊT DE LA COUR DE CASSATION, ..., DU 18 NOVEMBRE 2020" (a title: a
+        # capital first letter, not a wrapped line of prose starting with "jugement du")
+        (r"^(?-i:ARR[ÊE]T|Arr[êe]t|JUGEMENT|Jugement|ORDONNANCE|Ordonnance)\b"
+         r"(?:(?!rendu|attaqu|d[ée]f[ée]r|\n)[^\n]){0,150}?"
+         rf"\bdu\s*:?\s*{_WEEKDAY_OPT}(?P<date>{_DATE})", False),
+        (r"^(?-i:DU)\s+(?P<date>" + _DATE + ")", False),
+        # "Arrêt n° 59/26 chap\ndu 2 avril 2026"
+        (r"^(?-i:ARR[ÊE]T|Arr[êe]t)\s+n°[^\n]{0,30}\n\s*du\s+"
+         rf"{_WEEKDAY_OPT}(?P<date>{_DATE})", False),
+        # Luxembourg cassation: "N° 4 / 11. du 13.1.2011.", "N° 29/ 2026pénal\ndu 29.01.2026";
+        # Belgian Conseil d'État: "n° 265.501 du 21 janvier 2026" (OCR: "no 265.501")
+        (r"^N°\s*\d+\s*/\s*\d+[^\n]{0,12}?\s*du\s+(?P<date>\d{1,2}\.\d{1,2}\.\d{4})\b", False),
+        (rf"^n[°o]\s*\d{{1,3}}(?:\.\d{{3}})+\s+du\s+(?P<date>{_DATE})", False),
+        # CNDA, administrative courts: "Lecture du 20 février 2026"
+        (rf"^lecture\s+du\s+{_WEEKDAY_OPT}(?P<date>{_DATE})", False),
         # "Audience publique du vendredi, vingt-quatre janvier deux mille vingt-cinq."
-        r"(?:^|du registre\.?\s+)audience\s+publique\b[^\n]{0,160}?\bdu\s+"
-        rf"{_WEEKDAY_OPT}(?P<date>{_DATE})",
+        (r"(?:^|du registre\.?\s+)audience\s+publique\b[^\n]{0,160}?\bdu\s+"
+         rf"{_WEEKDAY_OPT}(?P<date>{_DATE})", False),
+        # the closing formula: "prononcé en audience publique du huit décembre deux mille
+        # vingt-cinq", "Et prononcé, en langue française à l'audience publique de la chambre
+        # 2-B de la Cour du travail de Liège, ..., le 02 septembre 2022", "et lu à l'audience
+        # publique du 27 mars 2026", "prononcé publiquement le ...", "Rendu public par mise à
+        # disposition au greffe, le 2 mars 2026", "Rendu le 3 avril 2026.", "Fait à Paris,
+        # le 11 mars 2026", "Délibéré par le Conseil constitutionnel dans sa séance du ..."
+        (r"prononc[ée]e?s?\b,?(?:\s+en\s+langue\s+\w+)?\s*,?\s+(?:(?:à|en|lors\s+de)\s+"
+         r"(?:l['’]\s*)?audience\s+publique|publiquement|par\s+mise\s+à\s+disposition)"
+         rf"{_UNTIL_BLANK}{{0,300}}?\b(?:le|du)\s+{_WEEKDAY_OPT}(?P<date>{_DATE})", True),
+        (r"\blu\s+(?:à|en)\s+l['’]\s*audience\s+publique\s+(?:extraordinaire\s+)?du\s+"
+         rf"{_WEEKDAY_OPT}(?P<date>{_DATE})", True),
+        (rf"{_SENTENCE_START}(?-i:Rendu)\s+(?:public\s+)?(?:par\s+mise\s+à\s+disposition\s+"
+         rf"(?:au\s+greffe\s*)?,?\s*)?le\s+{_WEEKDAY_OPT}(?P<date>{_DATE})", True),
+        (rf"{_SENTENCE_START}(?-i:Fait)\s+(?:et\s+\w+\s+)?(?:à|en)\s+[^\n]{{1,80}}?,\s*le\s+"
+         rf"{_WEEKDAY_OPT}(?P<date>{_DATE})", True),
+        (r"délibéré\s+par\s+le\s+conseil\s+constitutionnel\s+dans\s+sa\s+séance\s+du\s+"
+         rf"{_WEEKDAY_OPT}(?P<date>{_DATE})", True),
         # citation lines: "CA Orléans, ch. civ., 20 janvier 2026, n° 23/01807", "25 octobre 1994,
         # pourvoi 93-10.184", a line holding only a date
-        rf"^(?:CA|Cass\.?|T\.\s?com\.?)\s[^\n]*?,\s*(?P<date>{_DATE})",
-        rf"^(?P<date>{_DATE})\s*(?:,\s*pourvoi\b|$)",
+        (rf"^(?:CA|Cass\.?|T\.\s?com\.?)\s[^\n]*?,\s*(?P<date>{_DATE})", False),
+        (rf"^(?P<date>{_DATE})\s*(?:,\s*pourvoi\b|$)", False),
         # "LE NEUF OCTOBRE DEUX MILLE TROIS,"
-        rf"^(?:le\s+)?(?P<date>{_DATE})\s*,?$",
+        (rf"^(?:le\s+)?(?P<date>{_DATE})\s*,?$", False),
         # "Date de mise à disposition : 23 Mars 2023", "Ainsi jugé et prononcé le ..."
-        rf"date de mise à disposition\s*:\s*(?P<date>{_DATE})",
-        rf"(?:ainsi\s+(?:fait|jugé)|prononcé)[^\n]{{0,80}}?\ble\s+{_WEEKDAY_OPT}(?P<date>{_DATE})",
+        (rf"date de mise à disposition\s*:\s*(?P<date>{_DATE})", True),
+        (rf"(?:ainsi\s+(?:fait|jugé)|prononcé)[^\n]{{0,80}}?\ble\s+{_WEEKDAY_OPT}(?P<date>{_DATE})",
+         True),
     )
 )
 
 
 def find_date(text: str, header_end: int) -> str:
-    """ISO date of the decision, "" when the text does not state it."""
+    """ISO date of the decision, "" when the text does not state it: the date of the
+    judgment's own ECLI when it carries one, else the first rule of `_DATE_RULES` that finds a
+    real date."""
+    ecli = _own_ecli(text)
+    if ecli and ecli.date:
+        return ecli.date
     header = text[:header_end]
-    for rule in _DATE_RULES:
-        scope = text if rule.pattern.startswith(("date de", "(?:ainsi")) else header
-        for match in rule.finditer(scope):
+    for rule, whole_text in _DATE_RULES:
+        for match in rule.finditer(text if whole_text else header):
             sub = DATE_RE.search(match.group("date"))
             iso = to_iso(sub) if sub else ""
             if iso:
@@ -285,23 +478,36 @@ def find_date(text: str, header_end: int) -> str:
 
 
 def find_decision_number(text: str, header_end: int) -> tuple[str, str]:
-    """(decision number, matter) e.g. ("2025TALCH11/00011", "civil"), ("740 FS-P+B", "")."""
+    """(decision number, matter) e.g. ("2025TALCH11/00011", "civil"), ("740 FS-P+B", ""),
+    ("265.501", "") (Belgian Conseil d'État), ("45/2025", "") (Cour constitutionnelle)."""
     header = text[:header_end]
     match = _JUGEMENT_HEAD.search(header)
     if match:
         matter = match.group("matter").lower()
         return match.group("number").rstrip(".,;"), matter if matter in _MATTERS else ""
-    match = re.search(r"^N°\s*(\d{1,4})\s*/\s*(\d{2,4})\b", header, re.MULTILINE)
+    ecli = _own_ecli(text)
+    if ecli and ecli.number:
+        return ecli.number, ""
+    match = re.search(r"^N°\s*(\d{1,4})\s*/\s*(\d{2,4})(?!\d)", header, re.MULTILINE)
     if match:
         return f"{match.group(1)}/{match.group(2)}", ""
-    match = re.search(r"\bArr[êe]t\s+n°\s*(\d+(?:\s+[A-Z]{1,3}(?:-[A-Z]+(?:\+[A-Z]+)*)?)?)\b",
-                      header)
+    # Belgian Conseil d'État: "n° 265.501 du 21 janvier 2026" (OCR: "no 265.501 du")
+    match = re.search(r"^n[°o]\s*(\d{1,3}(?:\.\d{3})+)\s+du\s", header, re.MULTILINE)
+    if match:
+        return match.group(1), ""
+    match = re.search(r"\bArr[êe]t\s+n°\s*(\d+(?:/\d{2,4}(?!\d))?"
+                      r"(?:\s+[A-Z]{1,3}(?:-[A-Z]+(?:\+[A-Z]+)*)?)?)\b", header)
     if match:
         return match.group(1).strip(), ""
     match = re.search(r"^N°\s*(\d+)\s+ARR[ÊE]T\s+N°", header, re.MULTILINE)
     if match:
         return match.group(1), ""
     match = re.search(r"^ARR[ÊE]T\s+N°\s*(\d[\d/-]*)", header, re.MULTILINE)
+    if match:
+        return match.group(1), ""
+    # a header line holding only the number: "N° 23028255" (CNDA), "N° 470123" (Conseil
+    # d'État), "N° 25MA00101" (cour administrative d'appel)
+    match = re.search(r"^[ \t]*N°\s*(\d{2}[0-9A-Z]{3,}|\d{4,})[ \t]*$", header, re.MULTILINE)
     if match:
         return match.group(1), ""
     return "", ""
@@ -328,15 +534,18 @@ def find_matter(text: str, header_end: int, operative_start: int | None) -> str:
 
 
 def find_docket(text: str, header_end: int) -> str:
-    """'TAL-2021-06580', 'RG 20/00024', 'pourvoi n° 19-19.463', 'CAS-2020-00054'..."""
+    """'TAL-2021-06580', 'RG 20/00024', 'pourvoi n° 19-19.463', 'CAS-2020-00054',
+    'S.19.0064.F' (Belgian Cour de cassation), '53864' (Luxembourg administrative courts,
+    "N° 53864 du rôle"), 'n° 93-1599' ("enregistrée sous le numéro 93-1599")..."""
     header = text[:header_end]
-    match = re.search(r"Num[ée]ros?\s+([^\n]{1,40}?)\s+du\s+r[ôo]le", header)
-    if match:
-        return match.group(1).strip()
-    match = re.search(r"Num[ée]ro\s+([^\n]{1,30}?)\s+du\s+registre", header)
-    if match:
-        number = match.group(1).strip()
-        return f"n° {number} du registre" if number.isdigit() else number
+    for role in re.finditer(
+            r"(?:Num[ée]ros?|num[ée]ros?|N°)\s*([A-Z0-9][^\n]{0,39}?)\s*du\s+r[ôo]le", header):
+        if re.search(r"\d", role.group(1)):
+            return role.group(1).strip()
+    for register in re.finditer(r"Num[ée]ro\s+([A-Z0-9][^\n]{0,29}?)\s*du\s+registre", header):
+        number = register.group(1).strip()
+        if re.search(r"\d", number):
+            return f"n° {number} du registre" if number.isdigit() else number
     pourvoi = r"(?:[A-Z]\s+)?(\d{2}-\d{2}\.\d{3})"
     match = re.search(rf"pourvois?\s+(?:n°\s*)?{pourvoi}(?:\s+et\s+(?:n°\s*)?{pourvoi})?", header,
                       re.IGNORECASE)
@@ -344,10 +553,21 @@ def find_docket(text: str, header_end: int) -> str:
         if match.group(2):
             return f"pourvois n° {match.group(1)} et {match.group(2)}"
         return f"pourvoi n° {match.group(1)}"
-    match = re.search(r"(?:N°|NDEG)\s*(C\.\d{2}\.\d{4}\.[FN])\b", header)
+    # "N° U 23-80.379 F-B", "Affaire n° F 25-40.033" (Cour de cassation)
+    match = re.search(r"^[ \t]*(?:N°|Affaire\s+n°)\s*(?:[A-Z]\s+)?(\d{2}-\d{2}\.\d{3})\b", header,
+                      re.MULTILINE)
+    if match:
+        return f"pourvoi n° {match.group(1)}"
+    # Belgian Cour de cassation role numbers: "N° C.25.0123.F", "N° S.19.0064.F"
+    match = re.search(r"(?:N°|NDEG)\s*([A-Z]\.\d{2}\.\d{4}\.[FND])\b", header)
     if match:
         return match.group(1)
     match = re.search(r"^CA\s[^\n]*,\s*n°\s*(\d[\d/.-]*\d)", header, re.MULTILINE)
+    if match:
+        return f"n° {match.group(1)}"
+    # "Vu, enregistrée sous le numéro 93-1599 au secrétariat ...", "1° Sous le n° 497009, ..."
+    match = re.search(r"(?:enregistr[ée]+s?\s+sous\s+le|^[ \t]*1°\s+[Ss]ous\s+le)\s+"
+                      r"(?:n°|num[ée]ro)\s*(\d[\d./-]*\d)\b", header, re.MULTILINE)
     if match:
         return f"n° {match.group(1)}"
     match = re.search(
