@@ -374,7 +374,7 @@ def canonical_chamber(raw: str) -> str:
     """A chamber in one spelling: Cour de cassation codes ('CHAMBRE_CIVILE_1', Judilibre
     'civ1') -> 'première chambre civile'; numbered chambers ('04. Chambre', 'Chambre 4',
     '4', '1e chambre') -> '4e chambre' / '1re chambre'; an unknown one ('?', 'Chambre ?') -> '';
-    anything else as published."""
+    anything else as published, ordinals in one typography ('6ème' -> '6e', '1ère' -> '1re')."""
     text = re.sub(r"\s+", " ", raw).strip(" -,;")
     if not text or fold(text).rstrip(" ?") in ("", "chambre"):
         return ""
@@ -386,4 +386,6 @@ def canonical_chamber(raw: str) -> str:
     if number:
         n = int(number.group(1))
         return f"{n}{'re' if n == 1 else 'e'} chambre"
+    text = re.sub(r"\b(\d{1,2}|[IVXL]{1,7})\s?(?:ème|eme|è)(?!\w)", r"\1e", text)
+    text = re.sub(r"\b1\s?(?:ère|ere)(?!\w)", "1re", text)
     return text.replace(" ?", "").strip()

@@ -309,11 +309,13 @@ def _json_record(value: dict[str, Any], path: Path, line: int, source: str,
             isinstance(text, str) or text is None) else f"\"{text_field}\" is a {_json_type(text)}"
         raise InputFileError(where, f"record without text: expected the decision text in "
                              f"\"text\"; found {found}")
+    notes = list(warnings)
+    summary = _summary(value)
+    text = _without_summary(text, summary, where, notes)
     judilibre = "zones" in value or (
         str(value.get("jurisdiction", "")).lower() in _JUDILIBRE_JURISDICTIONS
         and "decision_date" in value) or str(value.get("_source", "")) == "FR/Judilibre"
-    notes = list(warnings)
-    meta = _json_meta(value, judilibre, notes)
+    meta = _json_meta(value, judilibre, notes, summary)
     zones = _zones(value.get("zones"), len(text), notes) if judilibre else ()
     return OpenRecord(path=path, source=source, line=line, format="jsonl" if line else "json",
                       text=text, meta=meta, zones=zones, warnings=tuple(notes))
@@ -339,7 +341,8 @@ def _as_text(raw: Any) -> str:
     return "" if text in ("None", "null", "[]", "{}") else text
 
 
-def _json_meta(value: dict[str, Any], judilibre: bool, notes: list[str]) -> RecordMeta:
+def _json_meta(value: dict[str, Any], judilibre: bool, notes: list[str],
+               summary: str) -> RecordMeta:
     source = _as_text(value.get("_source"))
     ecli = _as_text(value.get("ecli")).upper() if _as_text(value.get("ecli")) else ""
     raw_court = _as_text(value.get("court")) or _as_text(value.get("juridiction"))
@@ -376,7 +379,34 @@ def _json_meta(value: dict[str, Any], judilibre: bool, notes: list[str]) -> Reco
     url = _as_text(value.get("url"))
     return RecordMeta(court=court, country=country, chamber=chamber, date=date,
                       decision_number=decision, docket_number=docket, ecli=ecli, title=title,
-                      url=url, summary=_summary(value))
+                      url=url, summary=summary)
+
+
+_SUMMARY_BLOCK = re.compile(r"\n[ \t]*SOMMAIRE[ \t]*:[ \t]*\n")
+
+
+def _without_summary(text: str, summary: str, where: str, notes: list[str]) -> str:
+    """The decision text without the record's summary: a "SOMMAIRE:" block that closes the
+    text and repeats the record's sommaire (Légifrance CASS records) is cut off; a text that
+    opens with the record's summary is only a summary (a Belgian 'fiche' without the
+    decision) and is refused."""
+    if not summary:
+        return text
+    bodies = [_flat(part.split(" : ", 1)[-1]) for part in summary.split("\n\n")]
+    bodies = [b for b in bodies if b]
+    flat_text = _flat(text)
+    if any(flat_text.startswith(body[:300]) for body in bodies if len(body) >= 100):
+        raise InputFileError(where, "record without decision text: its \"text\" is the "
+                             "record's summary (abstract/sommaire), not the court's words")
+    blocks = list(_SUMMARY_BLOCK.finditer(text))
+    match = blocks[-1] if blocks else None
+    if match and match.start() > len(text) // 2:
+        block = _flat(re.sub(r"\[[A-Z]+\]", " ", text[match.end():]))
+        if block and any(body[:200] in block or block[:200] in body for body in bodies):
+            notes.append("the SOMMAIRE block at the end of the text is the record's summary: "
+                         "kept apart from the decision text")
+            return text[: match.start()].rstrip()
+    return text
 
 
 def _judilibre_court(code: str, location: str) -> str:
@@ -428,6 +458,9 @@ def _docket(raw: str, court: str, country: str) -> str:
     return raw
 
 
+_BRACKET_LABELS = {"PRINCIPAL": "Titrage", "REFERENCE": "Titrage", "ANALYSE": "Sommaire"}
+
+
 def _summary(value: dict[str, Any]) -> str:
     parts: list[tuple[str, str]] = []
     for name, label in _SUMMARY_FIELDS:
@@ -435,7 +468,11 @@ def _summary(value: dict[str, Any]) -> str:
         if name == "titlesAndSummaries" and isinstance(raw, list):
             raw = [_as_text(x.get("summary")) for x in raw if isinstance(x, dict)]
         text = _block_text(raw)
-        if text:
+        if text and re.match(r"\[[A-Z]+\]", text):  # "[PRINCIPAL] ...\n[ANALYSE] ..."
+            for tag, body in re.findall(r"\[([A-Z]+)\]\s*([^[]*)", text):
+                if body.strip():
+                    parts.append((_BRACKET_LABELS.get(tag, label), body.strip()))
+        elif text:
             parts.append((label, text))
     return join_summary(parts)
 

@@ -118,4 +118,5 @@ def test_canonical_chamber() -> None:
     assert canonical_chamber("1e chambre") == "1re chambre"
     assert canonical_chamber("4") == "4e chambre"
     assert canonical_chamber("?") == ""
-    assert canonical_chamber("6ème chambre - formation à 3") == "6ème chambre - formation à 3"
+    assert canonical_chamber("6ème chambre - formation à 3") == "6e chambre - formation à 3"
+    assert canonical_chamber("3ème et 8ème chambres réunies") == "3e et 8e chambres réunies"
