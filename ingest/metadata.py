@@ -7,10 +7,11 @@ name. Dates come from the phrases that date the decision itself ("Audience publi
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
-from ingest.dates import DATE_PATTERN, DATE_RE, fold, to_iso
+from ingest.dates import DATE_PATTERN, DATE_RE, MONTHS, fold, to_iso, words_to_number
 from ingest.ecli import NO_COUNTRY, Ecli, own_ecli
 
 _APOS = "['’]"
@@ -454,8 +455,10 @@ _DATE_RULES: tuple[tuple[re.Pattern[str], bool], ...] = tuple(
         (rf"^(?:le\s+)?(?P<date>{_DATE})\s*,?$", False),
         # "Date de mise à disposition : 23 Mars 2023", "Ainsi jugé et prononcé le ..."
         (rf"date de mise à disposition\s*:\s*(?P<date>{_DATE})", True),
-        (rf"(?:ainsi\s+(?:fait|jugé)|prononcé)[^\n]{{0,80}}?\ble\s+{_WEEKDAY_OPT}(?P<date>{_DATE})",
-         True),
+        # ... but not "le jugement entrepris prononcé le 12 octobre 2023 par le tribunal"
+        (r"(?:ainsi\s+(?:fait|jugé)|(?<!entrepris\s)(?<!attaqué\s)(?<!attaquée\s)prononcé)"
+         rf"(?:(?!\s+par\s+l[ea]\s+(?:tribunal|cour))[^\n]){{0,80}}?\ble\s+{_WEEKDAY_OPT}"
+         rf"(?P<date>{_DATE})(?!\s+par\s+l[ea]\s+(?:tribunal|cour))", True),
     )
 )
 
@@ -474,6 +477,36 @@ def find_date(text: str, header_end: int) -> str:
             iso = to_iso(sub) if sub else ""
             if iso:
                 return iso
+    return _glued_hearing_date(header)
+
+
+# Text extracted from some PDFs glues the words of a date in letters: "Audience publique
+# extraordinaire duvingt-septmars deux mille vingt-six".
+_NUMBER_WORD = (r"(?:premier|quatorze|quarante|cinquante|soixante|trente|quatre|treize|quinze"
+                r"|seize|douze|onze|vingt(?:s(?!ix|ept|eize))?|cent(?:s(?!ix|ept|eize))?|mille|mil"
+                r"|deux|trois|cinq|sept|huit|neuf|dix"
+                r"|six|une?|et)")
+_GLUED_DATE = re.compile(
+    rf"^(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)?(?P<d>{_NUMBER_WORD}+?)"
+    r"(?P<m>janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre"
+    rf"|decembre)(?P<y>{_NUMBER_WORD}+)$")
+_HEARING = re.compile(r"(?im:^audience\s*publique\b[^\n]{0,60}?du)(?P<rest>[^\n]{5,80})")
+
+
+def _glued_hearing_date(header: str) -> str:
+    for hearing in _HEARING.finditer(header):
+        rest = fold(hearing.group("rest")).split(".")[0]
+        glued = _GLUED_DATE.match(re.sub(r"[\s,-]+", "", rest))
+        if not glued:
+            continue
+        day = words_to_number(" ".join(re.findall(_NUMBER_WORD, glued.group("d"))))
+        year = words_to_number(" ".join(re.findall(_NUMBER_WORD, glued.group("y"))))
+        month = MONTHS[glued.group("m")]
+        if day and year and 1800 <= year <= 2100:
+            try:
+                return dt.date(year, month, day).isoformat()
+            except ValueError:
+                continue
     return ""
 
 
@@ -495,7 +528,7 @@ def find_decision_number(text: str, header_end: int) -> tuple[str, str]:
     match = re.search(r"^n[°o]\s*(\d{1,3}(?:\.\d{3})+)\s+du\s", header, re.MULTILINE)
     if match:
         return match.group(1), ""
-    match = re.search(r"\bArr[êe]t\s+n°\s*(\d+(?:/\d{2,4}(?!\d))?"
+    match = re.search(r"\bArr[êe]t\s+[nN]°\s*(\d+(?:/\d{2,4}(?!\d))?"
                       r"(?:\s+[A-Z]{1,3}(?:-[A-Z]+(?:\+[A-Z]+)*)?)?)\b", header)
     if match:
         return match.group(1).strip(), ""
