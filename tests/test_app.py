@@ -17,6 +17,7 @@ from docx import Document
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from assistant.page_render import SUMMARY_LABEL, copy_text
 from assistant.records import Answer
 
 pytest_plugins = ["fixtures_store"]
@@ -58,7 +59,7 @@ def test_a_question_renders_quotes_with_their_citations(page: AppTest) -> None:
     codes = [c.value for c in page.code]
     for passage in answer.passages:
         assert passage.text in shown  # the quote, verbatim
-        assert passage.citation and passage.citation in codes  # copyable citation
+        assert passage.citation and copy_text(passage) in codes  # copyable citation
     assert answer.lead in shown
     cards = [h.value for h in page.html if 'class="la-card"' in h.value]
     assert len(cards) == len(answer.passages)
@@ -68,13 +69,14 @@ def test_a_question_renders_quotes_with_their_citations(page: AppTest) -> None:
 def test_filters_change_the_results(page: AppTest) -> None:
     unfiltered = _ask(page, QUESTION)
     courts_found = {p.judgment.court for p in unfiltered.passages}
-    options = page.multiselect(key="f_courts").options
-    other = next(c for c in options if c not in courts_found)
-    page.multiselect(key="f_courts").set_value([other])
+    options = page.multiselect(key="f_courts").options  # "Cour d'appel de Paris — 1"
+    other = next(c for c in options if c.rsplit(" — ", 1)[0] not in courts_found)
+    page.multiselect(key="f_courts").set_value([other])  # as the browser sends it: the label
     _run(page)
+    (picked,) = page.multiselect(key="f_courts").value  # (court, country)
     filtered = _ask(page, QUESTION)
     assert filtered.passages
-    assert {p.judgment.court for p in filtered.passages} == {other}
+    assert {p.judgment.court for p in filtered.passages} == {picked[0]}
 
     page.multiselect(key="f_courts").set_value([])
     page.multiselect(key="f_kinds").set_value(["operative"])
@@ -149,7 +151,7 @@ def test_export_carries_questions_quotes_and_citations(
     assert any(QUESTION in t for t in paragraphs)
     for p in answer.passages:
         assert p.text in paragraphs
-        assert f"[{p.rank}] {p.citation}" in paragraphs
+        assert f"[{p.rank}] {copy_text(p)}" in paragraphs
 
 
 def test_new_conversation_clears_the_history(page: AppTest) -> None:
@@ -253,3 +255,157 @@ def test_an_llm_synthesis_is_shown_checked_above_the_quote_cards(
     assert [s.verified for s in synthesis.sentences] == [True, False, False]
     for passage in answer.passages:
         assert passage.text in shown
+
+
+# -- a store of several countries (hash embedder: fast, logic only) -------------------------------
+
+MIXED = [  # (id, court, country, chamber, numbers, ECLI); values from ../shared/corpus-open
+    ("fr-cass-1", "Cour de cassation", "FR", "chambre commerciale, financière et économique",
+     {"docket_number": "24-13.697"}, "ECLI:FR:CCASS:2025:CO00320"),
+    ("fr-cass-2", "Cour de cassation", "FR", "deuxième chambre civile",
+     {"docket_number": "22-22.946"}, "ECLI:FR:CCASS:2025:C200587"),
+    ("fr-ce-1", "Conseil d'État", "FR", "3ème et 8ème chambres réunies",
+     {"decision_number": "495133"}, "ECLI:FR:CECHR:2026:495133.20260403"),
+    ("be-cass-1", "Cour de cassation de Belgique", "BE", "3F",
+     {"docket_number": "S.20.0070.F"}, "ECLI:BE:CASS:2025:ARR.20251208.3F.6"),
+    ("be-ce-1", "Conseil d'État (Belgique)", "BE", "", {"decision_number": "265501"}, ""),
+    ("lu-cass-1", "Cour de cassation du Grand-Duché de Luxembourg", "LU", "",
+     {"decision_number": "79/2018"}, ""),
+    ("tn-cass-1", "Cour de cassation", "TN", "", {"decision_number": "2015-21606"}, ""),
+]  # fmt: skip
+MIXED_QUESTION = "La résiliation du contrat de maintenance du logiciel est-elle fautive ?"
+
+
+@pytest.fixture(scope="module")
+def mixed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from dataclasses import replace
+
+    from conftest import build_judgment
+
+    from store import HashEmbeddings, Store
+
+    embed = HashEmbeddings(64)
+    path = tmp_path_factory.mktemp("mixed") / "store"
+    store = Store.open(path, "hash:64")
+    with store.writer() as writer:
+        for n, (jid, court, country, chamber, numbers, ecli) in enumerate(MIXED):
+            judgment, chunks = build_judgment(
+                jid,
+                [
+                    f"{court.upper()} arrêt {jid}",
+                    f"Motifs ({jid}) : la résiliation du contrat de maintenance du logiciel "
+                    f"par le client était fautive selon la juridiction {n}.",
+                    f"PAR CES MOTIFS ({jid}) : rejette le pourvoi et condamne aux dépens.",
+                ],
+                court=court, chamber=chamber, date=f"202{n % 6}-03-1{n}",
+                kinds=["header", "reasons", "operative"],
+            )  # fmt: skip
+            meta = replace(
+                judgment.meta,
+                country=country,
+                ecli=ecli,
+                url=f"https://example.org/decisions/{jid}" if ecli else "",
+                summary=f"SOMMAIRE {jid} : rédigé par le service de documentation." if ecli else "",
+                **numbers,
+            )
+            judgment = replace(judgment, meta=meta)
+            writer.put(judgment, chunks, embed.embed_documents([c.text for c in chunks]))
+        writer.commit()
+    store.close()
+    return path
+
+
+@pytest.fixture
+def mixed_page(mixed_store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    import os
+
+    for key in list(os.environ):
+        if key.startswith(("LEGAL_ASSISTANT_", "CHROMA_")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("LEGAL_ASSISTANT_STORE", str(mixed_store))
+    monkeypatch.setenv("LEGAL_ASSISTANT_EMBEDDINGS", "hash:64")
+    return _run(AppTest.from_file(APP, default_timeout=60))
+
+
+def _countries_of(answer: Answer) -> set[str]:
+    return {p.judgment.country for p in answer.passages}
+
+
+def test_the_country_filter_lists_the_countries_and_narrows_courts_and_answers(
+    mixed_page: AppTest,
+) -> None:
+    page = mixed_page
+    countries = page.multiselect(key="f_countries")
+    assert countries.label == "Pays"
+    assert countries.options == [
+        "Belgique (BE) — 2", "France (FR) — 3", "Luxembourg (LU) — 1", "Tunisie (TN) — 1",
+    ]  # fmt: skip
+    unfiltered = _ask(page, MIXED_QUESTION)
+    assert len(_countries_of(unfiltered)) > 1  # without the filter, several countries answer
+
+    page.multiselect(key="f_countries").set_value(["BE"])
+    _run(page)
+    assert page.multiselect(key="f_countries").value == ["BE"]
+    assert page.multiselect(key="f_courts").options == [
+        "Conseil d'État (Belgique) — 1",
+        "Cour de cassation de Belgique — 1",
+    ]
+    filtered = _ask(page, MIXED_QUESTION)
+    assert filtered.passages and _countries_of(filtered) == {"BE"}
+
+    # courts picked before a country: those of other countries leave the selection
+    page.multiselect(key="f_countries").set_value([])
+    page.multiselect(key="f_courts").set_value(
+        ["Cour de cassation (FR) — 2", "Cour de cassation de Belgique — 1"]
+    )
+    _run(page)
+    page.multiselect(key="f_countries").set_value(["BE"])
+    _run(page)
+    assert page.multiselect(key="f_courts").value == [("Cour de cassation de Belgique", "BE")]
+    belgian = _ask(page, MIXED_QUESTION)
+    assert {p.judgment.court for p in belgian.passages} == {"Cour de cassation de Belgique"}
+
+
+def test_court_labels_carry_counts_and_the_country_of_a_shared_name(mixed_page: AppTest) -> None:
+    page = mixed_page
+    courts = page.multiselect(key="f_courts")
+    assert courts.options == [
+        "Conseil d'État — 1",
+        "Conseil d'État (Belgique) — 1",
+        "Cour de cassation (FR) — 2",  # the same name in two countries: the country tells
+        "Cour de cassation (TN) — 1",
+        "Cour de cassation de Belgique — 1",
+        "Cour de cassation du Grand-Duché de Luxembourg — 1",
+    ]
+    courts.set_value(["Cour de cassation (FR) — 2"])
+    _run(page)
+    assert page.multiselect(key="f_courts").value == [("Cour de cassation", "FR")]
+    answer = _ask(page, MIXED_QUESTION)
+    assert answer.passages
+    assert {(p.judgment.court, p.judgment.country) for p in answer.passages} == {
+        ("Cour de cassation", "FR")
+    }  # the Tunisian "Cour de cassation" is not let through
+
+
+def test_cards_and_viewer_show_country_court_and_ecli_and_the_summary_apart(
+    mixed_page: AppTest,
+) -> None:
+    page = mixed_page
+    page.multiselect(key="f_courts").set_value(["Conseil d'État — 1"])
+    _run(page)
+    answer = _ask(page, MIXED_QUESTION)
+    passage = answer.passages[0]
+    assert passage.citation.startswith("CE, 3e-8e ch. réunies, 12 mars 2022, n° 495133")
+    ecli = "ECLI:FR:CECHR:2026:495133.20260403"
+    cards = [h.value for h in page.html if 'class="la-card"' in h.value]
+    shown_cards = html.unescape(re.sub(r"<[^>]+>", "", "".join(cards)))
+    assert f"Conseil d'État · France (FR) · {ecli}" in shown_cards
+    assert 'href="https://example.org/decisions/fr-ce-1"' in cards[0]
+    assert "SOMMAIRE" not in shown_cards  # never in a quote card
+    assert f"{passage.citation} — {ecli}" in [c.value for c in page.code]
+
+    page.button(key=f"view-{len(page.session_state['answers']) - 1}-{passage.rank}").click()
+    _run(page)
+    dialog = _shown_text(page)
+    assert f"{SUMMARY_LABEL}SOMMAIRE fr-ce-1" in dialog
+    assert f"Conseil d'État · France (FR) · {ecli}" in dialog
