@@ -113,7 +113,8 @@ def judgment_country(meta: JudgmentMeta) -> str:
         return match.group(1).upper()
     name = fold(meta.court)
     for needle, code in (
-        ("belgique", "BE"), ("grand-duche", "LU"), ("luxembourg", "LU"), ("tunisie", "TN"),
+        ("belgique", "BE"), ("grand-duche", "LU"), ("luxembourg", "LU"), ("diekirch", "LU"),
+        ("esch-sur-alzette", "LU"), ("tunisie", "TN"),
         ("cote d'ivoire", "CI"), ("monaco", "MC"),
     ):  # fmt: skip
         if needle in name:
@@ -192,7 +193,7 @@ def _be_chamber(chamber: str) -> str:
 def _placed(folded: str, name: str, prefix: str) -> str | None:
     """The seat of a court named after it ('cour du travail de bruxelles' -> 'Bruxelles'),
     taken from the original name; None when `folded` does not start with `prefix`."""
-    match = re.match(rf"{prefix}(?: de | d'| du | )(.+)", folded)
+    match = re.match(rf"{prefix}(?: de | d'| du )(.+)", folded)
     if not match:
         return None
     seat = name[len(name) - len(match.group(1)) :].strip()
@@ -311,6 +312,8 @@ def _family_number(meta: JudgmentMeta, abbr: str) -> str | None:
     """The numbers as the court's own family cites them; None to use the general form."""
     decision = meta.decision_number.strip()
     docket = meta.docket_number.strip()
+    if decision and docket and _bare_number(decision) == _bare_number(docket):
+        docket = ""  # one number given twice
     if abbr.startswith("Cass. ("):  # Belgium: the role number, bare (C.25.0123.F)
         role = next(
             (v for v in (docket, decision) if re.fullmatch(r"[A-Z]\.\d{2}\.\d{4}\.[FND]", v)), ""
@@ -340,19 +343,35 @@ def _family_number(meta: JudgmentMeta, abbr: str) -> str | None:
     return f"n° {bare}"
 
 
+def _bare_number(number: str) -> str:
+    """'n° 93-1515', 'rôle 17073', 'RG 20/05569' -> the number itself, to compare two fields."""
+    return re.sub(r"^(?:n[°o]|r[ôo]le|rg|r\.g\.|arr[êe]t)\s*(?:n[°o]\s*)?", "", number.lower())
+
+
+def _docket_label(docket: str, country: str) -> str:
+    """A docket number as the court's country names it: 'RG n° 20/05569' (France), 'rôle
+    TAL-2021-06580' (Luxembourg, Belgium), 'n° …' elsewhere or when the country is unknown."""
+    low = docket.lower()
+    if low.startswith(("rg", "pourvoi", "r.g.", "rôle", "n°")):
+        return re.sub(r"^(RG|R\.G\.)\s*(n°\s*)?", "RG n° ", docket, flags=re.IGNORECASE)
+    if country == "FR":
+        return f"RG n° {docket}"
+    if country in ("LU", "BE"):
+        return f"rôle {docket}"
+    return f"n° {docket}"
+
+
 def _number_part(meta: JudgmentMeta) -> str:
     decision = meta.decision_number.strip()
     docket = meta.docket_number.strip()
+    if decision and docket and _bare_number(decision) == _bare_number(docket):
+        docket = ""  # one number given twice
     parts: list[str] = []
     if decision:
         numbered = decision.lower().startswith(("n°", "no ", "arrêt"))
         parts.append(decision if numbered else f"n° {decision}")
     if docket:
-        low = docket.lower()
-        if low.startswith(("rg", "pourvoi", "r.g.", "rôle", "n°")):
-            label = re.sub(r"^(RG|R\.G\.)\s*(n°\s*)?", "RG n° ", docket, flags=re.IGNORECASE)
-        else:
-            label = f"rôle {docket}"
+        label = _docket_label(docket, judgment_country(meta))
         parts.append(f"({label})" if decision else label)
     return " ".join(parts)
 

@@ -224,6 +224,35 @@ def _meta(**fields: str) -> JudgmentMeta:
         pytest.param(
             {"court": "Cour suprême", "country": "CI", "date": "2016-03-01"},
             "Cour suprême (Côte d'Ivoire), 1er mars 2016", id="generic-name-gets-country"),
+        pytest.param(  # records/FR_ConseilConstitutionnel_0c1c02d930.json, number given twice
+            {"court": "Conseil constitutionnel", "country": "FR", "date": "1993-09-22",
+             "decision_number": "93-1515", "docket_number": "n° 93-1515",
+             "ecli": "ECLI:FR:CC:1993:93.1515.AN"},
+            "Cons. const., 22 septembre 1993, n° 93-1515 AN", id="one-number-twice"),
+        pytest.param(  # records/LU_TribAdmin-TaxDecisions_a7cc*.json, number given twice
+            {"court": "Tribunal administratif", "country": "LU", "chamber": "5e chambre",
+             "date": "2026-03-25", "decision_number": "45846", "docket_number": "45846"},
+            "Trib. adm., 5e ch., 25 mars 2026, n° 45846", id="one-number-twice-LU"),
+        pytest.param(  # records/INTL_NYC1958_67ab689597.json: a French docket is an RG number
+            {"court": "Cour d'appel de Paris", "country": "FR", "date": "2023-01-10",
+             "docket_number": "18/14721"},
+            "CA Paris, 10 janvier 2023, RG n° 18/14721", id="RG-FR"),
+        pytest.param(  # records/INTL_CAS-Sports_df300885ad.json: no country, no "rôle"
+            {"court": "Tribunal arbitral du sport", "country": "", "date": "2023-10-27",
+             "docket_number": "2022/A/9056"},
+            "Tribunal arbitral du sport, 27 octobre 2023, n° 2022/A/9056", id="docket-no-country"),
+        pytest.param(  # a Luxembourg court known by its seat: the docket is a "rôle"
+            {"court": "Tribunal d'arrondissement de Diekirch", "date": "2023-10-27",
+             "docket_number": "TAD-2022-00123"},
+            "Trib. arr. Diekirch, 27 octobre 2023, rôle TAD-2022-00123", id="docket-LU-seat"),
+        pytest.param(  # records/INTL_NYC1958_43b4906a99.json
+            {"court": "Cour du Québec", "country": "CA", "date": "2022-06-28",
+             "docket_number": "500-22-268503-219"},
+            "Cour du Québec, 28 juin 2022, n° 500-22-268503-219", id="docket-abroad"),
+        pytest.param(  # records/CH_Entscheidsuche_2f4f0b7a19.json: not a French TA with a seat
+            {"court": "Tribunal administratif fédéral", "country": "CH", "date": "2026-02-05",
+             "docket_number": "E-9839/2025"},
+            "Tribunal administratif fédéral, 5 février 2026, n° E-9839/2025", id="TA-federal-CH"),
     ],
 )  # fmt: skip
 def test_open_data_courts_are_cited_in_their_own_style(fields, expected):
