@@ -53,7 +53,7 @@ class Facets:
     date_min: str
     date_max: str
     section_kinds: tuple[str, ...]
-    countries: tuple[tuple[str, int], ...] = ()  # (ISO code or "", judgments), by code
+    countries: tuple[tuple[str, int], ...] = ()  # (ISO code, judgments) by code, "" last
     court_facets: tuple[CourtFacet, ...] = ()  # by court name, then country
 
     def courts_in(self, countries: Sequence[str] = ()) -> tuple[CourtFacet, ...]:
@@ -84,7 +84,7 @@ def facets_of(stats: StoreStats) -> Facets:
         stats.date_min,
         stats.date_max,
         SECTION_KINDS,
-        countries=tuple(sorted(per_country.items())),
+        countries=tuple(sorted(per_country.items(), key=lambda item: (not item[0], item[0]))),
         court_facets=courts,
     )
 
