@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ingest import metadata as md  # noqa: E402
-from ingest.dates import fold  # noqa: E402
+from ingest.dates import DATE_RE, fold, to_iso  # noqa: E402
 from ingest.parse import parse_judgment  # noqa: E402
 from ingest.read import RawDocument  # noqa: E402
 
@@ -278,7 +278,8 @@ def evaluate(corpus: Path, split: str) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"file": name, "source": source, "group": group_of(source)}
         date = str(record.get("date") or "")[:10]
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) and source not in PLACEHOLDER_DATES:
-            row["date"] = {"want": date, "got": meta.date, "ok": meta.date == date}
+            row["date"] = {"want": date, "got": meta.date, "ok": meta.date == date,
+                           "in_text": date in {to_iso(m) for m in DATE_RE.finditer(text)}}
         court, how = record_court(record)
         hint = " ".join(str(record.get(k) or "") for k in ("_source", "ecli", "court_code"))
         if court:
@@ -289,7 +290,9 @@ def evaluate(corpus: Path, split: str) -> list[dict[str, Any]]:
             candidates = number_candidates(meta.decision_number) | number_candidates(
                 meta.docket_number)
             row["number"] = {"want": numbers, "got": [meta.decision_number, meta.docket_number],
-                             "ok": any(_norm(n) in candidates for n in numbers)}
+                             "ok": any(_norm(n) in candidates for n in numbers),
+                             "in_text": any(_norm(n) in number_candidates(text)
+                                            for n in numbers)}
         if want_country:
             row["country"] = {"want": want_country, "got": country, "ok": country == want_country}
         rows.append(row)
@@ -316,19 +319,23 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         for field in FIELDS:
             have = [r[field]["ok"] for r in members if field in r]
             entry[field] = {"ok": sum(have), "n": len(have)}
+            if field in ("date", "number"):
+                entry[field]["in_text"] = sum(r[field]["in_text"] for r in members if field in r)
         out[name] = entry
     return out
 
 
 def table(summary: dict[str, dict[str, Any]]) -> str:
-    lines = ["| source | n | date right | court found | number found | country right |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| source | n | date right | court found | number found | country right "
+             "| date / number in the text |",
+             "|---|---|---|---|---|---|---|"]
     for name, entry in summary.items():
         cells = []
         for field in FIELDS:
             ok, n = entry[field]["ok"], entry[field]["n"]
             cells.append(f"{100 * ok / n:.0f} % ({ok}/{n})" if n else "–")
-        lines.append(f"| {name} | {entry['n']} | " + " | ".join(cells) + " |")
+        stated = f"{entry['date']['in_text']} / {entry['number']['in_text']}"
+        lines.append(f"| {name} | {entry['n']} | " + " | ".join(cells) + f" | {stated} |")
     return "\n".join(lines)
 
 

@@ -109,6 +109,7 @@ _COURTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "Cour nationale du droit d'asile"),
         (r"(?i:cour\s+de\s+justice\s+benelux)\b", "Cour de justice Benelux"),
         (r"(?i:cour\s+des\s+comptes)\b", "Cour des comptes"),
+        (r"(?i:cour\s+supr[êe]me)\b", "Cour suprême"),
         (r"(?i:conseil\s+d['’][ée]tat)\b", "Conseil d'État"),
         (r"(?i:cour\s+constitutionnelle)\b", "Cour constitutionnelle"),
         (r"(?i:cour\s+administrative)\b", "Cour administrative"),
@@ -208,7 +209,8 @@ _QUALIFIED = {
     ("Cour de cassation", "LU"): "Cour de cassation du Grand-Duché de Luxembourg",
     ("Conseil d'État", "BE"): "Conseil d'État (Belgique)",
     ("Conseil d'État", "LU"): "Conseil d'État (Luxembourg)",
-    ("Cour d'appel", "LU"): "Cour d'appel du Grand-Duché de Luxembourg",
+    ("Cour de cassation", "TN"): "Cour de cassation de Tunisie",
+    ("Cour suprême", "CI"): "Cour suprême de Côte d'Ivoire",
 }
 
 
@@ -263,6 +265,9 @@ _COUNTRY_MARKERS: dict[str, tuple[re.Pattern[str], ...]] = {
             r"cour\s+sup[ée]rieure\s+de\s+justice",
             r"\d{4}TA[LD]CH\d",
         ),
+        "TN": (r"r[ée]publique\s+tunisienne",),
+        "CI": (r"r[ée]publique\s+de\s+c[ôo]te\s+d['’]\s*ivoire",),
+        "MC": (r"principaut[ée]\s+de\s+monaco",),
     }.items()
 }
 
@@ -414,7 +419,8 @@ _DATE_RULES: tuple[tuple[re.Pattern[str], bool], ...] = tuple(
         # "ARRÊT DU 23 Mars 2023", "JUGEMENT du mercredi 23 novembre 2022", "ARRÊT N° /2024 DU 5
         # FÉVRIER 2024", "ARRÊT DE LA COUR DE CASSATION, ..., DU 18 NOVEMBRE 2020" (a title: a
         # capital first letter, not a wrapped line of prose starting with "jugement du")
-        (r"^(?-i:ARR[ÊE]T|Arr[êe]t|JUGEMENT|Jugement|ORDONNANCE|Ordonnance)\b"
+        (r"^(?-i:ARR[ÊE]T|Arr[êe]t|JUGEMENT|Jugement|ORDONNANCE|Ordonnance|D[ÉE]CISION|Décision"
+         r"|AVIS|Avis)\b"
          r"(?:(?!rendu|attaqu|d[ée]f[ée]r|\n)[^\n]){0,150}?"
          rf"\bdu\s*:?\s*{_WEEKDAY_OPT}(?P<date>{_DATE})", False),
         (r"^(?-i:DU)\s+(?P<date>" + _DATE + ")", False),
@@ -423,7 +429,13 @@ _DATE_RULES: tuple[tuple[re.Pattern[str], bool], ...] = tuple(
          rf"{_WEEKDAY_OPT}(?P<date>{_DATE})", False),
         # Luxembourg cassation: "N° 4 / 11. du 13.1.2011.", "N° 29/ 2026pénal\ndu 29.01.2026";
         # Belgian Conseil d'État: "n° 265.501 du 21 janvier 2026" (OCR: "no 265.501")
-        (r"^N°\s*\d+\s*/\s*\d+[^\n]{0,12}?\s*du\s+(?P<date>\d{1,2}\.\d{1,2}\.\d{4})\b", False),
+        (rf"^N°\s*\d+\s*/\s*\d+[^\n]{{0,12}}?\s*du\s+(?P<date>{_DATE})", False),
+        # "Cour de cassation Arrêt n°41705-2016 du 12 juin 2017", "Cour de Cassation n°54804-2017
+        # du 8 décembre 2017"
+        (r"^(?:[^\n]{0,40}?\b(?-i:Arr[êe]t|ARR[ÊE]T|Jugement|Décision|Cour)\b[^\n]{0,30}?)\s*n°\s*"
+         rf"\d[\w./-]*\s+du\s+{_WEEKDAY_OPT}(?P<date>{_DATE})", False),
+        # "DATE : 28 juin 2022", "Date de la décision : ..."
+        (rf"^date(?:\s+de\s+la\s+d[ée]cision)?\s*:\s*{_WEEKDAY_OPT}(?P<date>{_DATE})", False),
         (rf"^n[°o]\s*\d{{1,3}}(?:\.\d{{3}})+\s+du\s+(?P<date>{_DATE})", False),
         # CNDA, administrative courts: "Lecture du 20 février 2026"
         (rf"^lecture\s+du\s+{_WEEKDAY_OPT}(?P<date>{_DATE})", False),
@@ -439,6 +451,10 @@ _DATE_RULES: tuple[tuple[re.Pattern[str], bool], ...] = tuple(
         (r"prononc[ée]e?s?\b,?(?:\s+en\s+langue\s+\w+)?\s*,?\s+(?:(?:à|en|lors\s+de)\s+"
          r"(?:l['’]\s*)?audience\s+publique|publiquement|par\s+mise\s+à\s+disposition)"
          rf"{_UNTIL_BLANK}{{0,300}}?\b(?:le|du)\s+{_WEEKDAY_OPT}(?P<date>{_DATE})", True),
+        # "La Cour ... a rendu en son audience publique ordinaire du vingt-deux mars deux mil
+        # dix-sept"
+        (r"\ben\s+son\s+audience(?:\s+publique)?(?:\s+(?:ordinaire|extraordinaire))?\s+du\s+"
+         rf"{_WEEKDAY_OPT}(?P<date>{_DATE})", True),
         (r"\blu\s+(?:à|en)\s+l['’]\s*audience\s+publique\s+(?:extraordinaire\s+)?du\s+"
          rf"{_WEEKDAY_OPT}(?P<date>{_DATE})", True),
         (rf"{_SENTENCE_START}(?-i:Rendu)\s+(?:public\s+)?(?:par\s+mise\s+à\s+disposition\s+"
@@ -528,10 +544,16 @@ def find_decision_number(text: str, header_end: int) -> tuple[str, str]:
     match = re.search(r"^n[°o]\s*(\d{1,3}(?:\.\d{3})+)\s+du\s", header, re.MULTILINE)
     if match:
         return match.group(1), ""
-    match = re.search(r"\bArr[êe]t\s+[nN]°\s*(\d+(?:/\d{2,4}(?!\d))?"
+    match = re.search(r"\bArr[êe]t\s+[nN]°\s*(\d+(?:[/-]\d{2,4}(?!\d))?"
                       r"(?:\s+[A-Z]{1,3}(?:-[A-Z]+(?:\+[A-Z]+)*)?)?)\b", header)
     if match:
         return match.group(1).strip(), ""
+    # "Décision 29/2026 du 13 février 2026", "Avis n° 25-A-17 du 26 décembre 2025", "Cour de
+    # Cassation n°54804-2017 du 8 décembre 2017"
+    match = re.search(r"^(?:[^\n]{0,40}?\bCour\b[^\n]{0,30}?|D[ée]cision|D[ÉE]CISION|Avis|AVIS)"
+                      r"\s+(?:n°\s*)?(\d[\w./-]*\w)\s+du\s", header, re.MULTILINE)
+    if match:
+        return match.group(1), ""
     match = re.search(r"^N°\s*(\d+)\s+ARR[ÊE]T\s+N°", header, re.MULTILINE)
     if match:
         return match.group(1), ""
@@ -540,7 +562,8 @@ def find_decision_number(text: str, header_end: int) -> tuple[str, str]:
         return match.group(1), ""
     # a header line holding only the number: "N° 23028255" (CNDA), "N° 470123" (Conseil
     # d'État), "N° 25MA00101" (cour administrative d'appel)
-    match = re.search(r"^[ \t]*N°\s*(\d{2}[0-9A-Z]{3,}|\d{4,})[ \t]*$", header, re.MULTILINE)
+    match = re.search(r"^[ \t]*N°\s*:?\s*(\d{2}[0-9A-Z]{3,}|\d[\d./-]{3,}\d)[ \t]*$", header,
+                      re.MULTILINE)
     if match:
         return match.group(1), ""
     return "", ""
@@ -591,6 +614,11 @@ def find_docket(text: str, header_end: int) -> str:
                       re.MULTILINE)
     if match:
         return f"pourvoi n° {match.group(1)}"
+    # "Affaire n° 80956", "Affaire N° 43090.2016" alone on their line
+    match = re.search(r"^[ \t]*Affaire\s+n°\s*(\d[\d./-]*\d)[ \t]*$", header,
+                      re.MULTILINE | re.IGNORECASE)
+    if match:
+        return f"n° {match.group(1)}"
     # Belgian Cour de cassation role numbers: "N° C.25.0123.F", "N° S.19.0064.F"
     match = re.search(r"(?:N°|NDEG)\s*([A-Z]\.\d{2}\.\d{4}\.[FND])\b", header)
     if match:
