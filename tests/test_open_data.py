@@ -321,6 +321,26 @@ def test_misnamed_files_are_recognised_by_content(tmp_path: Path) -> None:
         read_records(page)
 
 
+def test_json_lines_read_line_by_line_whatever_the_extension(tmp_path: Path) -> None:
+    """BUILT from real records: line 2 has no text, line 4 is not an object."""
+    ce, travail = (record_json(n) for n in THREE[:2])
+    lines = [json.dumps(ce), json.dumps(travail | {"text": None}), "", "[1, 2]",
+             json.dumps(travail)]
+    path = tmp_path / "export.json"  # JSON Lines named .json: recognised by content
+    path.write_text("\n".join(lines), encoding="utf-8")
+    batch = read_records(path)
+    assert batch.format == "jsonl"
+    assert [(r.line, r.meta.court) for r in batch.records] == [
+        (1, "Conseil d'État (Belgique)"), (5, "Tribunal du travail de Bruxelles")]
+    assert [(e.path, e.reason) for e in batch.errors] == [
+        (f"{path}:2", 'record without text: expected the decision text in "text"; found '
+                      '"text" is empty'),
+        (f"{path}:4", "unknown record shape: expected a JSON object per line; found a JSON "
+                      "array")]
+    # lines 2 and 5 hold the same record id: the second is named by its line
+    assert [r.source for r in batch.records] == [f"{path}#BE_CONSETAT_265461", f"{path}#L5"]
+
+
 # --- the CLI: JSON Lines, incremental runs, duplicates, prune -------------------------------
 
 
