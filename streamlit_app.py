@@ -16,12 +16,12 @@ import streamlit as st
 from assistant.export import to_docx, to_markdown
 from assistant.page_render import (
     CARD_CSS,
+    SUMMARY_LABEL,
     card_html,
     copy_text,
     judgment_viewer_html,
     lead_html,
     source_html,
-    summary_html,
     synthesis_html,
 )
 from assistant.records import Answer, Passage
@@ -47,6 +47,7 @@ SECTION_LABELS = {
     "operative": "Dispositif",
     "other": "Autre",
 }
+SIDEBAR_PX = 400  # wide enough for "Cour de cassation du Grand-Duché de Luxembourg — 12"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -136,9 +137,9 @@ def show_in_judgment(assistant: Assistant, passage: Passage) -> None:
     source = source_html(judgment.meta)
     if source:
         st.html(source)  # court, country, ECLI, link to the publication
-    summary = summary_html(judgment.meta)
-    if summary:
-        st.html(summary)  # labelled: not the court's words
+    if judgment.meta.summary.strip():  # labelled as not the court's words, folded away
+        with st.expander(SUMMARY_LABEL):
+            _plain(judgment.meta.summary.strip(), "la-summary-text")
     st.iframe(
         judgment_viewer_html(judgment, passage.char_start, passage.char_end),
         height=760,
@@ -324,7 +325,10 @@ def ask(assistant: Assistant, question: str, filters: SearchFilters, k: int) -> 
 
 def main() -> None:
     st.set_page_config(
-        page_title="Recherche jurisprudentielle", page_icon=":material/gavel:", layout="wide"
+        page_title="Recherche jurisprudentielle",
+        page_icon=":material/gavel:",
+        layout="wide",
+        initial_sidebar_state=SIDEBAR_PX,
     )
     _init_state()
     st.html(CARD_CSS)

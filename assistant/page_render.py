@@ -16,6 +16,7 @@ from assistant.synthesis_check import NO_ANSWER_LABEL, flagged_sentences
 from store.records import Judgment, JudgmentMeta
 
 MARK_ID = "passage"
+# the label above a judgment's summary (sommaire, abstract), which is never quoted as the court's
 SUMMARY_LABEL = "Sommaire (non rédigé par la juridiction — ne pas citer comme motif)"
 
 CARD_CSS = """
@@ -32,9 +33,7 @@ border-radius:4px;color:#222}
 .la-flag{color:#8a1f11;font-size:.9rem;margin:.15rem 0;white-space:pre-wrap}
 .la-source{color:#555;font-size:.85rem;margin-top:.2rem}
 .la-source a{color:#8a6d3b}
-.la-summary{border-left:4px solid #b0b0b0;background:#f4f4f4;padding:.5rem .8rem;
-border-radius:4px;color:#333;font-size:.9rem}
-.la-summary-text{white-space:pre-wrap;font-style:italic;margin-top:.3rem}
+.la-summary-text{font-style:italic;color:#333;font-size:.9rem}
 </style>
 """
 
@@ -111,18 +110,6 @@ def source_html(meta: JudgmentMeta) -> str:
         return ""
     joined = f"{text} · {link}" if text and link else text or link
     return f'<div class="la-source">{joined}</div>'
-
-
-def summary_html(meta: JudgmentMeta) -> str:
-    """The judgment's summary (sommaire, abstract) under a label saying that it is not the
-    court's reasoning; "" when there is none. Never part of a quote card."""
-    summary = meta.summary.strip()
-    if not summary:
-        return ""
-    return (
-        f'<div class="la-summary"><strong>{html.escape(SUMMARY_LABEL)}</strong>'
-        f'<div class="la-summary-text">{html.escape(summary)}</div></div>'
-    )
 
 
 def copy_text(passage: Passage) -> str:

@@ -407,5 +407,10 @@ def test_cards_and_viewer_show_country_court_and_ecli_and_the_summary_apart(
     page.button(key=f"view-{len(page.session_state['answers']) - 1}-{passage.rank}").click()
     _run(page)
     dialog = _shown_text(page)
-    assert f"{SUMMARY_LABEL}SOMMAIRE fr-ce-1" in dialog
     assert f"Conseil d'État · France (FR) · {ecli}" in dialog
+    (summary,) = page.expander  # the sommaire, under a label saying it is not the court's
+    assert summary.label == SUMMARY_LABEL
+    inside = "".join(h.value for h in summary.get("html"))
+    assert html.unescape(re.sub(r"<[^>]+>", "", inside)) == (
+        "SOMMAIRE fr-ce-1 : rédigé par le service de documentation."
+    )

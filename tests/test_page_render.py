@@ -12,7 +12,6 @@ from conftest import TAL_META
 
 from assistant.page_render import (
     MARK_ID,
-    SUMMARY_LABEL,
     card_html,
     copy_text,
     highlighted_html,
@@ -20,7 +19,6 @@ from assistant.page_render import (
     lead_html,
     location_text,
     passage_html,
-    summary_html,
 )
 from assistant.records import Answer, Highlight, Passage
 from store.records import Judgment, JudgmentMeta
@@ -213,14 +211,6 @@ def test_a_card_without_court_country_or_ecli_has_no_source_line() -> None:
     # the country comes from the ECLI when the record did not set it
     from_ecli = replace(CE_META, country="", url="")
     assert "France (FR)" in "".join(_parse(card_html(_passage("t", judgment=from_ecli))).text)
-
-
-def test_the_summary_is_labelled_as_not_the_courts_words_and_escaped() -> None:
-    markup = summary_html(CE_META)
-    parsed = _parse(markup)
-    assert "".join(parsed.text) == SUMMARY_LABEL + CE_META.summary
-    assert "b" not in parsed.tags
-    assert summary_html(replace(CE_META, summary=" ")) == ""
 
 
 def test_the_copied_citation_ends_with_the_ecli_when_known() -> None:
