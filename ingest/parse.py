@@ -143,6 +143,9 @@ def judgment_from_record(record: OpenRecord, source_path: str | None = None) -> 
         warnings.append(f"record date {record_date} taken as the year only: the text states "
                         f"{parsed_meta.date}")
         fields["date"] = parsed_meta.date
+    elif record_date.endswith("-01-01") and not parsed_meta.date:
+        warnings.append(f"record date {record_date} may stand for the year only: the text "
+                        "states no date")
     for name in ("decision_number", "docket_number"):
         mine, found = fields.get(name, ""), getattr(parsed_meta, name)
         if mine and re.fullmatch(rf"(?:n°\s*)?{re.escape(mine)}/(?:19|20)\d{{2}}", found):
