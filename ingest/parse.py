@@ -74,6 +74,8 @@ def parse_judgment(raw: RawDocument, source_path: str | None = None) -> Judgment
         "docket_number": md.find_docket(text, header_end),
         "matter": md.find_matter(text, header_end, operative.heading_end if operative else None),
         "title": md.find_title(text, header_end),
+        "country": md.find_country(text, header_end, court),
+        "ecli": md.find_ecli(text, header_end),
     }
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     meta = JudgmentMeta(
