@@ -249,8 +249,9 @@ def _quote_fragments(content: str) -> list[str]:
     return [f for f in (fold(p) for p in _ELISION_SPLIT.split(content)) if f]
 
 
-def locate_quote(content: str, texts: dict[int, str]) -> list[int]:
-    """Ranks of the passages (folded texts) that hold the quote verbatim."""
+def _quote_variants(content: str) -> list[list[str]]:
+    """The quote's pieces, and the same without trailing punctuation the model may have put
+    inside the marks; [] for an empty quote."""
     fragments = _quote_fragments(content)
     if not fragments:
         return []
@@ -258,19 +259,19 @@ def locate_quote(content: str, texts: dict[int, str]) -> list[int]:
     stripped = fragments[-1].rstrip(".,;:")
     if stripped and stripped != fragments[-1]:
         variants.append([*fragments[:-1], stripped])
+    return variants
+
+
+def locate_quote(content: str, texts: dict[int, str]) -> list[int]:
+    """Ranks of the passages (folded texts) that hold the quote verbatim."""
+    variants = _quote_variants(content)
     return [n for n, t in texts.items() if any(_found_in(v, t) for v in variants)]
 
 
 def quote_regions(content: str, text: str, limit: int = 20) -> list[tuple[int, int]]:
     """Where the quote lies in the folded passage `text`: (start of its first piece, end of its
     last piece) for each occurrence, at most `limit`."""
-    fragments = _quote_fragments(content)
-    if not fragments:
-        return []
-    variants = [fragments]
-    stripped = fragments[-1].rstrip(".,;:")
-    if stripped and stripped != fragments[-1]:
-        variants.append([*fragments[:-1], stripped])
+    variants = _quote_variants(content)
     regions: list[tuple[int, int]] = []
     for variant in variants:
         at = text.find(variant[0])

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.courts import canonical_chamber, canonical_court, country_code, split_court
-from ingest.read import RECORD_EXTENSIONS, decode_text
+from ingest.read import RECORD_EXTENSIONS, decode_text, read_bytes
 from store.errors import InputFileError
 from store.records import SectionKind
 
@@ -150,21 +150,7 @@ def read_records(path: Path, max_bytes: int = 50_000_000) -> RecordBatch:
     """The decisions of an open-data file. Raises InputFileError when the file cannot be used
     at all; a JSON Lines file reports its bad lines in `errors` and keeps the others."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputFileError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
-    if size > max_bytes:
-        raise InputFileError(
-            str(path),
-            f"file too large: {size / 1_000_000:.1f} MB > limit {max_bytes / 1_000_000:.1f} MB",
-        )
-    if size == 0:
-        raise InputFileError(str(path), "empty file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
+    data = read_bytes(path, max_bytes)
     kind = sniff(data[:2048])
     suffix = path.suffix.lower()
     named = {".xml": "xml", ".json": "json", ".jsonl": "json", ".ndjson": "json"}.get(suffix)

@@ -39,24 +39,10 @@ def read_document(path: Path, max_bytes: int = 50_000_000) -> RawDocument:
     if suffix not in DOCUMENT_EXTENSIONS:
         shown = suffix or "(no extension)"
         raise InputFileError(str(path), f"unsupported file type {shown}")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputFileError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
-    if size > max_bytes:
-        raise InputFileError(
-            str(path),
-            f"file too large: {size / 1_000_000:.1f} MB > limit {max_bytes / 1_000_000:.1f} MB",
-        )
-    if size == 0:
-        raise InputFileError(str(path), "empty file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
+    data = read_bytes(path, max_bytes)
 
     if suffix == ".txt":
-        text, warnings = _decode_text(data)
+        text, warnings = decode_text(data)
         fmt = "txt"
     elif suffix == ".pdf":
         text, warnings = _read_pdf(path, data)
@@ -65,7 +51,7 @@ def read_document(path: Path, max_bytes: int = 50_000_000) -> RawDocument:
         text, warnings = _read_docx(path, data)
         fmt = "docx"
     else:
-        html, warnings = _decode_text(data)
+        html, warnings = decode_text(data)
         text = html_main_text(html)
         fmt = "html"
     if not text.strip():
@@ -82,12 +68,27 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
 )
 
 
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes; InputFileError when it cannot be read, is empty or is over the limit."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputFileError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
+    if size > max_bytes:
+        raise InputFileError(
+            str(path),
+            f"file too large: {size / 1_000_000:.1f} MB > limit {max_bytes / 1_000_000:.1f} MB",
+        )
+    if size == 0:
+        raise InputFileError(str(path), "empty file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
+    return data
+
+
 def decode_text(data: bytes) -> tuple[str, list[str]]:
-    """Bytes of a text file as text, and the warnings of the guess (see `_decode_text`)."""
-    return _decode_text(data)
-
-
-def _decode_text(data: bytes) -> tuple[str, list[str]]:
     """By its byte order mark (UTF-8, UTF-16, UTF-32; stripped); UTF-16 without one when every
     other byte is zero (with a warning); else UTF-8; else cp1252, else latin-1, with a
     warning."""
