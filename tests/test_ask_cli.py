@@ -53,7 +53,8 @@ def test_ask_json_follows_the_design_format_and_quotes_the_stored_text(env, caps
         assert all(h in p["text"] for h in p["highlights"])
         assert p["citation"].startswith(("Trib. arr. Luxembourg", "CA ", "Cass.", "T. com."))
         assert set(p["judgment"]) == {"id", "court", "chamber", "date", "decision_number",
-                                      "docket_number", "title", "source_path"}  # fmt: skip
+                                      "docket_number", "title", "source_path", "country",
+                                      "ecli", "url"}  # fmt: skip
     assert any("inexécution" in p["text"] for p in data["passages"])
 
 
