@@ -36,6 +36,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    """Return once the page at `url` answers its health check; raise with the log when the
+    process `proc` exits or `timeout` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited: {log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"streamlit not healthy after {timeout}s: {log.read_text()}")
+        time.sleep(0.3)
+
+
 @contextlib.contextmanager
 def running_app(env: dict[str, str], log: Path, timeout: float = 120) -> Iterator[str]:
     """`streamlit run streamlit_app.py` on a free port; yields its URL once healthy."""
@@ -51,19 +69,7 @@ def running_app(env: dict[str, str], log: Path, timeout: float = 120) -> Iterato
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited: {log.read_text()}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.read().strip() == b"ok":
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"streamlit not healthy after {timeout}s: {log.read_text()}")
-                time.sleep(0.3)
+            wait_healthy(url, proc, log, timeout)
             yield url
         finally:
             proc.terminate()

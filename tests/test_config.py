@@ -10,12 +10,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_app import CHROMIUM_FLAGS, chromium_path, free_port
+from browser_app import CHROMIUM_FLAGS, chromium_path, free_port, wait_healthy
 
 from assistant.settings import Settings
 from store.errors import ConfigurationError
@@ -129,17 +127,7 @@ def test_make_run_with_store_and_port_serves_that_store(sample_store: Path, tmp_
         )  # fmt: skip
     try:
         url = f"http://localhost:{port}"
-        deadline = time.monotonic() + 180
-        while True:
-            assert make.poll() is None, log.read_text()
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.5)
+        wait_healthy(url, make, log, timeout=180)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
             page = browser.new_page(locale="fr-FR")
