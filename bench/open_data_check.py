@@ -21,11 +21,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from ingest.canonical import canonicalize
-from ingest.courts import canonical_court
-from ingest.open_data import OpenRecord, read_records
-from store.errors import InputFileError
-from store.store import Store
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the repository's `ingest` package, not bench/ingest.py
+
+from ingest.canonical import canonicalize  # noqa: E402
+from ingest.courts import canonical_court  # noqa: E402
+from ingest.open_data import OpenRecord, read_records  # noqa: E402
+from store.errors import InputFileError  # noqa: E402
+from store.store import Store  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

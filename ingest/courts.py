@@ -91,6 +91,8 @@ _NAMES: tuple[tuple[str, dict[str, str], str, bool], ...] = (
      {"": "Tribunal arbitral du sport"}, "", True),
     (r"united nations appeals tribunal|tribunal d'appel des nations unies|unat",
      {"": "Tribunal d'appel des Nations Unies"}, "", True),
+    (r"cour europeenne des droits de l'homme|european court of human rights|cedh|ecthr|echr",
+     {"": "Cour européenne des droits de l'homme"}, "", True),
 )  # fmt: skip
 
 # Courts named after their seat: folded prefix -> canonical name ("{de}" = "de X"/"d'X") and

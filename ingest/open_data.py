@@ -346,6 +346,7 @@ def _json_meta(value: dict[str, Any], judilibre: bool, notes: list[str],
         codes.append(_as_text(hierarchy[1]))
     if _as_text(value.get("document_type")).lower() == "jurisprudences":
         source = ""  # a court's judgment republished by an authority: not the authority's own
+        raw_court = raw_court or _author_court(value.get("authors"))
     hint = " ".join(t for t in (source, ecli, *codes) if t)
     court_part, chamber_in_court = split_court(raw_court)
     court, country = canonical_court(court_part, country, hint)
@@ -393,6 +394,17 @@ def _without_summary(text: str, summary: str, where: str, notes: list[str]) -> s
                          "kept apart from the decision text")
             return text[: match.start()].rstrip()
     return text
+
+
+def _author_court(raw: Any) -> str:
+    """The court a republished judgment names as its author: the Défenseur des droits writes
+    `authors` "Cour européenne des droits de l'homme\n, Auteur" (a list, or one string)."""
+    authors = raw if isinstance(raw, list) else [raw]
+    for author in authors:
+        name = re.sub(r"\s*,\s*(?:Auteur|Author)\s*$", "", _as_text(author), flags=re.IGNORECASE)
+        if re.match(r"(?i:cour|tribunal|conseil)\b", name):
+            return name
+    return ""
 
 
 def _judilibre_court(code: str, location: str) -> str:

@@ -111,7 +111,8 @@ def judgment_from_record(record: OpenRecord, source_path: str | None = None) -> 
     Structure: Judilibre zones give the sections when the record has them (each zone's text
     canonicalised on its own, zones joined by a blank line, one section per zone); else the
     text is parsed as `parse_judgment` does. Metadata: what the text states, overridden by
-    every non-empty record field (an empty field never erases a parsed value). Two
+    every non-empty record field (an empty field never erases a parsed value; the record's
+    court brings its country, "" for an international court). Two
     exceptions, both reported in the warnings: a record date on 1 January when the text
     states another date (sources write YYYY-01-01 for "that year"), and a record number that
     the text gives with its year ("20" -> "20/2026"). Id: court + number as `judgment_id`
@@ -139,6 +140,8 @@ def judgment_from_record(record: OpenRecord, source_path: str | None = None) -> 
             warnings.append("Judilibre zones not used: the text changed when canonicalised")
 
     fields = {k: v for k, v in asdict(record.meta).items() if v}
+    if record.meta.court:  # the record's court comes with its country ("" for international)
+        fields["country"] = record.meta.country
     parsed_meta = parsed.meta
     record_date = fields.get("date", "")
     if record_date.endswith("-01-01") and parsed_meta.date and parsed_meta.date != record_date:

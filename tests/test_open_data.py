@@ -117,6 +117,49 @@ def test_belgian_labour_court_record() -> None:
     assert m.ecli == "ECLI:BE:TTBRL:2026:ORD.20260123.1"
 
 
+def test_a_judgment_republished_by_an_authority_keeps_the_court_of_the_record() -> None:
+    # an ECHR judgment published by the Défenseur des droits: no court field, the court is
+    # the record's author; the text names the cour d'appel de Versailles (an earlier stage)
+    name = "FR_DefenseurDroits_768e062231.json"
+    value = record_json(name)
+    assert not value.get("court") and value["authors"].startswith("Cour européenne")
+    assert "cour d’appel de Versailles" in value["text"]
+    m = judgment_of(name).meta
+    assert (m.court, m.country) == ("Cour européenne des droits de l'homme", "")
+    assert (m.decision_number, m.date) == ("34324/24", "2026-03-19")
+
+
+def test_old_constitutional_court_text_with_typesetting_codes_states_its_day() -> None:
+    name = "BE_CourConstitutionnelle_14e01dee5b.json"  # "$f$No 41/90 Arrêt du 21 décembre
+    raw = record_json(name)["text"]  # 1990", "$p$II. Les faits", ... ; record date 1990-01-01
+    assert raw.startswith("$f$") and record_json(name)["date"] == "1990-01-01"
+    j = judgment_of(name)
+    assert j.meta.date == "1990-12-21"
+    assert any("1990-01-01 taken as the year only" in w for w in j.warnings)
+    assert not re.search(r"\$[a-z]{1,3}\$", j.text)
+    assert j.text.startswith("No 41/90 Arrêt du 21 décembre 1990")
+    # a code opens a paragraph: "$p$II. Les faits et la procédure" starts one
+    assert "\n\nII. Les faits et la procédure" in j.text
+
+
+def test_text_on_one_line_is_cut_into_paragraphs_at_sentence_ends() -> None:
+    name = "BE_CourCassation-Fiscal_6097023bd3.json"
+    raw = record_json(name)["text"]
+    assert "\n" not in raw and len(raw) > 5000
+    j = judgment_of(name)
+    assert len(j.paragraphs) >= 5
+    # only the space at each cut became a blank line
+    assert j.text.replace("\n\n", " ") == re.sub(r"\s+", " ", raw).strip()
+    for paragraph in j.paragraphs:
+        body = j.text[paragraph.char_start:paragraph.char_end]
+        assert "\n\n" not in body and len(body) <= 2000
+        assert body[-1] in ".!?:;»…" or paragraph is j.paragraphs[-1]
+    assert "\n\nPar ces motifs," in j.text  # the operative part opens a paragraph
+    chunks = chunk_judgment(j)
+    assert len(chunks) > 1
+    assert all(c.text == j.text[c.char_start:c.char_end] for c in chunks)
+
+
 def test_judilibre_record() -> None:
     j = judgment_of("FR_Judilibre_9fd6909cf3.json")  # jurisdiction "cc", chamber "civ1"
     m = j.meta
