@@ -2,8 +2,9 @@
 
 `canonicalize` normalises whitespace (paragraphs separated by exactly one blank line, runs of
 spaces collapsed, line ends stripped, NBSP to space), cleans light markup (`**x**`, `*x*`,
-`^{er}`), drops page furniture (lone page numbers, "1/2" page counters) and rejoins paragraphs
-that a page break or a stray blank line split in two. Everything else is kept verbatim.
+`^{er}`, typesetting codes such as `$p$`), drops page furniture (lone page numbers, "1/2" page
+counters), rejoins paragraphs that a page break or a stray blank line split in two and cuts a
+text written on one line into paragraphs at sentence ends. Everything else is kept verbatim.
 """
 
 from __future__ import annotations
@@ -94,17 +95,62 @@ def _split_run(lines: list[str]) -> list[list[str]]:
     return runs
 
 
+# A text exported without line breaks (some open-data records hold a whole decision on one
+# line) is cut into paragraphs: a line longer than LONG_PARAGRAPH is cut at a sentence end
+# before the next number of the judgment's own paragraph numbering ("... 2021. 12. Les
+# notifications") or before "PAR CES MOTIFS", else at the first sentence end once the piece
+# holds PARAGRAPH_TARGET characters. Only the space at the cut becomes a blank line.
+LONG_PARAGRAPH = 4000
+PARAGRAPH_TARGET = 1000
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?:;»…])\s+(?=[A-ZÀ-Ý«\"(\d−–•-])")
+_OWN_NUMBER = re.compile(r"(\d{1,3})\.\s+\S")
+_OPERATIVE = re.compile(r"PAR CES MOTIFS\b", re.IGNORECASE)
+
+
+def split_long_line(line: str) -> list[str]:
+    """`line` cut into paragraphs at sentence ends (see LONG_PARAGRAPH); without the spaces at
+    the cuts, the pieces are `line`."""
+    pieces: list[str] = []
+    start = 0
+    last_number = 0
+    for match in _SENTENCE_BREAK.finditer(line):
+        numbered = _OWN_NUMBER.match(line, match.end())
+        own = numbered is not None and int(numbered.group(1)) == last_number + 1
+        if own:
+            last_number += 1
+        if own or _OPERATIVE.match(line, match.end()) or \
+                match.start() - start >= PARAGRAPH_TARGET:
+            if match.start() > start:
+                pieces.append(line[start:match.start()])
+            start = match.end()
+    pieces.append(line[start:])
+    return pieces
+
+
+# Typesetting codes at line starts in old Belgian Cour d'arbitrage texts: "$f$No 41/90 Arrêt
+# du 21 décembre 1990", "$p$II. Les faits", "$a$A.1.", "$d$Par ces motifs,".
+_TYPESET_CODE = re.compile(r"^\$[a-z]{1,3}\$")
+
+
 def _page_blocks(page: str) -> list[str]:
     """Paragraph blocks of one page: lines cleaned, furniture dropped, blank-line separated."""
     blocks: list[str] = []
     current: list[str] = []
 
     def flush() -> None:
-        blocks.extend("\n".join(run) for run in _split_run(current))
+        for run in _split_run(current):
+            if len(run) == 1 and len(run[0]) > LONG_PARAGRAPH:
+                blocks.extend(split_long_line(run[0]))
+            else:
+                blocks.append("\n".join(run))
         current.clear()
 
     for raw_line in page.split("\n"):
         line = _strip_counter(_clean_line(raw_line))
+        code = _TYPESET_CODE.match(line)
+        if code:  # "$p$II. La procédure": a typesetting code opens a paragraph
+            flush()
+            line = line[code.end():].lstrip()
         if not line:
             flush()
             continue

@@ -243,6 +243,13 @@ _COUNTRY_MARKERS: dict[str, tuple[re.Pattern[str], ...]] = {
             r"r\s?[ée]\s?p\s?u\s?b\s?l\s?i\s?q\s?u\s?e\s+f\s?r\s?a\s?n\s?[çc]\s?a\s?i\s?s\s?e",
             r"code\s+de\s+justice\s+administrative",
             r"secr[ée]tariat\s+du\s+contentieux\s+du\s+conseil\s+d['’]\s*[ée]tat",
+            # French code articles "L. 640-1", "R 641-6" of the Code de commerce (the
+            # Luxembourg and former Belgian codes de commerce number plainly), and codes only
+            # France has
+            r"\b[LR]\.?\s?\d{3}-\d{1,3}(?:-\d+)?\b[^.;]{0,40}?\bdu\s+code\s+de\s+commerce",
+            r"code\s+(?:mon[ée]taire\s+et\s+financier|g[ée]n[ée]ral\s+des\s+imp[ôo]ts"
+            r"|de\s+l['’]entr[ée]e\s+et\s+du\s+s[ée]jour|des\s+proc[ée]dures\s+civiles"
+            r"|de\s+la\s+sant[ée]\s+publique|de\s+l['’]action\s+sociale\s+et\s+des\s+familles)",
         ),
         "BE": (
             r"(?<![\w.])[CDFHPS]\.\d{2}\.\d{4}\.[FND](?![\w.])",
@@ -429,7 +436,8 @@ _DATE_RULES: tuple[tuple[re.Pattern[str], bool], ...] = tuple(
          rf"{_WEEKDAY_OPT}(?P<date>{_DATE})", False),
         # Luxembourg cassation: "N° 4 / 11. du 13.1.2011.", "N° 29/ 2026pénal\ndu 29.01.2026";
         # Belgian Conseil d'État: "n° 265.501 du 21 janvier 2026" (OCR: "no 265.501")
-        (rf"^N°\s*\d+\s*/\s*\d+[^\n]{{0,12}}?\s*du\s+(?P<date>{_DATE})", False),
+        # old Belgian Cour d'arbitrage: "No 41/90 Arrêt du 21 décembre 1990"
+        (rf"^N[°o]\s*\d+\s*/\s*\d+[^\n]{{0,12}}?\s*du\s+(?P<date>{_DATE})", False),
         # "Cour de cassation Arrêt n°41705-2016 du 12 juin 2017", "Cour de Cassation n°54804-2017
         # du 8 décembre 2017"
         (r"^(?:[^\n]{0,40}?\b(?-i:Arr[êe]t|ARR[ÊE]T|Jugement|Décision|Cour)\b[^\n]{0,30}?)\s*n°\s*"
@@ -448,7 +456,11 @@ _DATE_RULES: tuple[tuple[re.Pattern[str], bool], ...] = tuple(
         # publique du 27 mars 2026", "prononcé publiquement le ...", "Rendu public par mise à
         # disposition au greffe, le 2 mars 2026", "Rendu le 3 avril 2026.", "Fait à Paris,
         # le 11 mars 2026", "Délibéré par le Conseil constitutionnel dans sa séance du ..."
-        (r"prononc[ée]e?s?\b,?(?:\s+en\s+langue\s+\w+)?\s*,?\s+(?:(?:à|en|lors\s+de)\s+"
+        # "Ainsi prononcé en langue française et en langue néerlandaise, conformément à
+        # l'article 65 de la loi spéciale ..., à l'audience publique du 21 décembre 1990."
+        (r"prononc[ée]e?s?\b,?(?:\s+en\s+(?:langue\s+)?\w+(?:\s*(?:,|et)\s+(?:en\s+)?"
+         r"(?:langue\s+)?\w+){0,3})?(?:\s*,?\s*conform[ée]ment\s+à\s+[^.;]{0,200}?,)?"
+         r"\s*,?\s+(?:(?:à|en|lors\s+de)\s+"
          r"(?:l['’]\s*)?audience\s+publique|publiquement|par\s+mise\s+à\s+disposition)"
          rf"{_UNTIL_BLANK}{{0,300}}?\b(?:le|du)\s+{_WEEKDAY_OPT}(?P<date>{_DATE})", True),
         # "La Cour ... a rendu en son audience publique ordinaire du vingt-deux mars deux mil

@@ -250,3 +250,12 @@ def test_chamber_names_share_one_typography() -> None:
 ])
 def test_normalize_chamber_changes_typography_only(written: str, normal: str) -> None:
     assert normalize_chamber(written) == normal
+
+
+@pytest.mark.parametrize(("name", "country"), [
+    ("larochesuryon", "FR"),  # "articles L.640-1 et suivants du code de commerce"
+    ("ca-chambery", "FR"), ("fr-cass-com-2020", "FR"), ("2025TALCH11", "LU"),
+])
+def test_full_judgments_state_their_country(name: str, country: str) -> None:
+    assert _parse(_corpus(name)).meta.country == country
+
