@@ -1,5 +1,5 @@
-"""Chroma: client, one collection per store generation (cosine space, our own vectors), chunk
-metadata and `where` filters. Chroma's result types never leave `store/`."""
+"""Chroma: client, the collection of a segment (cosine space, our own vectors), chunk metadata and
+`where` filters. Chroma's result types never leave `store/`."""
 
 from __future__ import annotations
 
@@ -68,10 +68,6 @@ def close_client(client: ClientAPI | None) -> None:
         close = getattr(client, "close", None)
         if close is not None:
             close()
-
-
-def collection_name(prefix: str, generation: int) -> str:
-    return f"{prefix}_g{generation}"
 
 
 def create_collection(client: ClientAPI, name: str, model_id: str) -> Collection:
@@ -152,34 +148,33 @@ def where_filter(filters: SearchFilters) -> dict[str, Any] | None:
 # Chroma's document full-text index made a collection 4.5 times larger and twice slower to fill.
 def add_chunks(
     collection: Collection,
+    ids: list[str],
     chunks: list[Chunk],
     vectors: list[list[float]],
     meta: JudgmentMeta,
     batch: int = COPY_BATCH,
 ) -> None:
+    """Add `chunks` under the vector ids `ids`."""
     for start in range(0, len(chunks), batch):
         part = chunks[start : start + batch]
         collection.add(
-            ids=[c.id for c in part],
+            ids=ids[start : start + batch],
             embeddings=np.asarray(vectors[start : start + batch], dtype=np.float32),
             metadatas=[chunk_metadata(c, meta) for c in part],  # type: ignore[misc]
         )
 
 
-def copy_collection(source: Collection, target: Collection, batch: int = COPY_BATCH) -> int:
-    """Copy every record (vectors and metadata) of `source` into `target`."""
-    total = source.count()
+def copy_records(
+    source: Collection, target: Collection, ids: list[str], batch: int = COPY_BATCH
+) -> int:
+    """Copy the records `ids` (vectors and metadata) of `source` into `target`."""
     copied = 0
-    for offset in range(0, total, batch):
+    for start in range(0, len(ids), batch):
         got = source.get(
-            limit=batch, offset=offset, include=["embeddings", "metadatas"]
+            ids=ids[start : start + batch], include=["embeddings", "metadatas"]
         )
         if not got["ids"]:
-            break
-        target.add(
-            ids=got["ids"],
-            embeddings=got["embeddings"],
-            metadatas=got["metadatas"],
-        )
+            continue
+        target.add(ids=got["ids"], embeddings=got["embeddings"], metadatas=got["metadatas"])
         copied += len(got["ids"])
     return copied

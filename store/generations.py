@@ -1,21 +1,96 @@
-"""The generation folders of a store: which one is live (CURRENT), which exist, and the checks
-that a generation was written by this layout and model.
+"""The generations of a store: which one is live (CURRENT), what each holds (its manifest),
+and the checks that a store was written by this layout and model.
 
 Layout of a store folder::
 
-    CURRENT             number of the live generation (replaced atomically)
-    LOCK                held by the one writer (fcntl.flock)
-    STORE_ID            names this store's collections on a Chroma server
-    generations/<n>/    chroma/ (embedded mode), registry.sqlite, lexical/
+    CURRENT                        number of the live generation (replaced atomically: the
+                                   commit point)
+    LOCK                           held by the one writer (fcntl.flock)
+    STORE_ID                       names this store's collections on a Chroma server
+    registry.sqlite                judgments and chunks with the generations that added and
+                                   removed them (store/registry.py)
+    generations/<n>/manifest.json  generation n: its model and the segments it reads
+    segments/<name>/               a segment: lexical/ (BM25 term frequencies) and, in
+                                   embedded mode, chroma/ (its vectors); never changed once
+                                   a manifest names it
 """
 
 from __future__ import annotations
 
+import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from store.errors import ModelMismatchError, StoreError
-from store.registry import SCHEMA_VERSION, Registry
+from store.registry import REGISTRY_FILE, SCHEMA_VERSION, Registry
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    """A segment as a manifest names it: its rows and how many of them were removed since."""
+
+    name: str
+    rows: int
+    dead: int = 0
+
+    @property
+    def live(self) -> int:
+        return self.rows - self.dead
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What generation `number` reads: the model of its vectors and its segments."""
+
+    number: int
+    model: str
+    segments: tuple[SegmentInfo, ...] = ()
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(s.name for s in self.segments)
+
+
+def generation_dir(path: Path, number: int) -> Path:
+    return path / "generations" / str(number)
+
+
+def write_manifest(path: Path, manifest: Manifest) -> None:
+    """Write generation `manifest.number`'s manifest (synced: CURRENT may name it next)."""
+    folder = generation_dir(path, manifest.number)
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {"generation": manifest.number, "model": manifest.model,
+            "segments": [vars(s) for s in manifest.segments]}  # fmt: skip
+    with open(folder / MANIFEST, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(data, indent=1) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def read_manifest(path: Path, number: int) -> Manifest | None:
+    """Generation `number`'s manifest; None when it has none (0, or a store of layout 1)."""
+    try:
+        text = (generation_dir(path, number) / MANIFEST).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    data = json.loads(text)
+    return Manifest(number, data["model"], tuple(SegmentInfo(**s) for s in data["segments"]))
+
+
+def old_layout(path: Path, number: int) -> bool:
+    """True for a store written by layout 1 (a registry in each generation folder)."""
+    return (generation_dir(path, number) / REGISTRY_FILE).is_file()
+
+
+def layout_error(path: Path, found: str) -> StoreError:
+    return StoreError(
+        f"store {path} was written by another version of legal-assistant (registry layout "
+        f"{found or 'unversioned'}, expected {SCHEMA_VERSION}). Re-index it: "
+        f"legal-assistant ingest --rebuild --store {path} PATH..."
+    )
 
 
 def read_current(path: Path) -> int:
@@ -65,11 +140,7 @@ def check_schema(path: Path, registry: Registry) -> None:
     """Refuse a store written with another registry layout, saying how to re-index."""
     found = registry.schema()
     if found != SCHEMA_VERSION:
-        raise StoreError(
-            f"store {path} was written by another version of legal-assistant (registry layout "
-            f"{found or 'unversioned'}, expected {SCHEMA_VERSION}). Re-index it: "
-            f"legal-assistant ingest --rebuild --store {path} PATH..."
-        )
+        raise layout_error(path, found)
 
 
 def mismatch(path: Path, recorded: str, configured: str) -> ModelMismatchError:

@@ -1,6 +1,15 @@
-"""SQLite registry of one store generation: judgments (source, hash, model, text, structure),
-chunk records, each chunk's analysed terms for the lexical index and the vectors of its
-sentence windows (int8, one scale per vector)."""
+"""SQLite registry of a store: judgments (source, hash, model, text, structure), chunk records,
+each chunk's analysed terms for the lexical index and the vectors of its sentence windows (int8,
+one scale per vector).
+
+One registry per store, shared by the writer and every reader (WAL mode: readers never wait).
+Visibility lives here: every judgment and chunk row carries the generation that added it
+(`added_in`) and the one that removed it (`removed_in`, NULL while live). A reader of generation
+g sees the rows with `added_in <= g` and `removed_in` NULL or above g, so a writer's rows for
+g + 1 (committed to SQLite or not) never reach it. A chunk's vector is named
+`<chunk id>@<added_in>` in Chroma (`vector_id`), so an updated chunk's old and new vectors can
+both exist while readers of the old generation still need the old one.
+"""
 
 from __future__ import annotations
 
@@ -17,37 +26,75 @@ from store.records import Chunk, Judgment, JudgmentMeta
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS judgments (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    added_in INTEGER NOT NULL,
+    removed_in INTEGER,
     source_path TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     model TEXT NOT NULL,
     chunk_ids TEXT NOT NULL,
     ingested_at TEXT NOT NULL,
-    judgment TEXT NOT NULL
+    judgment TEXT NOT NULL,
+    PRIMARY KEY (id, added_in)
 );
 CREATE INDEX IF NOT EXISTS judgments_by_path ON judgments (source_path);
 CREATE INDEX IF NOT EXISTS judgments_by_hash ON judgments (content_hash);
+CREATE INDEX IF NOT EXISTS judgments_by_removal ON judgments (removed_in);
+CREATE INDEX IF NOT EXISTS judgments_by_addition ON judgments (added_in);
 CREATE TABLE IF NOT EXISTS chunks (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    added_in INTEGER NOT NULL,
+    removed_in INTEGER,
     judgment_id TEXT NOT NULL,
     ordinal INTEGER NOT NULL,
     section_kind TEXT NOT NULL,
+    segment TEXT NOT NULL,
     data TEXT NOT NULL,
-    terms TEXT NOT NULL
+    terms TEXT NOT NULL,
+    moved_in INTEGER,
+    previous_segment TEXT,
+    PRIMARY KEY (id, added_in)
 );
 CREATE INDEX IF NOT EXISTS chunks_by_judgment ON chunks (judgment_id, ordinal);
+CREATE INDEX IF NOT EXISTS chunks_by_removal ON chunks (removed_in);
+CREATE INDEX IF NOT EXISTS chunks_by_addition ON chunks (added_in);
+CREATE INDEX IF NOT EXISTS chunks_by_segment ON chunks (segment);
+CREATE INDEX IF NOT EXISTS chunks_by_move ON chunks (moved_in);
 CREATE TABLE IF NOT EXISTS sentence_vectors (
-    chunk_id TEXT PRIMARY KEY,
-    judgment_id TEXT NOT NULL,
+    chunk_id TEXT NOT NULL,
+    added_in INTEGER NOT NULL,
     dim INTEGER NOT NULL,
     scales BLOB NOT NULL,
-    vectors BLOB NOT NULL
+    vectors BLOB NOT NULL,
+    PRIMARY KEY (chunk_id, added_in)
 );
-CREATE INDEX IF NOT EXISTS sentence_vectors_by_judgment ON sentence_vectors (judgment_id);
 """
 
+# 2: one registry per store with added_in/removed_in generations and vector segments
+# (1: one registry per generation folder). Bump when the tables above change; older stores
+# must be re-indexed.
+SCHEMA_VERSION = "2"
 
-SCHEMA_VERSION = "1"  # bump when the tables above change; older stores must be re-indexed
+REGISTRY_FILE = "registry.sqlite"
+
+
+def _visible(table: str = "") -> str:
+    """SQL condition: the row is live in a generation, bound as `_view_args(view)`."""
+    prefix = f"{table}." if table else ""
+    return f"{prefix}added_in <= ? AND ({prefix}removed_in IS NULL OR {prefix}removed_in > ?)"
+
+
+def _view_args(view: int) -> tuple[int, int]:
+    return view, view
+
+
+def vector_id(chunk_id: str, added_in: int) -> str:
+    """The Chroma id of a chunk's vector: one per version of the chunk."""
+    return f"{chunk_id}@{added_in}"
+
+
+def chunk_id_of(vid: str) -> str:
+    return vid.rsplit("@", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -84,45 +131,52 @@ def _entry(row: tuple[str, str, str, str, str, str]) -> RegistryEntry:
     return RegistryEntry(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])), row[5])
 
 
+@dataclass(frozen=True)
+class VisibleChunk:
+    """A chunk row live in a view, with what search filters need."""
+
+    vid: str
+    judgment_id: str
+    section_kind: str
+
+
 class Registry:
-    """One generation's registry file. Writes stay in one transaction until `commit()`."""
+    """The store's registry file. A writer's changes stay in one SQLite transaction until
+    `commit()`; every read takes the generation (`view`) it reads."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
-        if read_only:
-            uri = f"{path.resolve().as_uri()}?mode=ro"
-            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        else:
-            self._db = sqlite3.connect(path, check_same_thread=False)
-            self._db.executescript(_SCHEMA)
-            empty = self._db.execute("SELECT COUNT(*) FROM judgments").fetchone()[0] == 0
-            known = self._db.execute("SELECT 1 FROM info WHERE key = 'schema'").fetchone()
-            if empty and not known:
-                self._db.execute(
-                    "INSERT INTO info (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
-                )
-            self._db.commit()
+        self._db = sqlite3.connect(path, check_same_thread=False)
         self._lock = threading.Lock()
+        if read_only:
+            self._db.execute("PRAGMA query_only = ON")
+            return
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = FULL")
+        self._db.executescript(_SCHEMA)
+        known = self._db.execute("SELECT 1 FROM info WHERE key = 'schema'").fetchone()
+        if not known and self._db.execute("SELECT COUNT(*) FROM judgments").fetchone()[0] == 0:
+            self._db.execute("INSERT INTO info (key, value) VALUES ('schema', ?)",
+                             (SCHEMA_VERSION,))  # fmt: skip
+        self._db.commit()
 
     def schema(self) -> str:
         """The layout version this registry was written with ('' before versions existed)."""
-        return self.get_info("schema") or ""
+        try:
+            return self.get_info("schema") or ""
+        except sqlite3.OperationalError:  # not a registry of this project
+            return ""
 
     def close(self) -> None:
         self._db.close()
 
-    def copy_to(self, destination: Path) -> None:
-        """A consistent copy of this registry (SQLite backup API)."""
-        target = sqlite3.connect(destination)
-        try:
-            with self._lock:
-                self._db.backup(target)
-        finally:
-            target.close()
-
     def commit(self) -> None:
         with self._lock:
             self._db.commit()
+
+    def rollback(self) -> None:
+        with self._lock:
+            self._db.rollback()
 
     # -- store-level facts -------------------------------------------------------------------
 
@@ -130,10 +184,6 @@ class Registry:
         with self._lock:
             row = self._db.execute("SELECT value FROM info WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
-
-    def set_info(self, key: str, value: str) -> None:
-        with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO info (key, value) VALUES (?, ?)", (key, value))
 
     # -- writes --------------------------------------------------------------------------------
 
@@ -144,16 +194,20 @@ class Registry:
         terms: list[list[str]],
         model: str,
         ingested_at: str,
+        generation: int,
+        segment: str,
         sentence_vectors: list[np.ndarray] | None = None,
     ) -> None:
-        """Add or replace a judgment and its chunks (the caller removed any old version), with
-        the vectors of each chunk's sentence windows when given."""
+        """Add a judgment and its chunks as added in `generation`, their vectors in `segment`
+        (the caller removed any live version), with the vectors of each chunk's sentence
+        windows when given."""
         meta = judgment.meta
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO judgments VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO judgments VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)",
                 (
                     meta.id,
+                    generation,
                     meta.source_path,
                     meta.content_hash,
                     model,
@@ -163,141 +217,276 @@ class Registry:
                 ),
             )
             self._db.executemany(
-                "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO chunks VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, NULL, NULL)",
                 [
-                    (c.id, c.judgment_id, c.ordinal, c.section_kind,
+                    (c.id, generation, c.judgment_id, c.ordinal, c.section_kind, segment,
                      json.dumps(c.to_dict(), ensure_ascii=False), " ".join(t))
                     for c, t in zip(chunks, terms, strict=True)
                 ],
             )
             if sentence_vectors is not None:
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO sentence_vectors VALUES (?, ?, ?, ?, ?)",
-                    [(c.id, c.judgment_id, *pack_vectors(m))
+                    "INSERT INTO sentence_vectors VALUES (?, ?, ?, ?, ?)",
+                    [(c.id, generation, *pack_vectors(m))
                      for c, m in zip(chunks, sentence_vectors, strict=True) if len(m)],
                 )
 
-    def remove(self, judgment_id: str) -> tuple[str, ...]:
-        """Delete a judgment and its chunks; returns the chunk ids that were removed."""
+    def remove(self, judgment_id: str, generation: int) -> list[str]:
+        """Remove a judgment in `generation`: rows added by this same generation are deleted
+        (no reader ever saw them), older live rows are marked removed. Returns the vector ids
+        deleted outright (their vectors must leave the segment being written)."""
         with self._lock:
-            ids = [
-                r[0]
-                for r in self._db.execute(
-                    "SELECT id FROM chunks WHERE judgment_id = ?", (judgment_id,)
+            fresh = [
+                vector_id(cid, generation)
+                for (cid,) in self._db.execute(
+                    "SELECT id FROM chunks WHERE judgment_id = ? AND added_in = ?",
+                    (judgment_id, generation),
                 )
             ]
-            self._db.execute("DELETE FROM chunks WHERE judgment_id = ?", (judgment_id,))
             self._db.execute(
-                "DELETE FROM sentence_vectors WHERE judgment_id = ?", (judgment_id,)
+                "DELETE FROM sentence_vectors WHERE added_in = ? AND chunk_id IN "
+                "(SELECT id FROM chunks WHERE judgment_id = ? AND added_in = ?)",
+                (generation, judgment_id, generation),
             )
-            self._db.execute("DELETE FROM judgments WHERE id = ?", (judgment_id,))
-        return tuple(ids)
+            for table, column in (("chunks", "judgment_id"), ("judgments", "id")):
+                self._db.execute(
+                    f"DELETE FROM {table} WHERE {column} = ? AND added_in = ?",
+                    (judgment_id, generation),
+                )
+                self._db.execute(
+                    f"UPDATE {table} SET removed_in = ? WHERE {column} = ? "
+                    "AND removed_in IS NULL",
+                    (generation, judgment_id),
+                )
+        return fresh
 
-    # -- reads ---------------------------------------------------------------------------------
-
-    def _entries(self, where: str, args: tuple[str, ...]) -> list[RegistryEntry]:
-        sql = f"SELECT {_ENTRY_COLUMNS} FROM judgments {where} ORDER BY id"
+    def remove_all(self, generation: int) -> None:
+        """Mark every live row removed in `generation` (a rebuild starts from nothing)."""
         with self._lock:
-            return [_entry(r) for r in self._db.execute(sql, args)]
+            for table in ("judgments", "chunks"):
+                self._db.execute(
+                    f"UPDATE {table} SET removed_in = ? WHERE removed_in IS NULL", (generation,)
+                )
 
-    def entry(self, judgment_id: str) -> RegistryEntry | None:
-        found = self._entries("WHERE id = ?", (judgment_id,))
+    def undo_after(self, generation: int) -> bool:
+        """Undo what a crashed writer committed for generations above `generation` (CURRENT
+        was never switched to them); True when something was undone (and committed)."""
+        with self._lock:
+            found = any(
+                self._db.execute(
+                    f"SELECT 1 FROM {table} WHERE added_in > ? OR removed_in > ? {more} LIMIT 1",
+                    (generation, generation, *([generation] if more else [])),
+                ).fetchone()
+                for table, more in (("judgments", ""), ("chunks", "OR moved_in > ?"))
+            )
+            if not found:
+                return False
+            self._db.execute(
+                "UPDATE chunks SET segment = previous_segment, moved_in = NULL, "
+                "previous_segment = NULL WHERE moved_in > ?",
+                (generation,),
+            )
+            self._db.execute("DELETE FROM sentence_vectors WHERE added_in > ?", (generation,))
+            for table in ("judgments", "chunks"):
+                self._db.execute(f"DELETE FROM {table} WHERE added_in > ?", (generation,))
+                self._db.execute(
+                    f"UPDATE {table} SET removed_in = NULL WHERE removed_in > ?", (generation,)
+                )
+            self._db.commit()
+        return True
+
+    def purge(self, oldest_view: int) -> int:
+        """Delete the rows no reader of generation `oldest_view` or later can see (removed in
+        it or before); returns the number of chunk rows deleted. Committed at once."""
+        with self._lock:
+            if not self._db.execute(
+                "SELECT 1 FROM judgments WHERE removed_in <= ? UNION ALL "
+                "SELECT 1 FROM chunks WHERE removed_in <= ? LIMIT 1",
+                (oldest_view, oldest_view),
+            ).fetchone():
+                return 0
+            self._db.execute(
+                "DELETE FROM sentence_vectors WHERE (chunk_id, added_in) IN "
+                "(SELECT id, added_in FROM chunks WHERE removed_in <= ?)",
+                (oldest_view,),
+            )
+            deleted = self._db.execute(
+                "DELETE FROM chunks WHERE removed_in <= ?", (oldest_view,)
+            ).rowcount
+            self._db.execute("DELETE FROM judgments WHERE removed_in <= ?", (oldest_view,))
+            self._db.commit()
+        return int(deleted)
+
+    def move_to_segment(self, vids: list[str], segment: str, generation: int) -> None:
+        """Record that the vectors `vids` live in `segment` from `generation` on (a merge); a
+        move that never became live is undone by `undo_after`."""
+        rows = [(segment, generation, *_split_vid(v)) for v in vids]
+        with self._lock:
+            self._db.executemany(
+                "UPDATE chunks SET previous_segment = segment, segment = ?, moved_in = ? "
+                "WHERE id = ? AND added_in = ?",
+                rows,
+            )
+
+    # -- reads for the writer ------------------------------------------------------------------
+
+    def added_terms(self, generation: int) -> list[tuple[str, list[str]]]:
+        """(vector id, terms) of the chunks added in `generation`, in vector id order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, terms FROM chunks WHERE added_in = ? ORDER BY id", (generation,)
+            ).fetchall()
+        return [(vector_id(cid, generation), terms.split()) for cid, terms in rows]
+
+    def segment_terms(
+        self, segments: list[str], view: int
+    ) -> list[tuple[str, list[str], str]]:
+        """(vector id, terms, segment) of the chunks of `segments` live in `view`, in vector
+        id order."""
+        marks = ",".join("?" * len(segments))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id, added_in, terms, segment FROM chunks WHERE segment IN ({marks}) "
+                f"AND {_visible()}",
+                (*segments, *_view_args(view)),
+            ).fetchall()
+        return sorted((vector_id(cid, added), terms.split(), segment)
+                      for cid, added, terms, segment in rows)  # fmt: skip
+
+    def removed_per_segment(self, generation: int) -> dict[str, int]:
+        """How many chunk rows of each segment `generation` removed."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT segment, COUNT(*) FROM chunks WHERE removed_in = ? GROUP BY segment",
+                (generation,),
+            ).fetchall()
+        return {segment: int(n) for segment, n in rows}
+
+    # -- reads for a view ----------------------------------------------------------------------
+
+    def _entries(self, where: str, args: tuple[object, ...], view: int) -> list[RegistryEntry]:
+        sql = (f"SELECT {_ENTRY_COLUMNS} FROM judgments WHERE {_visible()} {where} "
+               "ORDER BY id")  # fmt: skip
+        with self._lock:
+            return [_entry(r) for r in self._db.execute(sql, (*_view_args(view), *args))]
+
+    def entry(self, judgment_id: str, view: int) -> RegistryEntry | None:
+        found = self._entries("AND id = ?", (judgment_id,), view)
         return found[0] if found else None
 
-    def entry_for_path(self, source_path: str) -> RegistryEntry | None:
-        found = self._entries("WHERE source_path = ?", (source_path,))
+    def entry_for_path(self, source_path: str, view: int) -> RegistryEntry | None:
+        found = self._entries("AND source_path = ?", (source_path,), view)
         return found[0] if found else None
 
-    def entry_for_hash(self, content_hash: str) -> RegistryEntry | None:
-        found = self._entries("WHERE content_hash = ?", (content_hash,))
+    def entry_for_hash(self, content_hash: str, view: int) -> RegistryEntry | None:
+        found = self._entries("AND content_hash = ?", (content_hash,), view)
         return found[0] if found else None
 
-    def entries(self) -> list[RegistryEntry]:
-        return self._entries("", ())
+    def entries(self, view: int) -> list[RegistryEntry]:
+        return self._entries("", (), view)
 
-    def judgment(self, judgment_id: str) -> Judgment | None:
+    def judgment(self, judgment_id: str, view: int) -> Judgment | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT judgment FROM judgments WHERE id = ?", (judgment_id,)
+                f"SELECT judgment FROM judgments WHERE id = ? AND {_visible()}",
+                (judgment_id, *_view_args(view)),
             ).fetchone()
         return Judgment.from_dict(json.loads(row[0])) if row else None
 
-    def judgment_metas(self) -> list[JudgmentMeta]:
+    def judgment_metas(self, view: int) -> list[JudgmentMeta]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT json_extract(judgment, '$.meta') FROM judgments ORDER BY id"
+                "SELECT json_extract(judgment, '$.meta') FROM judgments "
+                f"WHERE {_visible()} ORDER BY id",
+                _view_args(view),
             ).fetchall()
         return [JudgmentMeta(**json.loads(r[0])) for r in rows]
 
-    def chunk(self, chunk_id: str) -> Chunk | None:
-        with self._lock:
-            row = self._db.execute("SELECT data FROM chunks WHERE id = ?", (chunk_id,)).fetchone()
-        return Chunk.from_dict(json.loads(row[0])) if row else None
+    def chunk(self, chunk_id: str, view: int) -> Chunk | None:
+        found = self.chunks([chunk_id], view)
+        return found.get(chunk_id)
 
-    def _rows_for_ids(self, select: str, ids: list[str]) -> list[tuple]:
-        """Rows of `select` (ending in "WHERE <id column> IN") for `ids`, in batches: SQLite
-        limits the number of parameters of one statement."""
+    def _rows_for_ids(self, select: str, ids: list[str], view: int) -> list[tuple]:
+        """Rows of `select` (a query whose WHERE ends in "<id column> IN") for `ids` live in
+        `view`, in batches: SQLite limits the number of parameters of one statement."""
         rows: list[tuple] = []
         with self._lock:
             for start in range(0, len(ids), 500):
                 batch = ids[start : start + 500]
                 marks = ",".join("?" * len(batch))
-                rows.extend(self._db.execute(f"{select} ({marks})", batch).fetchall())
+                rows.extend(
+                    self._db.execute(f"{select} ({marks})", (*_view_args(view), *batch))
+                )
         return rows
 
-    def chunks(self, chunk_ids: list[str]) -> dict[str, Chunk]:
-        """Chunks by id, for the ids that exist."""
-        rows = self._rows_for_ids("SELECT id, data FROM chunks WHERE id IN", chunk_ids)
+    def chunks(self, chunk_ids: list[str], view: int) -> dict[str, Chunk]:
+        """Chunks live in `view` by id, for the ids that exist."""
+        rows = self._rows_for_ids(
+            f"SELECT id, data FROM chunks WHERE {_visible()} AND id IN", chunk_ids, view
+        )
         return {cid: Chunk.from_dict(json.loads(data)) for cid, data in rows}
 
-    def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
-        """The sentence-window vectors of the given chunks that have them (none in a store
-        written before they existed, or ingested without them)."""
-        try:
-            rows = self._rows_for_ids(
-                "SELECT chunk_id, dim, scales, vectors FROM sentence_vectors WHERE chunk_id IN",
-                chunk_ids,
-            )
-        except sqlite3.OperationalError:  # an older registry without the table
-            return {}
+    def vector_ids(self, chunk_ids: list[str], view: int) -> dict[str, str]:
+        """The vector id of each chunk live in `view`."""
+        rows = self._rows_for_ids(
+            f"SELECT id, added_in FROM chunks WHERE {_visible()} AND id IN", chunk_ids, view
+        )
+        return {cid: vector_id(cid, added) for cid, added in rows}
+
+    def sentence_vectors(self, chunk_ids: list[str], view: int) -> dict[str, np.ndarray]:
+        """The sentence-window vectors of the given chunks live in `view` that have them."""
+        rows = self._rows_for_ids(
+            "SELECT s.chunk_id, s.dim, s.scales, s.vectors FROM sentence_vectors s "
+            f"JOIN chunks c ON c.id = s.chunk_id AND c.added_in = s.added_in "
+            f"WHERE {_visible('c')} AND s.chunk_id IN",
+            chunk_ids,
+            view,
+        )
         return {cid: unpack_vectors(dim, scales, values) for cid, dim, scales, values in rows}
 
-    def chunks_of(self, judgment_id: str) -> list[Chunk]:
+    def chunks_of(self, judgment_id: str, view: int) -> list[Chunk]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT data FROM chunks WHERE judgment_id = ? ORDER BY ordinal", (judgment_id,)
+                f"SELECT data FROM chunks WHERE judgment_id = ? AND {_visible()} "
+                "ORDER BY ordinal",
+                (judgment_id, *_view_args(view)),
             ).fetchall()
         return [Chunk.from_dict(json.loads(r[0])) for r in rows]
 
-    def chunk_terms(self) -> list[tuple[str, str]]:
-        """(chunk id, its analysed terms joined by spaces) of every chunk, in id order."""
-        with self._lock:
-            rows = self._db.execute("SELECT id, terms FROM chunks ORDER BY id").fetchall()
-        return [(cid, terms) for cid, terms in rows]
-
-    def opening_terms(self, chunks: int) -> dict[str, set[str]]:
+    def opening_terms(self, chunks: int, view: int) -> dict[str, set[str]]:
         """Each judgment's analysed terms in its first `chunks` chunks (court, parties,
         counsel, date and references are stated there)."""
         found: dict[str, set[str]] = {}
         with self._lock:
             rows = self._db.execute(
-                "SELECT judgment_id, terms FROM chunks WHERE ordinal < ?", (chunks,)
+                f"SELECT judgment_id, terms FROM chunks WHERE ordinal < ? AND {_visible()}",
+                (chunks, *_view_args(view)),
             ).fetchall()
         for jid, terms in rows:
             found.setdefault(jid, set()).update(terms.split())
         return found
 
-    def chunk_facets(self) -> list[tuple[str, str, str]]:
-        """(chunk id, judgment id, section kind) of every chunk, for search filters."""
+    def visible_chunks(self, view: int) -> list[VisibleChunk]:
+        """Every chunk live in `view`: its vector id, judgment and section kind."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, judgment_id, section_kind FROM chunks"
+                f"SELECT id, added_in, judgment_id, section_kind FROM chunks WHERE {_visible()}",
+                _view_args(view),
             ).fetchall()
-        return [(cid, jid, kind) for cid, jid, kind in rows]
+        return [VisibleChunk(vector_id(cid, added), jid, kind) for cid, added, jid, kind in rows]
 
-    def counts(self) -> tuple[int, int]:
-        """(judgments, chunks)."""
+    def counts(self, view: int) -> tuple[int, int]:
+        """(judgments, chunks) live in `view`."""
         with self._lock:
-            judgments = self._db.execute("SELECT COUNT(*) FROM judgments").fetchone()[0]
-            chunks = self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+            judgments = self._db.execute(
+                f"SELECT COUNT(*) FROM judgments WHERE {_visible()}", _view_args(view)
+            ).fetchone()[0]
+            chunks = self._db.execute(
+                f"SELECT COUNT(*) FROM chunks WHERE {_visible()}", _view_args(view)
+            ).fetchone()[0]
         return int(judgments), int(chunks)
+
+
+def _split_vid(vid: str) -> tuple[str, int]:
+    chunk_id, added = vid.rsplit("@", 1)
+    return chunk_id, int(added)

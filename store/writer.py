@@ -1,15 +1,24 @@
-"""`StoreWriter`: the store's one writer. It copies the live generation n to n+1, changes n+1
-and switches CURRENT to it on `commit()`; leaving without `commit()` discards n+1. A crash at
-any point leaves CURRENT on a complete generation; the next writer deletes the unfinished one.
-The last two committed generations are kept."""
+"""`StoreWriter`: the store's one writer. It builds generation n + 1 over the live generation n
+without copying it: new chunks go to the registry (added in n + 1) and to one new segment,
+removed ones are marked removed in n + 1 (store/registry.py, store/segments.py).
+
+`commit()` seals the new segment, merges small segments when a size tier is full, writes the
+manifest of n + 1, commits the registry transaction and then replaces CURRENT: that last step
+makes n + 1 live. Leaving without `commit()` discards everything; a run that changed nothing
+commits nothing and creates no generation.
+
+A crash at any point leaves CURRENT on a complete generation. The next writer finishes the
+tidying (`_tidy`): it undoes registry rows of generations above CURRENT, deletes their folders
+and every segment no kept manifest names (a crashed run's vectors), and deletes the rows no
+reader of the last two generations can see. The last two generations stay readable.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import shutil
-from collections.abc import Callable
+from collections import defaultdict
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import IO, TYPE_CHECKING
@@ -21,15 +30,29 @@ from chromadb.api.models.Collection import Collection
 from store import chroma
 from store.errors import StoreBusyError, StoreError
 from store.generations import (
+    Manifest,
+    SegmentInfo,
     check_schema,
+    generation_dir,
     generation_numbers,
+    layout_error,
     mismatch,
+    old_layout,
     read_current,
+    read_manifest,
     write_current,
+    write_manifest,
 )
-from store.lexical import LexicalIndex, analyze
+from store.lexical import LexicalSegment, analyze
 from store.records import Chunk, Judgment
-from store.registry import Registry, RegistryEntry
+from store.registry import (
+    REGISTRY_FILE,
+    SCHEMA_VERSION,
+    Registry,
+    RegistryEntry,
+    vector_id,
+)
+from store.segments import SegmentSpace, plan_merge
 
 if TYPE_CHECKING:
     from store.store import Store
@@ -47,8 +70,12 @@ class StoreWriter:
         self.generation = 0
         self._lock_file: IO[str] | None = None
         self._registry: Registry | None = None
+        self._space: SegmentSpace | None = None
+        self._base = Manifest(0, store.model_id)
+        self._changed = False
         self._client: ClientAPI | None = None
         self._collection: Collection | None = None
+        self._created: list[str] = []  # segments this writer made (deleted when discarded)
         self._committed = False
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -103,92 +130,103 @@ class StoreWriter:
     def _prepare(self) -> None:
         store = self.store
         current = read_current(self.path)
-        self._delete_unfinished(current)
-        base = 0 if self.rebuild else current
-        self.generation = current + 1
-        folder = store._generation_dir(self.generation)
-        folder.mkdir(parents=True)
-        if base:
-            source = Registry(store._generation_dir(base) / "registry.sqlite", read_only=True)
-            try:
-                recorded = source.get_info("model") or ""
-                if recorded and recorded != store.model_id:
-                    raise mismatch(self.path, recorded, store.model_id)
-                source.copy_to(folder / "registry.sqlite")
-            finally:
-                source.close()
-            if not store.server_mode:
-                shutil.copytree(store._generation_dir(base) / "chroma", folder / "chroma")
-        self._registry = Registry(folder / "registry.sqlite")
+        if current and not (self.path / REGISTRY_FILE).is_file() and not self.rebuild:
+            raise layout_error(self.path, "1" if old_layout(self.path, current) else "")
+        if self.rebuild:
+            self._drop_other_layout()
+        self._registry = Registry(self.path / REGISTRY_FILE)
         check_schema(self.path, self._registry)
-        self._registry.set_info("model", store.model_id)
-        self._open_collection(base)
-        expected = self._registry.counts()[1]
-        assert self._collection is not None
-        if self._collection.count() != expected:
+        base = read_manifest(self.path, current) if current else None
+        if current and base is None and not self.rebuild:
             raise StoreError(
-                f"store {self.path}: copy of generation {base} holds "
-                f"{self._collection.count()} vectors for {expected} chunks; run the ingest again"
+                f"store {self.path}: CURRENT names generation {current} but its manifest is "
+                "missing; re-index with legal-assistant ingest --rebuild"
             )
+        if base is not None and not self.rebuild and base.model != store.model_id:
+            raise mismatch(self.path, base.model, store.model_id)
+        self._space = SegmentSpace(self.path, store.chroma_host, store.chroma_port,
+                                   store._collection_prefix())  # fmt: skip
+        self._tidy(current)
+        self.generation = current + 1
+        if base is not None and not self.rebuild:
+            self._base = base
+        if self.rebuild:
+            self._begin_change()
+            self._registry.remove_all(self.generation)
 
-    def _open_collection(self, base: int) -> None:
-        store = self.store
-        prefix = store._collection_prefix()
-        name = chroma.collection_name(prefix, self.generation)
-        self._client = store._client(self.generation, fresh=True)
-        if not base:
-            self._collection = chroma.create_collection(self._client, name, store.model_id)
-        elif store.server_mode:
-            self._collection = chroma.create_collection(self._client, name, store.model_id)
-            source = chroma.get_collection(self._client, chroma.collection_name(prefix, base))
-            chroma.copy_collection(source, self._collection)
-        else:
-            copied = chroma.get_collection(self._client, chroma.collection_name(prefix, base))
-            copied.modify(name=name)
-            self._collection = chroma.get_collection(self._client, name)
+    def _drop_other_layout(self) -> None:
+        """A rebuild of a store whose registry has another layout starts a new registry (the
+        store could not be read anyway)."""
+        registry_file = self.path / REGISTRY_FILE
+        if not registry_file.is_file():
+            return
+        probe = Registry(registry_file, read_only=True)
+        try:
+            found = probe.schema()
+        finally:
+            probe.close()
+        if found != SCHEMA_VERSION:
+            for suffix in ("", "-wal", "-shm"):
+                (self.path / (REGISTRY_FILE + suffix)).unlink(missing_ok=True)
 
-    def _delete_unfinished(self, current: int) -> None:
-        """Remove generations above CURRENT left by a writer that crashed."""
+    def _tidy(self, current: int) -> None:
+        """Remove what no reader of generations `current` - 1 and `current` needs: a crashed
+        writer's registry rows, generation folders and segments, and the rows removed before
+        `current`. Writes nothing when there is nothing to remove."""
+        assert self._registry is not None and self._space is not None
+        self._registry.undo_after(current)
+        oldest = current - KEEP_GENERATIONS + 1
         for number in generation_numbers(self.path):
-            if number > current:
-                self._delete_generation(number)
+            if number > current or number < oldest or old_layout(self.path, number):
+                folder = generation_dir(self.path, number)
+                chroma.forget_cached_system(folder / "chroma")
+                shutil.rmtree(folder, ignore_errors=True)
         for temp in self.path.glob("CURRENT.tmp-*"):
             temp.unlink(missing_ok=True)
-        if self.store.server_mode:
-            self._delete_collections(lambda n: n > current)
-
-    def _delete_generation(self, number: int) -> None:
-        folder = self.store._generation_dir(number)
-        chroma.forget_cached_system(folder / "chroma")
-        shutil.rmtree(folder, ignore_errors=True)
-
-    def _delete_collections(self, doomed: Callable[[int], bool]) -> None:
-        """Delete this store's server collections whose generation `doomed(n)` selects."""
-        prefix = self.store._collection_prefix() + "_g"
-        client = self._client or self.store._client(0)
-        try:
-            for collection in client.list_collections():
-                name = collection.name
-                suffix = name[len(prefix) :]
-                if name.startswith(prefix) and suffix.isdigit() and doomed(int(suffix)):
-                    client.delete_collection(name)
-        finally:
-            if client is not self._client:
-                chroma.close_client(client)
+        if oldest > 0:
+            self._registry.purge(oldest)
+        keep: set[str] = set()
+        for number in range(max(oldest, 1), current + 1):
+            manifest = read_manifest(self.path, number)
+            keep |= manifest.names if manifest else set()
+        for name in self._space.existing() - keep:
+            self._space.delete(name)
 
     def _discard(self) -> None:
         """Drop the generation being built (nothing of it was made live)."""
         if self._registry is not None:
+            self._registry.rollback()
             self._registry.close()
             self._registry = None
-        if self.store.server_mode and self.generation and self._client is not None:
-            with contextlib.suppress(Exception):
-                name = chroma.collection_name(self.store._collection_prefix(), self.generation)
-                self._client.delete_collection(name)
         chroma.close_client(self._client)
         self._client = self._collection = None
+        if self._space is not None:
+            for name in self._created:
+                self._space.delete(name)
+            self._space.close()
+            self._space = None
         if self.generation and self.generation > read_current(self.path):
-            self._delete_generation(self.generation)
+            shutil.rmtree(generation_dir(self.path, self.generation), ignore_errors=True)
+
+    def _begin_change(self) -> None:
+        """The first change of this writer: the generation folder appears (for its manifest)."""
+        if not self._changed:
+            self._changed = True
+            generation_dir(self.path, self.generation).mkdir(parents=True, exist_ok=True)
+
+    @property
+    def _segment_name(self) -> str:
+        return f"s{self.generation}"
+
+    def _new_collection(self) -> Collection:
+        """The collection of this writer's new segment (created at the first put)."""
+        if self._collection is None:
+            assert self._space is not None
+            self._created.append(self._segment_name)
+            self._client, self._collection = self._space.create(
+                self._segment_name, self.store.model_id
+            )
+        return self._collection
 
     # -- registry lookups ----------------------------------------------------------------------
 
@@ -198,16 +236,16 @@ class StoreWriter:
         return self._registry
 
     def entry_for_path(self, source_path: str) -> RegistryEntry | None:
-        return self._open_registry().entry_for_path(source_path)
+        return self._open_registry().entry_for_path(source_path, self.generation)
 
     def entry_for_hash(self, content_hash: str) -> RegistryEntry | None:
-        return self._open_registry().entry_for_hash(content_hash)
+        return self._open_registry().entry_for_hash(content_hash, self.generation)
 
     def entry_for_id(self, judgment_id: str) -> RegistryEntry | None:
-        return self._open_registry().entry(judgment_id)
+        return self._open_registry().entry(judgment_id, self.generation)
 
     def entries(self) -> list[RegistryEntry]:
-        return self._open_registry().entries()
+        return self._open_registry().entries(self.generation)
 
     # -- changes -------------------------------------------------------------------------------
 
@@ -237,53 +275,118 @@ class StoreWriter:
         if len({c.id for c in chunks}) != len(chunks):
             raise StoreError(f"{judgment.id}: duplicate chunk ids")
         self.remove(judgment.id)
-        assert self._collection is not None
-        chroma.add_chunks(self._collection, chunks, vectors, judgment.meta)
+        self._begin_change()
+        ids = [vector_id(c.id, self.generation) for c in chunks]
+        chroma.add_chunks(self._new_collection(), ids, chunks, vectors, judgment.meta)
         registry.put(
             judgment,
             chunks,
             [analyze(c.text) for c in chunks],
             self.store.model_id,
             datetime.now(UTC).isoformat(timespec="seconds"),
+            self.generation,
+            self._segment_name,
             sentence_vectors,
         )
 
     def remove(self, judgment_id: str) -> bool:
         """Remove a judgment and its chunks; False when it was not in the store."""
         registry = self._open_registry()
-        if registry.entry(judgment_id) is None:
+        if registry.entry(judgment_id, self.generation) is None:
             return False
-        chunk_ids = registry.remove(judgment_id)
-        assert self._collection is not None
-        for start in range(0, len(chunk_ids), chroma.COPY_BATCH):
-            self._collection.delete(ids=list(chunk_ids[start : start + chroma.COPY_BATCH]))
+        self._begin_change()
+        fresh = registry.remove(judgment_id, self.generation)
+        if fresh and self._collection is not None:
+            for start in range(0, len(fresh), chroma.COPY_BATCH):
+                self._collection.delete(ids=fresh[start : start + chroma.COPY_BATCH])
         return True
 
     def commit(self) -> None:
-        """Write the lexical index and the registry, then make this generation live."""
+        """Seal the new segment, merge segments when a tier is full, write the manifest and
+        the registry, then make this generation live. Without a change, nothing is written."""
         registry = self._open_registry()
-        folder = self.store._generation_dir(self.generation)
-        rows = registry.chunk_terms()
-        lexical = LexicalIndex.build_from_terms(
-            [cid for cid, _ in rows], (terms.split() for _, terms in rows)
-        )
-        lexical.save(folder / "lexical")
+        if not self._changed:
+            self._finish()
+            return
+        removed = registry.removed_per_segment(self.generation)
+        segments = [SegmentInfo(s.name, s.rows, s.dead + removed.get(s.name, 0))
+                    for s in self._base.segments]  # fmt: skip
+        new = self._seal()
+        segments = [s for s in segments + ([new] if new else []) if s.live > 0]
+        plan = plan_merge(segments)
+        if plan:
+            merged = self._merge(plan)
+            segments = [s for s in segments if s.name not in plan] + ([merged] if merged else [])
+        write_manifest(self.path, Manifest(self.generation, self.store.model_id,
+                                           tuple(segments)))  # fmt: skip
         registry.commit()
-        registry.close()
-        self._registry = None
-        chroma.close_client(self._client)
-        self._client = self._collection = None
         write_current(self.path, self.generation)
         self._committed = True
         self._prune()
+        self._finish()
         if self.store.generation != self.generation:
             self.store.refresh()
 
+    def _finish(self) -> None:
+        self._committed = True
+        if self._registry is not None:
+            self._registry.close()
+            self._registry = None
+        if self._space is not None:
+            self._space.close()
+            self._space = None
+
     def _prune(self) -> None:
-        """Keep the last KEEP_GENERATIONS committed generations."""
-        oldest_kept = self.generation - KEEP_GENERATIONS + 1
-        for number in generation_numbers(self.path):
-            if number < oldest_kept:
-                self._delete_generation(number)
-        if self.store.server_mode:
-            self._delete_collections(lambda n: n < oldest_kept)
+        """After the switch: drop what readers of the last two generations do not need."""
+        self._tidy(self.generation)
+
+    def _seal(self) -> SegmentInfo | None:
+        """Close this writer's segment and write its lexical rows; None when it has none."""
+        assert self._registry is not None and self._space is not None
+        if self._collection is None:
+            return None
+        rows = self._registry.added_terms(self.generation)
+        stored = self._collection.count()
+        chroma.close_client(self._client)
+        self._client = self._collection = None
+        if stored != len(rows):
+            raise StoreError(f"store {self.path}: new segment holds {stored} vectors for "
+                             f"{len(rows)} chunks; run the ingest again")
+        if not rows:
+            return None
+        folder = self._space.folder(self._segment_name)
+        LexicalSegment.from_terms([v for v, _ in rows], [t for _, t in rows]).save(
+            folder / "lexical"
+        )
+        return SegmentInfo(self._segment_name, len(rows))
+
+    def _merge(self, names: list[str]) -> SegmentInfo | None:
+        """One new segment holding the live rows of the segments `names`."""
+        assert self._registry is not None and self._space is not None
+        rows = self._registry.segment_terms(names, self.generation)
+        if not rows:
+            return None
+        name = f"s{self.generation}m"
+        self._created.append(name)
+        client, target = self._space.create(name, self.store.model_id)
+        try:
+            by_source: dict[str, list[str]] = defaultdict(list)
+            for vid, _, source in rows:
+                by_source[source].append(vid)
+            for source, vids in by_source.items():
+                source_client, collection = self._space.open_collection(source)
+                try:
+                    chroma.copy_records(collection, target, vids)
+                finally:
+                    chroma.close_client(source_client)
+            stored = target.count()
+        finally:
+            chroma.close_client(client)
+        if stored != len(rows):
+            raise StoreError(f"store {self.path}: merged segment holds {stored} vectors for "
+                             f"{len(rows)} chunks; run the ingest again")
+        LexicalSegment.from_terms([v for v, _, _ in rows], [t for _, t, _ in rows]).save(
+            self._space.folder(name) / "lexical"
+        )
+        self._registry.move_to_segment([v for v, _, _ in rows], name, self.generation)
+        return SegmentInfo(name, len(rows))

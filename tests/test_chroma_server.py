@@ -17,6 +17,7 @@ from chromadb.config import Settings
 from conftest import build_judgment
 
 from store import HashEmbeddings, Store
+from store.generations import read_manifest
 from store.records import SearchFilters
 
 pytestmark = pytest.mark.slow
@@ -119,13 +120,28 @@ def test_store_on_a_chroma_server_writes_searches_and_switches_generations(
         "ca-1", "new"
     }
 
-    with store.writer() as writer:  # a third generation: the first collection is dropped
-        writer.commit()
     store_id = (path / "STORE_ID").read_text().strip()
-    names = sorted(c.name for c in server_client(host, port).list_collections()
-                   if store_id in c.name)
-    assert [n.rsplit("_g", 1)[1] for n in names] == ["2", "3"]
+    with store.writer() as writer:  # nothing changed: no generation, no collection
+        writer.commit()
+    assert store.generation == 2 and sorted(os.listdir(path / "generations")) == ["1", "2"]
+
+    with store.writer() as writer:  # a third generation: what only generation 1 read goes
+        writer.remove("ca-1")
+        judgment, chunks = build_judgment("tal-2", ["un contrat de licence"], court="TAL")
+        writer.put(judgment, chunks, EMBED.embed_documents([c.text for c in chunks]))
+        writer.commit()
     assert sorted(os.listdir(path / "generations")) == ["2", "3"]
+    kept = set()
+    for number in (2, 3):
+        manifest = read_manifest(path, number)
+        assert manifest is not None
+        kept |= {f"judgments_{store_id}_{name}" for name in manifest.names}
+    names = {c.name for c in server_client(host, port).list_collections() if store_id in c.name}
+    assert names == kept
+    assert {h.chunk.judgment_id for h in store.dense_search(EMBED.embed_query("bail"), 10)} == {
+        "new", "tal-2"
+    }
+    assert [h.chunk.id for h in store.lexical_search("licence", 5)] == ["tal-2:0000"]
 
 
 def test_an_unfinished_server_generation_is_discarded(

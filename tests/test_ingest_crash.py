@@ -26,7 +26,7 @@ import pytest
 
 from assistant.cli import main
 from store.embeddings import HashEmbeddings
-from store.generations import generation_numbers, read_current
+from store.generations import generation_numbers, read_current, read_manifest
 from store.registry import Registry
 from store.store import Store
 
@@ -67,10 +67,14 @@ def read_back(path: Path) -> Contents:
     try:
         found = {m.id: tuple(c.text for c in store.chunks_of(m.id)) for m in store.judgments()}
         chunk_ids = {c.id for m in store.judgments() for c in store.chunks_of(m.id)}
-        gen = store._gen
-        assert gen.collection is not None
-        assert set(gen.collection.get(include=[])["ids"]) == chunk_ids, "Chroma = registry"
-        assert set(gen.lexical.chunk_ids) == chunk_ids, "BM25 index = registry"
+        view = store._view
+        live = {vid.rsplit("@", 1)[0] for vid in view.vid_row}
+        assert live == chunk_ids, "the generation's live rows = its registry chunks"
+        in_chroma = {vid for s in view.segments for vid in s.collection.get(include=[])["ids"]}
+        assert set(view.vid_row) <= in_chroma, "every live chunk has its vector"
+        lexical = {cid for cid, ok in zip(view.lexical.chunk_ids, view.lexical.live,
+                                          strict=True) if ok}  # fmt: skip
+        assert lexical == set(view.vid_row), "BM25 rows = live chunks"
         assert store.lexical_search("contrat", 5)
         assert store.dense_search(HashEmbeddings(64).embed_query("contrat"), 5)
     finally:
@@ -96,7 +100,9 @@ def before(tmp_path_factory: pytest.TempPathFactory) -> Before:
         folder = tmp_path_factory.mktemp("before")
         corpus, store = folder / "corpus", folder / "store"
         shutil.copytree(SAMPLE, corpus)
+        shutil.move(corpus / CHAMBERY, folder / CHAMBERY)
         assert ingest(store, corpus) == 0
+        shutil.move(folder / CHAMBERY, corpus / CHAMBERY)
         assert ingest(store, corpus) == 0  # generation 2: the next commit has one to prune
         old = read_back(store)
         text = (corpus / LUX).read_text(encoding="utf-8")
@@ -130,7 +136,7 @@ KILLED_RUN = textwrap.dedent(
         print(f"killed at {point}", file=sys.stderr, flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
 
-    if point == "mid-update":  # the judgment's old chunks deleted from the copy, new not yet put
+    if point == "mid-update":  # the judgment's old chunks marked removed, new not yet put
         remove = StoreWriter.remove
         def remove_then_die(self, jid):
             removed = remove(self, jid)
@@ -138,7 +144,15 @@ KILLED_RUN = textwrap.dedent(
                 die()
             return removed
         StoreWriter.remove = remove_then_die
-    elif point == "before-switch":  # registry committed, index saved, CURRENT not yet written
+    elif point == "mid-merge":  # copying vectors into a merged segment (a merge is forced)
+        plan = store.writer.plan_merge
+        store.writer.plan_merge = lambda segments: plan(segments, 2)
+        import store.chroma
+        store.chroma.copy_records = die
+    elif point == "before-registry":  # segment sealed, manifest written, registry not committed
+        from store.registry import Registry
+        Registry.commit = die
+    elif point == "before-switch":  # registry committed, segment saved, CURRENT not yet written
         store.writer.write_current = die
     elif point == "mid-switch":  # CURRENT.tmp-<pid> written and synced, not yet renamed
         replace = os.replace
@@ -147,7 +161,7 @@ KILLED_RUN = textwrap.dedent(
                 die()
             return replace(src, dst, *args, **kwargs)
         os.replace = replace_or_die
-    elif point == "after-switch":  # CURRENT switched, old generations not yet pruned
+    elif point == "after-switch":  # CURRENT switched, old rows and segments not yet pruned
         StoreWriter._prune = die
     else:
         raise SystemExit(f"unknown kill point {point}")
@@ -167,7 +181,11 @@ def killed_ingest(point: str, store: Path, corpus: Path) -> subprocess.Completed
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("point", ["mid-update", "before-switch", "mid-switch", "after-switch"])
+POINTS = ["mid-update", "mid-merge", "before-registry", "before-switch", "mid-switch",
+          "after-switch"]
+
+
+@pytest.mark.parametrize("point", POINTS)
 def test_an_ingest_killed_inside_its_commit_leaves_each_judgment_whole_and_the_next_run_finishes(
     before: Before, tmp_path: Path, capsys: pytest.CaptureFixture[str], point: str
 ) -> None:
@@ -181,15 +199,17 @@ def test_an_ingest_killed_inside_its_commit_leaves_each_judgment_whole_and_the_n
     assert killed.stderr.strip().endswith(f"killed at {point}"), killed.stderr
 
     # where the kill landed
-    if point == "mid-update":
+    if point in ("mid-update", "mid-merge", "before-registry"):
         assert generation_numbers(store) == [live - 1, live, live + 1]
+    if point in ("mid-merge", "before-registry", "before-switch"):
+        assert set(os.listdir(store / "segments")) > manifest_segments(store, live - 1, live)
     if point == "before-switch":
-        unfinished = Registry(store / "generations" / str(live + 1) / "registry.sqlite",
-                              read_only=True)  # fmt: skip
-        try:  # committed in the new generation: the edited judgment's new text
-            assert NEW_SENTENCE in "".join(c.text for c in unfinished.chunks_of(LUX_ID))
+        registry = Registry(store / "registry.sqlite", read_only=True)
+        try:  # committed as generation live + 1: the edited judgment's new text, old kept
+            assert NEW_SENTENCE in "".join(c.text for c in registry.chunks_of(LUX_ID, live + 1))
+            assert NEW_SENTENCE not in "".join(c.text for c in registry.chunks_of(LUX_ID, live))
         finally:
-            unfinished.close()
+            registry.close()
     if point == "mid-switch":
         pid = (store / "LOCK").read_text().split()[1]  # "process <pid>" of the killed run
         assert [p.name for p in store.glob("CURRENT.tmp-*")] == [f"CURRENT.tmp-{pid}"]
@@ -205,7 +225,7 @@ def test_an_ingest_killed_inside_its_commit_leaves_each_judgment_whole_and_the_n
     capsys.readouterr()
     assert ingest(store, "--prune", before.corpus) == 0
     counts = summary(capsys.readouterr().out)
-    if point == "after-switch":
+    if point == "after-switch":  # nothing left to do: no new generation, only tidying
         assert counts == {"added": 0, "updated": 0, "unchanged": 4, "removed": 0,
                           "duplicate": 0, "failed": 0, "skipped": 0}  # fmt: skip
     else:
@@ -213,9 +233,20 @@ def test_an_ingest_killed_inside_its_commit_leaves_each_judgment_whole_and_the_n
                           "duplicate": 0, "failed": 0, "skipped": 0}  # fmt: skip
     assert read_back(store) == before.new
     now = read_current(store)
-    assert now == (live + 2 if point == "after-switch" else live + 1)
+    assert now == live + 1
     assert generation_numbers(store) == [now - 1, now]
     assert list(store.glob("CURRENT.tmp-*")) == []
+    # the crashed run's vectors are gone: only the segments of the kept generations remain
+    assert set(os.listdir(store / "segments")) == manifest_segments(store, now - 1, now)
+
+
+def manifest_segments(store: Path, *numbers: int) -> set[str]:
+    found: set[str] = set()
+    for number in numbers:
+        manifest = read_manifest(store, number)
+        assert manifest is not None
+        found |= manifest.names
+    return found
 
 
 
