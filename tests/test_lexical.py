@@ -120,3 +120,37 @@ def test_an_empty_index_saves_loads_and_finds_nothing(tmp_path: Path) -> None:
 def test_a_chunk_of_stop_words_only_is_indexed_without_error() -> None:
     index = LexicalIndex.build(["a", "b"], ["de la et le", "contrat de vente"])
     assert [cid for cid, _ in index.search("contrat", k=5)] == ["b"]
+
+
+def test_scores_are_those_of_bm25s_over_the_same_chunks(index: LexicalIndex) -> None:
+    """The store's own BM25 (Lucene formula, k1=1.5, b=0.75) gives bm25s' scores."""
+    import bm25s
+
+    vocab: dict[str, int] = {}
+    tokens = [[vocab.setdefault(t, len(vocab)) for t in analyze(text)] for text in CORPUS.values()]
+    reference = bm25s.BM25()
+    reference.index((tokens, vocab), show_progress=False)
+    for query in ("contrat de maintenance du client", "article 1147", "responsabilité société"):
+        expected = reference.get_scores(reference.get_tokens_ids(analyze(query)))
+        assert index.scores(query) == pytest.approx(np.asarray(expected, dtype=float), abs=1e-6)
+
+
+def test_segments_with_removed_rows_score_like_one_index_of_the_live_rows() -> None:
+    """Statistics (document frequencies, average length) come from the live rows of every
+    segment together: the scores do not depend on how the chunks were split in segments."""
+    from store.lexical import LexicalSegment
+
+    texts = list(CORPUS.values()) * 3
+    ids = [f"c{i:02d}" for i in range(len(texts))]
+    terms = [analyze(t + f" numéro {i}") for i, t in enumerate(texts)]
+    live = np.array([i % 4 != 1 for i in range(len(ids))])
+    segments = [LexicalSegment.from_terms(ids[a:b], terms[a:b]) for a, b in ((0, 5), (5, 7),
+                                                                           (7, len(ids)))]
+    split = LexicalIndex(segments, live)
+    kept = [i for i in range(len(ids)) if live[i]]
+    whole = LexicalIndex.build_from_terms([ids[i] for i in kept], [terms[i] for i in kept])
+    for query in ("contrat maintenance", "responsabilité prestataire numéro", "1147 société"):
+        found, expected = split.search(query, 20), whole.search(query, 20)
+        assert [cid for cid, _ in found] == [cid for cid, _ in expected]
+        assert [s for _, s in found] == pytest.approx([s for _, s in expected])
+        assert not {cid for cid, _ in split.search(query, 20)} & {ids[i] for i in range(1, 12, 4)}
