@@ -538,6 +538,11 @@ def _glued_hearing_date(header: str) -> str:
     return ""
 
 
+_LU_JUDGMENT_NUMBER = re.compile(  # as a title: a judgment it cites is not its own
+    r"^(?:(?:Jugement|JUGEMENT)\s+[a-zé]+\s+|N[°o]\.?\s*)"
+    r"(?P<number>(?:19|20)\d{2}TA[LD][A-Z]{2,6}\d{0,2}/\d{3,6})(?![\w/])", re.MULTILINE)
+
+
 def find_decision_number(text: str, header_end: int) -> tuple[str, str]:
     """(decision number, matter) e.g. ("2025TALCH11/00011", "civil"), ("740 FS-P+B", ""),
     ("265.501", "") (Belgian Conseil d'État), ("45/2025", "") (Cour constitutionnelle)."""
@@ -578,6 +583,17 @@ def find_decision_number(text: str, header_end: int) -> tuple[str, str]:
                       re.MULTILINE)
     if match:
         return match.group(1), ""
+    # ... or several: "Nos 470123, 470456", "N°s 23PA01234 et 23PA01235" (joined cases)
+    one = r"(?:\d{2}[0-9A-Z]{3,}|\d[\d./-]{3,}\d)"
+    match = re.search(rf"^[ \t]*N(?:°s|os|°)\s*:?\s*({one}(?:\s*(?:,|et)\s*{one})+)[ \t]*$",
+                      header, re.MULTILINE)
+    if match:
+        return match.group(1), ""
+    # Luxembourg tribunal numbers are one token: "Jugement commercial 2024TALCH02/00123",
+    # "N° 2024TALCH15/00067 (XVe chambre)", "No 2023TALREF/00456"
+    match = _LU_JUDGMENT_NUMBER.search(header)
+    if match:
+        return match.group("number"), ""
     return "", ""
 
 
@@ -614,13 +630,17 @@ def find_docket(text: str, header_end: int) -> str:
         number = register.group(1).strip()
         if re.search(r"\d", number):
             return f"n° {number} du registre" if number.isdigit() else number
-    pourvoi = r"(?:[A-Z]\s+)?(\d{2}-\d{2}\.\d{3})"
-    match = re.search(rf"pourvois?\s+(?:n°\s*)?{pourvoi}(?:\s+et\s+(?:n°\s*)?{pourvoi})?", header,
-                      re.IGNORECASE)
+    # "pourvoi n° 19-19.463", "Pourvois n°\n F 21-25.274\n H 21-25.275\n G 21-25.276", "les
+    # pourvois n° 16-12.168 et 16-13.065"
+    pourvoi = r"(?:[A-Z]\s+)?\d{2}-\d{2}\.\d{3}(?!\d)"
+    match = re.search(rf"pourvois?\s+(?:n°\s*)?{pourvoi}(?:(?:\s*,\s*|\s+et\s+|\s+)(?:n°\s*)?"
+                      rf"{pourvoi})*", header, re.IGNORECASE)
     if match:
-        if match.group(2):
-            return f"pourvois n° {match.group(1)} et {match.group(2)}"
-        return f"pourvoi n° {match.group(1)}"
+        numbers = re.findall(r"\d{2}-\d{2}\.\d{3}", match.group(0))
+        if len(numbers) == 1:
+            return f"pourvoi n° {numbers[0]}"
+        listed = ", ".join(numbers[:-1])
+        return f"pourvois n° {listed} et {numbers[-1]}"
     # "N° U 23-80.379 F-B", "Affaire n° F 25-40.033" (Cour de cassation)
     match = re.search(r"^[ \t]*(?:N°|Affaire\s+n°)\s*(?:[A-Z]\s+)?(\d{2}-\d{2}\.\d{3})\b", header,
                       re.MULTILINE)
@@ -631,8 +651,13 @@ def find_docket(text: str, header_end: int) -> str:
                       re.MULTILINE | re.IGNORECASE)
     if match:
         return f"n° {match.group(1)}"
-    # Belgian Cour de cassation role numbers: "N° C.25.0123.F", "N° S.19.0064.F"
-    match = re.search(r"(?:N°|NDEG)\s*([A-Z]\.\d{2}\.\d{4}\.[FND])\b", header)
+    # Belgian Cour de cassation role numbers: "N° C.25.0123.F", "n° S.19.0064.F"
+    match = re.search(r"(?:N°|n°|NDEG|No\.?)\s*([A-Z]\.\d{2}\.\d{4}\.[FND])\b", header)
+    if match:
+        return match.group(1)
+    # Luxembourg register numbers without "du rôle": "No. TAL-2024-01234", "N° CAL-2023-00456"
+    match = re.search(r"(?:N°|No\.?|Num[ée]ros?)\s*:?\s*((?:TAL|CAL|CAS|TAD)-\d{4}-\d{3,6})\b",
+                      header)
     if match:
         return match.group(1)
     match = re.search(r"^CA\s[^\n]*,\s*n°\s*(\d[\d/.-]*\d)", header, re.MULTILINE)

@@ -116,6 +116,9 @@ def test_a_date_in_glued_words(line: str, iso: str) -> None:
     ("et lu à l’audience publique du 27 mars 2026 par le vice-président", "2026-03-27"),
     ("L’arrêt est prononcé à l’audience publique de la 10 ème chambre de la Cour du travail de "
      "Bruxelles, le 11 avril 2025, où étaient présents", "2025-04-11"),
+    ("Ainsi prononcé en langue française, en langue néerlandaise et en langue allemande, "
+     "conformément à l'article 65 de la loi spéciale du 6 janvier 1989 sur la Cour "
+     "d'arbitrage, à l'audience publique du 21 décembre 1990.", "1990-12-21"),
 ])
 def test_the_closing_formula_dates_the_decision(closing: str, iso: str) -> None:
     text = ("Vu la procédure suivante :\n\nPar un jugement du 3 décembre 2024, le tribunal a "
@@ -127,3 +130,22 @@ def test_a_cited_judgment_pronounced_earlier_does_not_date_the_decision() -> Non
     text = ("Le jugement entrepris prononcé le 12 octobre 2023 par le tribunal du travail "
             "francophone de Bruxelles. " + "Motifs. " * 50)
     assert md.find_date(text, len(text)) == ""
+
+
+@pytest.mark.parametrize(("header", "number", "docket"), [
+    ("Jugement commercial 2024TALCH02/00123\n\nNo. TAL-2024-01234\n", "2024TALCH02/00123",
+     "TAL-2024-01234"),
+    ("N° 2024TALCH15/00067 (XVe chambre)\n", "2024TALCH15/00067", ""),
+    ("Arrêt N° 45/24 IV-COM\n\nsur appel du jugement\n2022TALCH08/00123 du 3 mars 2022\n"
+     "Numéro CAL-2023-00456 du rôle\n", "45/24 IV-COM", "CAL-2023-00456"),
+    ("Cour de cassation de Belgique\n\nArrêt\n\nn° C.25.0123.F\n", "", "C.25.0123.F"),
+    ("Arrêt n° 1046 F-B\n\nPourvois n°\n F 21-25.274\n H 21-25.275\n G 21-25.276 Jonction\n",
+     "1046 F-B", "pourvois n° 21-25.274, 21-25.275 et 21-25.276"),
+    ("CONSEIL D'ETAT\n\nNos 470123, 470456\n\nLecture du 12 mars 2024\n", "470123, 470456",
+     ""),
+])
+def test_numbers_where_courts_write_them(header: str, number: str, docket: str) -> None:
+    text = header + "\n" + "Motifs. " * 40
+    assert md.find_decision_number(text, len(header))[0] == number
+    assert md.find_docket(text, len(header)) == docket
+
