@@ -91,7 +91,7 @@ def facets_of(stats: StoreStats) -> Facets:
 
 def open_store(settings: Settings, *, check_model: bool = True) -> tuple[Store, Embeddings, str]:
     """The configured embedding model (loaded lazily) and the store opened for it."""
-    embeddings, model_id = make_embeddings(settings.models.embeddings)
+    embeddings, model_id = make_embeddings(settings.models.embeddings, settings.models.device)
     store = Store.open(
         settings.store.path,
         model_id,

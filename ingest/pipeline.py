@@ -156,6 +156,34 @@ def embed_sentence_windows(
     return [matrix[owner == index] for index in range(len(chunks))]
 
 
+class OnePassWindows(Protocol):
+    """An embedder that gives the sentence-window vectors from the chunks' own forward pass
+    (`store.embeddings.E5Embeddings` on its PyTorch engine)."""
+
+    @property
+    def windows_in_one_pass(self) -> bool: ...
+
+    def embed_with_windows(
+        self, texts: list[str], spans: list[list[tuple[int, int]]]
+    ) -> tuple[list[list[float]], list[np.ndarray]]: ...
+
+
+def embed_chunks_and_windows(
+    embeddings: Embeddings, chunks: Sequence[Chunk], batch_size: int, sentence_vectors: bool
+) -> tuple[list[list[float]], list[np.ndarray] | None]:
+    """The chunk vectors and, with `sentence_vectors`, each chunk's window vectors: from one
+    forward pass when the embedder can (window rows pooled from the chunk's token states),
+    else by embedding the windows as texts of their own."""
+    if not sentence_vectors:
+        return embed_chunks(embeddings, chunks, batch_size), None
+    if getattr(embeddings, "windows_in_one_pass", False):
+        one_pass: OnePassWindows = embeddings  # type: ignore[assignment]
+        spans = [[(w.start, w.end) for w in sentence_windows(c.text)] for c in chunks]
+        return one_pass.embed_with_windows([c.text for c in chunks], spans)
+    return (embed_chunks(embeddings, chunks, batch_size),
+            embed_sentence_windows(embeddings, chunks, batch_size))  # fmt: skip
+
+
 def ingest_paths(
     paths: Sequence[Path],
     store: Store,
@@ -359,8 +387,7 @@ def _ingest_one(
     if dry_run:
         return FileOutcome(shown, status, meta.id, len(chunks), detail=warnings)
     started = time.perf_counter()
-    vectors = embed_chunks(embeddings, chunks, batch_size)
-    windows = embed_sentence_windows(embeddings, chunks, batch_size) if sentence_vectors else None
+    vectors, windows = embed_chunks_and_windows(embeddings, chunks, batch_size, sentence_vectors)
     report.seconds["embed"] += time.perf_counter() - started
     started = time.perf_counter()
     if previous and previous.judgment_id != meta.id:

