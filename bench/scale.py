@@ -1,20 +1,30 @@
-"""Query latency and memory at scale: a store of ~100k chunks built by recombining the real
-paragraphs of data/corpus into synthetic judgments (built here, never committed).
+"""Commit cost, query latency and memory at scale: stores of 1k, 10k and 100k chunks built by
+recombining the real paragraphs of data/corpus into synthetic judgments (built here, never
+committed), in embedded mode and on a Chroma server (`chroma run`, started here).
+
+For each store: the time of a run that adds one judgment (50 chunks; open the writer, put,
+commit; vectors computed beforehand), several in a row so that segment merges are included;
+the time of a run that changes nothing and whether it created a generation; the store's size on
+disk. Query latency is measured on the largest embedded store.
 
 Vectors (chunks and their sentence windows) come from the deterministic hash embedder (384
 dims): embedding 100k chunks with e5 on
 2 CPU cores would take hours, and search cost does not depend on what the vectors mean. The e5
 query embedding time is measured separately and reported beside the retrieval time.
 
-    .venv/bin/python bench/scale.py [--chunks 100000] [--queries 50]
+    /work/quiet .venv/bin/python bench/scale.py [--sizes 1000,10000,100000]
+        [--modes embedded,server] [--queries 60]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -75,12 +85,11 @@ def pct(values: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 1)
 
 
-def build(path: Path, chunks: int, per_judgment: int, corpus: Path) -> float:
+def build(path: Path, chunks: int, per_judgment: int, paragraphs: list[str], server: dict) -> float:
     rng = random.Random(7)
-    paragraphs = real_paragraphs(corpus)
     hasher, model_id = make_embeddings("hash:384")
     started = time.perf_counter()
-    store = Store.open(path, model_id)
+    store = Store.open(path, model_id, **server)
     with store.writer() as writer:
         for n in range(chunks // per_judgment):
             judgment, judgment_chunks = synthetic_judgment(n, paragraphs, per_judgment, rng)
@@ -90,6 +99,81 @@ def build(path: Path, chunks: int, per_judgment: int, corpus: Path) -> float:
         writer.commit()
     store.close()
     return time.perf_counter() - started
+
+
+def measure_commits(
+    path: Path, chunks: int, per_judgment: int, paragraphs: list[str], server: dict, runs: int
+) -> dict:
+    """Runs that add one judgment each, then a run that changes nothing."""
+    hasher, model_id = make_embeddings("hash:384")
+    rng = random.Random(11)
+    first = chunks // per_judgment
+    seconds, open_s = [], []
+    for n in range(first, first + runs):
+        judgment, judgment_chunks = synthetic_judgment(n, paragraphs, per_judgment, rng)
+        vectors = hasher.embed_documents([c.text for c in judgment_chunks])
+        windows = embed_sentence_windows(hasher, judgment_chunks, 256)
+        started = time.perf_counter()
+        store = Store.open(path, model_id, **server)
+        opened = time.perf_counter()
+        with store.writer() as writer:  # the commit includes the store following it
+            writer.put(judgment, judgment_chunks, vectors, windows)
+            writer.commit()
+        seconds.append(time.perf_counter() - opened)
+        open_s.append(opened - started)
+        store.close()
+    store = Store.open(path, model_id, **server)
+    before = store.generation
+    started = time.perf_counter()
+    with store.writer() as writer:
+        writer.entries()
+        writer.commit()
+    noop_s = time.perf_counter() - started
+    segments = len(store._view.segments)
+    store.close()
+    after = Store.open(path, model_id, **server)
+    created = after.generation != before
+    after.close()
+    return {
+        "one_judgment_commit_s": {
+            "median": round(statistics.median(seconds), 3), "max": round(max(seconds), 3),
+            "runs": [round(x, 3) for x in seconds],
+        },
+        "store_open_s": round(statistics.median(open_s), 3),
+        "noop_run_s": round(noop_s, 3), "noop_created_generation": created,
+        "segments_after": segments,
+    }  # fmt: skip
+
+
+def disk_mb(path: Path) -> float:
+    return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1)
+
+
+def start_server(folder: Path) -> tuple[subprocess.Popen, int]:
+    binary = Path(sys.executable).parent / "chroma"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    process = subprocess.Popen(
+        [str(binary if binary.exists() else shutil.which("chroma")), "run", "--path",
+         str(folder), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )  # fmt: skip
+    import chromadb
+    from chromadb.config import Settings
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            settings = Settings(anonymized_telemetry=False)
+            chromadb.HttpClient(host="127.0.0.1", port=port, settings=settings).heartbeat()
+            return process, port
+        except Exception:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise
+            time.sleep(0.3)
 
 
 def measure_queries(path: Path, n_queries: int) -> dict:
@@ -138,7 +222,10 @@ def measure_queries(path: Path, n_queries: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--chunks", type=int, default=100_000)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--modes", default="embedded,server")
+    parser.add_argument("--server-sizes", help="sizes in server mode (default: --sizes)")
+    parser.add_argument("--runs", type=int, default=6, help="one-judgment commits per store")
     parser.add_argument("--per-judgment", type=int, default=50)
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--corpus", type=Path, default=ROOT / "data" / "corpus")
@@ -148,21 +235,51 @@ def main() -> None:
     if args.query_only:
         print(json.dumps(measure_queries(args.query_only, args.queries)))
         return
+    sizes = [int(x) for x in args.sizes.split(",")]
+    paragraphs = real_paragraphs(args.corpus)
+    stores: dict[str, dict[str, dict]] = {}
+    query: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "store"
-        build_s = build(path, args.chunks, args.per_judgment, args.corpus)
-        out = subprocess.run(
-            [sys.executable, __file__, "--query-only", str(path), "--queries", str(args.queries)],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        result = json.loads(out.stdout.strip().splitlines()[-1])
-        size_mb = sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
-        registry_mb = sum(f.stat().st_size for f in path.rglob("registry.sqlite")) / 2**20
+        for mode in args.modes.split(","):
+            process = None
+            server: dict = {}
+            if mode == "server":
+                process, port = start_server(Path(tmp) / "chroma-server")
+                server = {"chroma_host": "127.0.0.1", "chroma_port": port}
+            try:
+                server_sizes = [int(x) for x in (args.server_sizes or args.sizes).split(",")]
+                for size in server_sizes if server else sizes:
+                    path = Path(tmp) / f"{mode}-{size}"
+                    build_s = build(path, size, args.per_judgment, paragraphs, server)
+                    result = {"build_s": round(build_s, 1)}
+                    result.update(measure_commits(path, size, args.per_judgment, paragraphs,
+                                                  server, args.runs))  # fmt: skip
+                    result["store_mb"] = disk_mb(path)
+                    result["registry_mb"] = round(
+                        (path / "registry.sqlite").stat().st_size / 2**20, 1)
+                    stores.setdefault(mode, {})[str(size)] = result
+                    print(mode, size, json.dumps(result), flush=True)
+                    if mode == "embedded" and size == max(sizes):
+                        out = subprocess.run(
+                            [sys.executable, __file__, "--query-only", str(path),
+                             "--queries", str(args.queries)],
+                            capture_output=True, text=True, check=True,
+                        )  # fmt: skip
+                        query = json.loads(out.stdout.strip().splitlines()[-1])
+                        print(json.dumps(query), flush=True)
+                    shutil.rmtree(path)
+            finally:
+                if process is not None:
+                    process.terminate()
+                    process.wait(timeout=60)
     result = {
-        "build_s": round(build_s, 1), **result, "store_mb": round(size_mb),
-        "registry_mb": round(registry_mb), "sentence_vectors": True,
+        "what": "one-judgment commits (50 chunks, hash:384 vectors) after a store built in one "
+                "commit; store_mb includes Chroma (embedded) and lexical segments; queries on "
+                "the largest embedded store",
+        "command": "/work/quiet .venv/bin/python bench/scale.py " + " ".join(sys.argv[1:]),
+        "stores": stores, "queries": query, "sentence_vectors": True,
         "date": time.strftime("%Y-%m-%d"),
-    }
+    }  # fmt: skip
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
 

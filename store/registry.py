@@ -475,6 +475,50 @@ class Registry:
             ).fetchall()
         return [VisibleChunk(vector_id(cid, added), jid, kind) for cid, added, jid, kind in rows]
 
+    def removed_between(self, low: int, high: int) -> list[str]:
+        """Vector ids of the chunks removed by generations low + 1 .. high."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, added_in FROM chunks WHERE removed_in > ? AND removed_in <= ?",
+                (low, high),
+            ).fetchall()
+        return [vector_id(cid, added) for cid, added in rows]
+
+    def facets(self, vids: list[str], view: int) -> dict[str, tuple[str, str]]:
+        """(judgment id, section kind) of the chunks `vids` live in `view`."""
+        found: dict[str, tuple[str, str]] = {}
+        pairs = [_split_vid(v) for v in vids]
+        with self._lock:
+            for start in range(0, len(pairs), 400):
+                batch = pairs[start : start + 400]
+                values = ",".join("(?, ?)" for _ in batch)
+                rows = self._db.execute(
+                    f"SELECT id, added_in, judgment_id, section_kind FROM chunks "
+                    f"WHERE {_visible()} AND (id, added_in) IN (VALUES {values})",
+                    (*_view_args(view), *[x for pair in batch for x in pair]),
+                ).fetchall()
+                for cid, added, jid, kind in rows:
+                    found[vector_id(cid, added)] = (jid, kind)
+        return found
+
+    def judgment_changes(self, low: int, high: int) -> tuple[set[str], list[JudgmentMeta]]:
+        """Between generations `low` and `high`: the ids of judgments live at `low` and removed
+        since, and the metadata of those added since and live at `high`."""
+        with self._lock:
+            removed = {
+                jid for (jid,) in self._db.execute(
+                    "SELECT id FROM judgments WHERE added_in <= ? AND removed_in > ? "
+                    "AND removed_in <= ?",
+                    (low, low, high),
+                )
+            }
+            rows = self._db.execute(
+                "SELECT json_extract(judgment, '$.meta') FROM judgments WHERE added_in > ? "
+                f"AND {_visible()}",
+                (low, *_view_args(high)),
+            ).fetchall()
+        return removed, [JudgmentMeta(**json.loads(r[0])) for r in rows]
+
     def counts(self, view: int) -> tuple[int, int]:
         """(judgments, chunks) live in `view`."""
         with self._lock:

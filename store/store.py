@@ -190,6 +190,9 @@ class Store:
             raise mismatch(self.path, manifest.model, self.model_id)
         view = _View(number, manifest.model)
         view.segments = [self._segment(s.name) for s in manifest.segments]
+        base = self._view
+        if base.readable and base.model == view.model and 0 < base.number < number:
+            return self._extend(base, view, registry)
         visible = registry.visible_chunks(number)
         row_of = {vid: row for row, vid in
                   enumerate(vid for s in view.segments for vid in s.ids)}  # fmt: skip
@@ -211,6 +214,50 @@ class Store:
             view.row_judgment[row] = judgment_index[chunk.judgment_id]
             view.row_kind[row] = kind_index.get(chunk.section_kind, kind_index["other"])
         view.lexical = LexicalIndex([s.lexical for s in view.segments], live)
+        view.readable = True
+        return view
+
+    def _extend(self, base: _View, view: _View, registry: Registry) -> _View:
+        """`view` built from the reader's previous view `base` and what changed since, so
+        that following a commit costs what the commit changed (plus copies of arrays)."""
+        low, high = base.number, view.number
+        removed_judgments, added_metas = registry.judgment_changes(low, high)
+        view.metas = sorted([m for m in base.metas if m.id not in removed_judgments]
+                            + added_metas, key=lambda m: m.id)  # fmt: skip
+        index = {m.id: i for i, m in enumerate(view.metas)}
+        dead = len(view.metas)
+        remap = np.array([index.get(m.id, dead) for m in base.metas] + [dead], dtype=np.int64)
+        kind_index: dict[str, int] = {k: i for i, k in enumerate(SECTION_KINDS)}
+        base_live = base.live.copy()
+        base_judgment = remap[base.row_judgment]
+        gone = [base.vid_row[v] for v in registry.removed_between(low, high) if v in base.vid_row]
+        base_live[gone] = False
+        base_judgment[gone] = dead
+        old_ranges = {s.name: (start, end) for s, start, end in base.segment_rows()}
+        lives, judgments, kinds = [], [], []
+        for segment in view.segments:
+            if segment.name in old_ranges:
+                start, end = old_ranges[segment.name]
+                live = base_live[start:end]
+                judgment = base_judgment[start:end]
+                kind = base.row_kind[start:end]
+            else:
+                facets = registry.facets(segment.ids, high)
+                live = np.array([vid in facets for vid in segment.ids], dtype=bool)
+                judgment = np.array([index[facets[v][0]] if v in facets else dead
+                                     for v in segment.ids], dtype=np.int64)  # fmt: skip
+                kind = np.array([kind_index.get(facets[v][1], kind_index["other"])
+                                 if v in facets else 0 for v in segment.ids], dtype=np.int64)
+            lives.append(live)
+            judgments.append(judgment)
+            kinds.append(kind)
+        empty = np.zeros(0, dtype=np.int64)
+        live_rows = np.concatenate(lives) if lives else np.zeros(0, dtype=bool)
+        view.row_judgment = np.concatenate(judgments) if judgments else empty
+        view.row_kind = np.concatenate(kinds) if kinds else empty
+        view.lexical = LexicalIndex([s.lexical for s in view.segments], live_rows)
+        ids = view.lexical.chunk_ids
+        view.vid_row = {ids[row]: int(row) for row in np.flatnonzero(live_rows)}
         view.readable = True
         return view
 

@@ -111,6 +111,16 @@ def test_segments_merged_along_many_commits_answer_like_one_commit(tmp_path: Pat
     assert len(segments) < 3 * (FANOUT - 1), segments
     assert sum(s.live for s in segments) == many.stats().chunks
 
+    # the view the writer's store followed commit by commit is the one a fresh reader builds
+    fresh, followed = Store.open(tmp_path / "many", MODEL)._view, many._view
+    assert fresh.vid_row == followed.vid_row and fresh.metas == followed.metas
+    assert (fresh.live == followed.live).all()
+    for view in (fresh, followed):
+        assert [view.metas[j].id for j in view.row_judgment[view.live]] == [
+            vid.split(":")[0] for vid, ok in zip(view.lexical.chunk_ids, view.live, strict=True)
+            if ok
+        ]  # fmt: skip
+
     one = Store.open(tmp_path / "one", MODEL)
     put(one, *final.values())
     assert [m.id for m in many.judgments()] == [m.id for m in one.judgments()]
