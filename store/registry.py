@@ -272,12 +272,13 @@ class Registry:
         """Undo what a crashed writer committed for generations above `generation` (CURRENT
         was never switched to them); True when something was undone (and committed)."""
         with self._lock:
-            found = any(
+            found = any(  # one indexed look-up each (an OR of them scans the table)
                 self._db.execute(
-                    f"SELECT 1 FROM {table} WHERE added_in > ? OR removed_in > ? {more} LIMIT 1",
-                    (generation, generation, *([generation] if more else [])),
+                    f"SELECT 1 FROM {table} WHERE {column} > ? LIMIT 1", (generation,)
                 ).fetchone()
-                for table, more in (("judgments", ""), ("chunks", "OR moved_in > ?"))
+                for table, column in (("judgments", "added_in"), ("judgments", "removed_in"),
+                                      ("chunks", "added_in"), ("chunks", "removed_in"),
+                                      ("chunks", "moved_in"))
             )
             if not found:
                 return False
@@ -299,11 +300,12 @@ class Registry:
         """Delete the rows no reader of generation `oldest_view` or later can see (removed in
         it or before); returns the number of chunk rows deleted. Committed at once."""
         with self._lock:
-            if not self._db.execute(
-                "SELECT 1 FROM judgments WHERE removed_in <= ? UNION ALL "
-                "SELECT 1 FROM chunks WHERE removed_in <= ? LIMIT 1",
-                (oldest_view, oldest_view),
-            ).fetchone():
+            if not any(
+                self._db.execute(
+                    f"SELECT 1 FROM {table} WHERE removed_in <= ? LIMIT 1", (oldest_view,)
+                ).fetchone()
+                for table in ("judgments", "chunks")
+            ):
                 return 0
             self._db.execute(
                 "DELETE FROM sentence_vectors WHERE (chunk_id, added_in) IN "

@@ -191,7 +191,8 @@ class Store:
         view = _View(number, manifest.model)
         view.segments = [self._segment(s.name) for s in manifest.segments]
         base = self._view
-        if base.readable and base.model == view.model and 0 < base.number < number:
+        # From the previous generation only: the rows an older one needed may be deleted.
+        if base.readable and base.model == view.model and base.number == number - 1:
             return self._extend(base, view, registry)
         visible = registry.visible_chunks(number)
         row_of = {vid: row for row, vid in
@@ -218,8 +219,10 @@ class Store:
         return view
 
     def _extend(self, base: _View, view: _View, registry: Registry) -> _View:
-        """`view` built from the reader's previous view `base` and what changed since, so
-        that following a commit costs what the commit changed (plus copies of arrays)."""
+        """`view` built from the reader's view `base` of the generation before and what that
+        commit changed, so that following a commit costs what it changed (plus array copies).
+        The rows it removed are still in the registry: rows are deleted only once no reader of
+        the last two generations sees them."""
         low, high = base.number, view.number
         removed_judgments, added_metas = registry.judgment_changes(low, high)
         view.metas = sorted([m for m in base.metas if m.id not in removed_judgments]
