@@ -4,19 +4,26 @@ write its data file.
     .venv/bin/python bench/train_ranker.py [--store bench/.store-e5] [--model e5]
         [--questions eval/dev_questions.jsonl --questions eval/dev_more_questions.jsonl]
         [--handset bench/handset-ranks.json] [--out assistant/data/ranker-v1.json] [--ablate]
+        [--method pairwise|listwise|listwise-cv] [--cache /tmp/mined.pkl] [--no-write]
 
 Each answerable question's candidates come from the retrieval path itself
 (`assistant.retrieve.candidates`); a candidate is positive when it holds a gold string (folded as
 `assistant/evaluate.py` does), or holds part of one that runs on into the next chunk. The model
 is a pairwise logistic regression (each positive against each negative of its question) on
-standardised features. It is measured by cross-validation grouped by the question's source
+standardised features (`--method pairwise`, the default); `--method listwise` is a softmax
+cross-entropy over each question's candidates, shrunk towards the hand-set weights copied onto
+the features, and `listwise-cv` chooses that shrinkage by grouped CV on its training questions
+(it has always chosen the strongest: no departure from the hand-set weights measured better).
+It is measured by cross-validation grouped by the question's source
 judgment (so a fold never tests on a judgment it trained on), and, for the question cues and
 thesaurus groups written on dev_questions, by training on dev_questions and testing on
 dev_more_questions, which was written after them. Passages are grouped and scored exactly as
 `retrieve` and `eval` do (k=10). The hand-set ranking it replaced is compared from its recorded
-per-question ranks (`--handset`). `--ablate` refits without each feature group and without each
-thesaurus group. Inputs are sorted and the solver is deterministic: the same store and questions
-write the same file. Never run it on eval/heldout_questions.jsonl.
+per-question ranks (`--handset`). Every answerable question is tested, one without an answering
+candidate counting as a miss for both; `--cache` keeps the mined candidates (mining is the slow
+part) so that variants train in seconds. `--ablate` refits without each feature group and
+without each thesaurus group. Inputs are sorted and the solvers are deterministic: the same
+store and questions write the same file. Never run it on eval/heldout_questions.jsonl.
 """
 
 from __future__ import annotations
@@ -24,12 +31,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import pickle
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
@@ -40,6 +49,7 @@ from assistant.evaluate import EvalQuestion, first_hit_rank, fold, load_question
 from assistant.expand import Group, expand, load_thesaurus  # noqa: E402
 from assistant.features import FEATURES, GROUPS, feature_matrix  # noqa: E402
 from assistant.ranker import FORMAT_VERSION, RANKER_PATH, Ranker  # noqa: E402
+from assistant.rescore import CASE_PRIOR_WEIGHT, HEADER_FACT_BIAS  # noqa: E402
 from assistant.retrieve import Candidates, candidates, group_adjacent  # noqa: E402
 from assistant.settings import RetrievalSettings  # noqa: E402
 from store.embeddings import make_embeddings  # noqa: E402
@@ -51,6 +61,7 @@ FOLDS = 5
 MINING_ROUNDS = 2  # refits weighting the negatives the previous fit ranked highest
 TOP_NEGATIVES = 10
 BASE_WEIGHT = 0.3  # weight of all other pairs in a refit
+LIST_LAMBDA = 1e9  # listwise: penalty on the departure from the hand-set weights (see fit_listwise)
 SETS = ("eval/dev_questions.jsonl", "eval/dev_more_questions.jsonl")
 
 
@@ -139,6 +150,21 @@ class Corpus:
         return first_hit_rank(texts, sample.question.gold, K)
 
 
+def first_hit_fast(sample: Sample, scores: np.ndarray) -> int | None:
+    """`Corpus.first_hit` read from the candidates' labels instead of the passages' text (a
+    passage answers when one of its chunks does): no judgment text needed."""
+    fused = sample.found.fused
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], fused[i].chunk.id))
+    label = {id(fused[i]): bool(sample.labels[i]) for i in order}
+    by_judgment: dict[str, list[bool]] = {}
+    for group in group_adjacent([fused[i] for i in order], K):
+        by_judgment.setdefault(group[0].chunk.judgment_id, []).append(
+            any(label[id(f)] for f in group)
+        )
+    hits = [hit for found in by_judgment.values() for hit in found]
+    return hits.index(True) + 1 if True in hits else None
+
+
 def folded_with_offsets(text: str) -> tuple[str, list[int]]:
     """`fold(text)` and, for each of its characters, its offset in `text`."""
     chars: list[str] = []
@@ -203,6 +229,84 @@ def fit(samples: Sequence[Sample], names: Sequence[str], c: float = C) -> Ranker
     return model
 
 
+def hand_set_weights(names: Sequence[str], settings: RetrievalSettings) -> np.ndarray:
+    """The hand-set weights of assistant/rescore.py copied onto the raw features: its window
+    term, window_weight * coverage + sentence_weight * similarity, is sentence_weight *
+    aligned_window + (window_weight - sentence_weight) * window_coverage; the section biases of
+    `section_bias` become the cue crosses; the voice bonus, off for a question on claims, is
+    cancelled by claims_x_voice."""
+    s = settings
+    weights = {
+        "dense_norm": s.dense_weight, "bm25_norm": s.lexical_weight,
+        "aligned_window": s.sentence_weight,
+        "window_coverage": s.window_weight - s.sentence_weight,
+        "identification_x_header": 3.0 * s.section_weight,
+        "header_q_x_header": HEADER_FACT_BIAS * s.section_weight,
+        "header_q_x_judgment": CASE_PRIOR_WEIGHT,
+        "claims_x_claims": s.section_weight, "claims_x_facts": 0.5 * s.section_weight,
+        "decision_x_decision": s.section_weight, "named_case": s.case_weight,
+        "amount_stated": s.answer_type_weight, "date_stated": s.answer_type_weight,
+        "voice_window": s.voice_weight, "voice_chunk": s.voice_weight,
+        "claims_x_voice": -s.voice_weight,
+    }
+    return np.array([weights.get(n, 0.0) for n in names])
+
+
+def fit_listwise(
+    samples: Sequence[Sample], names: Sequence[str], lam: float = LIST_LAMBDA
+) -> Ranker:
+    """Listwise softmax cross-entropy (ListNet: each question's positives share the target mass)
+    over standardised features, with the weights w = c * w_hand + delta: c (the softmax
+    temperature of the hand-set weights, `hand_set_weights`) is free and lam * |delta|^2 keeps
+    the fit near the hand-set ranking. Each question weighs the same; L-BFGS from w_hand."""
+    columns = [FEATURES.index(n) for n in names]
+    rows = np.vstack([s.matrix[:, columns] for s in samples])
+    mean = rows.mean(axis=0)
+    scale = rows.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    xs = [(s.matrix[:, columns] - mean) / scale for s in samples]
+    targets = [s.labels / s.labels.sum() for s in samples]
+    prior = hand_set_weights(names, RetrievalSettings()) * scale
+
+    def loss(v: np.ndarray) -> tuple[float, np.ndarray]:
+        w = v[0] * prior + v[1:]
+        total, grad = lam * float(v[1:] @ v[1:]), np.zeros(len(w))
+        for x, y in zip(xs, targets, strict=True):
+            z = x @ w
+            z = z - z.max()
+            p = np.exp(z) / np.exp(z).sum()
+            total -= float(y @ np.log(p + 1e-300)) / len(xs)
+            grad += x.T @ (p - y) / len(xs)
+        return total, np.r_[grad @ prior, grad + 2 * lam * v[1:]]
+
+    found = minimize(loss, np.r_[1.0, np.zeros(len(prior))], jac=True, method="L-BFGS-B",
+                     options={"maxiter": 3000})
+    return Ranker(tuple(names), mean, scale, found.x[0] * prior + found.x[1:])
+
+
+LAMBDAS = (0.3, 1.0, 3.0, 10.0, LIST_LAMBDA)
+
+
+def fit_listwise_cv(samples: Sequence[Sample], names: Sequence[str]) -> Ranker:
+    """`fit_listwise` with lam chosen among LAMBDAS by MRR@10 in cross-validation on
+    `samples` alone, grouped by source judgment (ties: the stronger penalty)."""
+    found = {}
+    for lam in LAMBDAS:
+        ranks: list[int | None] = []
+        for train, test in folds_of(samples):
+            model = fit_listwise([samples[i] for i in train], names, lam)
+            ranks += [first_hit_fast(samples[i], model.scores(samples[i].matrix)) for i in test]
+        found[lam] = metrics(ranks)["mrr@10"]
+    chosen = max(LAMBDAS, key=lambda lam: (found[lam], lam))
+    print(f"listwise-cv: lambda {chosen} ({found})", file=sys.stderr)
+    return fit_listwise(samples, names, chosen)
+
+
+FITTERS: dict[str, Callable[[Sequence[Sample], Sequence[str]], Ranker]] = {
+    "pairwise": fit, "listwise": fit_listwise, "listwise-cv": fit_listwise_cv,
+}
+
+
 def top_negatives(model: Ranker, sample: Sample) -> np.ndarray:
     scores = model.scores(sample.matrix)
     negatives = np.flatnonzero(~sample.labels)
@@ -224,9 +328,15 @@ def folds_of(samples: Sequence[Sample]) -> list[tuple[list[int], list[int]]]:
 
 def evaluate(
     corpus: Corpus, samples: Sequence[Sample], names: Sequence[str],
-    handset: dict[str, int | None] | None = None,
+    handset: dict[str, int | None] | None = None, method: str = "pairwise",
 ) -> dict[str, object]:
-    """CV (per fold and mean), transfer dev -> dev_more, for the learned and hand-set ranking."""
+    """CV (per fold and mean), transfer dev -> dev_more, for the learned and hand-set ranking.
+    Every answerable question is tested (one with no answering candidate is a miss for both
+    rankings); only those with an answering candidate are trained on."""
+
+    def fit(train: Sequence[Sample], names: Sequence[str]) -> Ranker:
+        return FITTERS[method]([s for s in train if s.labels.any()], names)
+
     cv, cv_hand = [], []
     ranks: dict[str, int | None] = {}
     for train, test in folds_of(samples):
@@ -316,37 +426,61 @@ def main() -> None:
     parser.add_argument("--handset", type=Path, default=ROOT / "bench" / "handset-ranks.json")
     parser.add_argument("--out", type=Path, default=RANKER_PATH)
     parser.add_argument("--ablate", type=Path, help="write the ablation report to this file")
+    parser.add_argument("--method", choices=sorted(FITTERS), default="pairwise")
+    parser.add_argument("--cache", type=Path, help="keep the mined candidates in this file "
+                        "(read when it exists: model variants then train in seconds)")
+    parser.add_argument("--no-write", action="store_true", help="report only, write no file")
     args = parser.parse_args()
     files = sorted(args.questions or [ROOT / s for s in SETS])
     if any("heldout" in f.name for f in files):
         parser.error("the held-out questions are not for training")
-    embeddings, model_id = make_embeddings(args.model)
-    store = Store.open(args.store, model_id)
-    corpus = Corpus(store, embeddings, RetrievalSettings())
-    samples: list[Sample] = []
-    for path in files:
-        name = shown(path)
-        for q in sorted(load_questions(path), key=lambda q: q.id):
-            if q.answerable:
-                samples.append(corpus.sample(q, name))
+    if args.cache and args.cache.exists():
+        if args.ablate:
+            parser.error("--ablate mines again: it needs the store, not --cache")
+        cached = pickle.loads(args.cache.read_bytes())
+        digests = {shown(f): file_digest(f) for f in files}
+        if any(cached["digests"].get(name) != d for name, d in digests.items()):
+            parser.error(f"{args.cache} was mined from other questions: delete it")
+        corpus = Corpus(None, None, RetrievalSettings())  # type: ignore[arg-type]
+        corpus._texts, samples, model_id = cached["texts"], cached["samples"], cached["model"]
+        samples = [s for s in samples if s.set_name in {shown(f) for f in files}]
+    else:
+        embeddings, model_id = make_embeddings(args.model)
+        store = Store.open(args.store, model_id)
+        corpus = Corpus(store, embeddings, RetrievalSettings())
+        samples = []
+        for path in files:
+            name = shown(path)
+            for q in sorted(load_questions(path), key=lambda q: q.id):
+                if q.answerable:
+                    samples.append(corpus.sample(q, name))
+                    for f in samples[-1].found.fused:
+                        corpus.text(f.chunk.judgment_id)
+        if args.cache:
+            mined = {"texts": corpus._texts, "samples": samples, "model": model_id,
+                     "digests": {shown(f): file_digest(f) for f in files}}
+            args.cache.write_bytes(pickle.dumps(mined))
     usable = [s for s in samples if s.labels.any()]
     print(f"{len(samples)} answerable questions, {len(usable)} with an answering candidate",
           file=sys.stderr)
     handset = None
     if args.handset.exists():
         recorded = json.loads(args.handset.read_text(encoding="utf-8"))["questions"]
-        handset = {s.question.id: recorded[s.question.id]["rank"] for s in usable}
-    report = evaluate(corpus, usable, FEATURES, handset)
-    model = fit(usable, FEATURES)
+        handset = {s.question.id: recorded[s.question.id]["rank"] for s in samples}
+    report = evaluate(corpus, samples, FEATURES, handset, args.method)
+    model = FITTERS[args.method](usable, FEATURES)
     report["full_fit_by_set"] = {
-        name: metrics(ranks_of(corpus, model, [s for s in usable if s.set_name == name]))
-        for name in sorted({s.set_name for s in usable})
+        name: metrics(ranks_of(corpus, model, [s for s in samples if s.set_name == name]))
+        for name in sorted({s.set_name for s in samples})
     }
     print(json.dumps(report, indent=1), file=sys.stderr)
+    if args.no_write:
+        return
     data = model.to_json() | {
         "trained_on": {shown(f): file_digest(f) for f in files},
         "questions": len(usable),
         "model": model_id,
+        "method": args.method,
         "C": C,
         "evaluation": report,
     }

@@ -34,7 +34,7 @@ def test_a_file_of_another_version_or_with_unknown_features_is_refused() -> None
     good = load_ranker().to_json()
     with pytest.raises(ConfigurationError, match="version"):
         ranker_from_json(good | {"version": FORMAT_VERSION + 1})
-    unknown = good | {"features": ["no_such_feature", *good["features"][1:]]}  # type: ignore[misc]
+    unknown = good | {"features": ["no_such_feature", *good["features"][1:]]}  # type: ignore[misc,index]
     with pytest.raises(ConfigurationError, match="no_such_feature"):
         ranker_from_json(unknown)
     with pytest.raises(ConfigurationError, match="one value a feature"):
@@ -137,11 +137,11 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return folder / "store", questions
 
 
-def _train(store: Path, questions: Path, out: Path) -> str:
+def _train(store: Path, questions: Path, out: Path, *extra: str) -> str:
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "train_ranker.py"), "--store", str(store),
          "--model", "hash:64", "--questions", str(questions), "--out", str(out),
-         "--handset", str(out.with_suffix(".none"))],
+         "--handset", str(out.with_suffix(".none")), *extra],
         capture_output=True, text=True, timeout=300, cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
@@ -160,6 +160,25 @@ def test_training_writes_the_same_file_twice_and_the_file_loads(
     ranker = ranker_from_json(data)
     assert ranker.features == FEATURES
     assert len(data["evaluation"]["cv_folds"]) == 3  # one fold per source judgment
+
+
+def test_the_listwise_fit_held_to_the_hand_set_weights_keeps_them_and_the_cache_changes_nothing(
+    tiny: tuple[Path, Path], tmp_path: Path
+) -> None:
+    store, questions = tiny
+    cache = tmp_path / "mined.pkl"
+    first = _train(store, questions, tmp_path / "a.json", "--method", "listwise",
+                   "--cache", str(cache))
+    assert cache.exists()
+    assert _train(store, questions, tmp_path / "b.json", "--method", "listwise",
+                  "--cache", str(cache)) == first
+    data = json.loads(first)
+    assert data["method"] == "listwise"
+    raw = {n: c / s for n, c, s in zip(data["features"], data["coef"], data["scale"], strict=True)}
+    # the default penalty keeps the hand-set weights (dense 1.0, BM25 0.5), scaled by one factor
+    assert raw["dense_norm"] > 0
+    assert raw["bm25_norm"] / raw["dense_norm"] == pytest.approx(0.5, rel=1e-3)
+    assert raw["rrf"] == 0 and raw["section_reasons"] == 0
 
 
 def test_the_training_script_refuses_the_held_out_questions(tmp_path: Path) -> None:
