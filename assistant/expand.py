@@ -112,8 +112,10 @@ def expand(question: str, groups: tuple[Group, ...] | None = None) -> Expansion:
     )
 
 
-def lexical_query(question: str, *, own_weight: int = 2) -> str:
+def lexical_query(
+    question: str, *, own_weight: int = 2, groups: tuple[Group, ...] | None = None
+) -> str:
     """A query string for BM25 (which analyses it again, so words, not stems): the question
     `own_weight` times, then the thesaurus phrases it calls up once (BM25 sums repeated query
     terms, so the question's own words weigh more)."""
-    return " ".join([question] * own_weight + list(expand(question).phrases))
+    return " ".join([question] * own_weight + list(expand(question, groups).phrases))

@@ -37,11 +37,11 @@ def _sentence_terms_cached(text: str) -> list[set[str]]:
 
 
 @lru_cache(maxsize=8192)
-def _sentence_voices(text: str) -> list[float]:
+def sentence_voices(text: str) -> list[float]:
     return [court_voice(text[s.start : s.end]) for s in sentence_spans(text)]
 
 
-def _window_scores(
+def window_scores(
     weights: dict[str, float], sentences: Sequence[set[str]], window: int
 ) -> list[float]:
     total = sum(weights.values())
@@ -60,7 +60,7 @@ def best_window_score(
     """The largest share of the question's term weight found in `window` consecutive
     sentences (a short span that holds the question's rare terms beats a long chunk that
     scatters them)."""
-    return max(_window_scores(weights, sentences, window))
+    return max(window_scores(weights, sentences, window))
 
 
 # Judgments report the parties' case in reported speech (conditional mood, "fait valoir",
@@ -141,6 +141,16 @@ def asks_for_claims(question: str) -> bool:
     return bool(_CLAIM.search(question))
 
 
+def asks_for_decision(question: str) -> bool:
+    """Whether the question asks what the court decided (and not what a party claimed)."""
+    return not asks_for_claims(question) and bool(_DECISION.search(question))
+
+
+def asks_for_identification(question: str) -> bool:
+    """Whether the question asks for the case's references (docket number, composition)."""
+    return bool(_IDENTIFICATION.search(question))
+
+
 def section_bias(question: str) -> dict[str, float]:
     """Section kinds to favour: the header for the case's references, what the parties
     claimed, or what the court decided."""
@@ -194,7 +204,7 @@ def rescore(
             d_high - d_low, 1e-9
         )
         nl = (f.lexical_score or 0.0) / max(l_high, 1e-9)
-        windows = _window_scores(weights, sentences[f.chunk.id], WINDOW)
+        windows = window_scores(weights, sentences[f.chunk.id], WINDOW)
         sw = max(windows)
         f.window = concept_coverage(expansion, sentences[f.chunk.id], idf)
         bias = settings.section_weight * favoured.get(f.chunk.section_kind, 0.0)
@@ -222,7 +232,7 @@ def rescore(
                 default=0.0,
             )
         if settings.voice_weight and not claims:
-            voices = _sentence_voices(f.chunk.text)
+            voices = sentence_voices(f.chunk.text)
             window_voice = max(
                 (max(voices[i : i + WINDOW], default=0.0)
                  for i, score in enumerate(windows) if score == sw),

@@ -1,6 +1,7 @@
 """Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates fused by reciprocal rank
-fusion (assistant/fusion.py), filtered alike, re-scored (assistant/rescore.py), then adjacent
-chunks of one judgment merged into passages."""
+fusion (assistant/fusion.py), filtered alike, re-scored (assistant/rescore.py; or, with
+`learned_ranker`, ordered in one pass by assistant/features.py and assistant/ranker.py), then
+adjacent chunks of one judgment merged into passages."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.case_match import named_case_scores
 from assistant.citations import format_citation
-from assistant.expand import Expansion, expand, is_english, lexical_query
+from assistant.expand import Expansion, Group, expand, is_english, lexical_query
+from assistant.features import feature_matrix
 from assistant.fusion import FusedChunk, reciprocal_rank_fusion
+from assistant.ranker import load_ranker
 from assistant.records import Passage
 from assistant.rescore import asks_for_header_fact, rescore, sentence_terms, with_case_headers
 from assistant.settings import RetrievalSettings
@@ -102,6 +105,94 @@ def build_passage(rank: int, group: list[FusedChunk], judgment: Judgment) -> Pas
     )
 
 
+@dataclass
+class Candidates:
+    """The fused candidates of one question, before ranking, with what their features need."""
+
+    expansion: Expansion
+    fused: list[FusedChunk]
+    case_scores: dict[str, float]
+
+
+def fused_candidates(
+    question: str,
+    store: Store,
+    embeddings: Embeddings,
+    filters: SearchFilters,
+    settings: RetrievalSettings,
+    *,
+    thesaurus: tuple[Group, ...] | None = None,
+    vector: list[float] | None = None,
+) -> tuple[list[FusedChunk], list[float]]:
+    """Dense and BM25 candidates fused by RRF, and the question's vector (empty without a
+    dense search). `thesaurus` (default: the packaged one) and `vector` let the training script
+    measure without a thesaurus group and embed each question once."""
+    dense: list[Hit] = []
+    lexical: list[Hit] = []
+    if settings.mode in ("hybrid", "dense"):
+        vector = vector or embeddings.embed_query(question)
+        dense = store.dense_search(vector, settings.candidates, filters)
+    else:
+        vector = []
+    if settings.mode in ("hybrid", "lexical"):
+        query = lexical_query(question, groups=thesaurus)
+        lexical = store.lexical_search(query, settings.candidates, filters)
+    return reciprocal_rank_fusion(dense, lexical, rrf_k=settings.rrf_k), vector or []
+
+
+def candidates(
+    question: str,
+    store: Store,
+    embeddings: Embeddings,
+    *,
+    filters: SearchFilters = SearchFilters(),
+    settings: RetrievalSettings | None = None,
+    thesaurus: tuple[Group, ...] | None = None,
+    vector: list[float] | None = None,
+) -> Candidates:
+    """The learned ranker's candidates: the fused ones, each with its dense and best-window
+    similarity, and for a question on who sat or who represented whom the headers of the
+    judgments fused first."""
+    settings = settings or RetrievalSettings()
+    fused, vector = fused_candidates(
+        question, store, embeddings, filters, settings, thesaurus=thesaurus, vector=vector
+    )
+    if asks_for_header_fact(question) and (
+        not filters.section_kinds or "header" in filters.section_kinds
+    ):
+        fused = with_case_headers(fused, store.chunks_of)
+    if vector:
+        complete_scores(fused, store, vector)
+    cases = named_case_scores(question, store.case_terms())
+    return Candidates(expand(question, thesaurus), fused, cases)
+
+
+def learned_order(found: Candidates, settings: RetrievalSettings) -> list[FusedChunk]:
+    """The candidates in the learned ranker's order."""
+    matrix = feature_matrix(found.expansion, found.fused, found.case_scores, rrf_k=settings.rrf_k)
+    return load_ranker().rank(found.fused, matrix)
+
+
+def hand_set_order(
+    question: str, expansion: Expansion, fused: list[FusedChunk], vector: list[float],
+    store: Store, filters: SearchFilters, settings: RetrievalSettings,
+) -> list[FusedChunk]:
+    """The candidates re-scored with the hand-set weights (assistant/rescore.py); for a header
+    question again once the headers of the judgments ranked first have joined."""
+    if vector:
+        complete_scores(fused, store, vector)
+    cases = named_case_scores(question, store.case_terms()) if settings.case_weight else {}
+    fused = rescore(expansion, fused, settings, cases)
+    if asks_for_header_fact(question) and (
+        not filters.section_kinds or "header" in filters.section_kinds
+    ):
+        fused = with_case_headers(fused, store.chunks_of)
+        if vector:
+            complete_scores(fused, store, vector)
+        fused = rescore(expansion, fused, settings, cases)
+    return fused
+
+
 def retrieve(
     question: str,
     store: Store,
@@ -115,28 +206,14 @@ def retrieve(
     """The `k` best passages for `question` with the signals for the no-answer decision."""
     settings = settings or RetrievalSettings()
     load = judgment_loader or store.judgment
-    dense: list[Hit] = []
-    lexical: list[Hit] = []
-    vector: list[float] = []
-    if settings.mode in ("hybrid", "dense"):
-        vector = embeddings.embed_query(question)
-        dense = store.dense_search(vector, settings.candidates, filters)
-    if settings.mode in ("hybrid", "lexical"):
-        lexical = store.lexical_search(lexical_query(question), settings.candidates, filters)
-    expansion = expand(question)
-    fused = reciprocal_rank_fusion(dense, lexical, rrf_k=settings.rrf_k)
-    if settings.rescore:
-        if vector:
-            complete_scores(fused, store, vector)
-        cases = named_case_scores(question, store.case_terms()) if settings.case_weight else {}
-        fused = rescore(expansion, fused, settings, cases)
-        if asks_for_header_fact(question) and (
-            not filters.section_kinds or "header" in filters.section_kinds
-        ):
-            fused = with_case_headers(fused, store.chunks_of)
-            if vector:
-                complete_scores(fused, store, vector)
-            fused = rescore(expansion, fused, settings, cases)
+    if settings.rescore and settings.learned_ranker:
+        found = candidates(question, store, embeddings, filters=filters, settings=settings)
+        expansion, fused = found.expansion, learned_order(found, settings)
+    else:
+        expansion = expand(question)
+        fused, vector = fused_candidates(question, store, embeddings, filters, settings)
+        if settings.rescore:
+            fused = hand_set_order(question, expansion, fused, vector, store, filters, settings)
     groups = group_adjacent(fused, k)
     passages = [build_passage(i, g, load(g[0].chunk.judgment_id)) for i, g in enumerate(groups, 1)]
     top_window = max((f.window for g in groups[:3] for f in g), default=0.0)

@@ -45,6 +45,10 @@ class RetrievalSettings(BaseModel):
     candidates: int = Field(50, description="Candidates taken from each retriever before fusion.")
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
     rescore: bool = Field(True, description="Re-rank fused candidates by weighted scores.")
+    learned_ranker: bool = Field(
+        False, description="Rank candidates with the learned ranker (assistant/ranker.py) "
+        "instead of the hand-set weights below; off: it ranks worse (bench/train_ranker.py).",
+    )
     dense_weight: float = Field(1.0, description="Weight of the normalised dense similarity.")
     lexical_weight: float = Field(0.5, description="Weight of the normalised BM25 score.")
     window_weight: float = Field(2.0, description="Weight of the best sentence-window coverage.")

@@ -231,7 +231,7 @@ def test_case_prior_scales_each_judgments_best_body_score_from_zero_to_one() -> 
         "What did the defendant contend about the invoices?",
         "What did the claimants say the provider had done with the e-mail accounts?",
         "Did the IT provider rely on cyberattacks to escape liability?",
-        "How much did the IT company claim for its legal costs?",
+        "How much did the defendant claim for its unpaid invoices?",
     ],
 )
 def test_questions_on_what_a_party_said_or_answered_favour_the_claims(question: str) -> None:
@@ -288,7 +288,7 @@ def test_a_chunk_stored_without_window_vectors_counts_as_one_window() -> None:
     [
         ("Combien l'avocate réclamait-elle pour son préjudice ?", "amount"),
         ("Quel montant le tribunal a-t-il alloué ?", "amount"),
-        ("How much did the IT company claim for its legal costs?", "amount"),
+        ("How much did the claimant ask for the lost data?", "amount"),
         ("Quand l'assignation a-t-elle été signifiée ?", "date"),
         ("À quelle date le contrat a-t-il pris fin ?", "date"),
         ("When were the e-mails migrated?", "date"),
