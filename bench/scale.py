@@ -12,7 +12,7 @@ dims): embedding 100k chunks with e5 on
 2 CPU cores would take hours, and search cost does not depend on what the vectors mean. The e5
 query embedding time is measured separately and reported beside the retrieval time.
 
-    /work/quiet .venv/bin/python bench/scale.py [--sizes 1000,10000,100000]
+    .venv/bin/python bench/scale.py [--sizes 1000,10000,100000]
         [--modes embedded,server] [--queries 60]
 """
 
@@ -276,7 +276,7 @@ def main() -> None:
         "what": "one-judgment commits (50 chunks, hash:384 vectors) after a store built in one "
                 "commit; store_mb includes Chroma (embedded) and lexical segments; queries on "
                 "the largest embedded store",
-        "command": "/work/quiet .venv/bin/python bench/scale.py " + " ".join(sys.argv[1:]),
+        "command": ".venv/bin/python bench/scale.py " + " ".join(sys.argv[1:]),
         "stores": stores, "queries": query, "sentence_vectors": True,
         "date": time.strftime("%Y-%m-%d"),
     }  # fmt: skip
