@@ -7,7 +7,6 @@ how much against a window stating a sum)."""
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,12 +23,14 @@ from assistant.rescore import (
     asks_for_decision,
     asks_for_header_fact,
     asks_for_identification,
+    candidate_idf,
     concept_coverage,
     court_voice,
     is_header_chunk,
     sentence_terms,
     sentence_voices,
     sentence_window_similarity,
+    term_weights,
     window_scores,
 )
 
@@ -95,15 +96,8 @@ def feature_matrix(
         return out
     col = {name: i for i, name in enumerate(FEATURES)}
     sentences = [sentence_terms(f.chunk.text) for f in fused]
-    df: Counter[str] = Counter()
-    for sents in sentences:
-        df.update(set().union(*sents) if sents else set())
-
-    def idf(t: str) -> float:
-        return math.log(1 + (n + 1) / (df.get(t, 0) + 0.5))
-
-    weights = {t: idf(t) for t in expansion.terms}
-    weights.update({t: 0.5 * idf(t) for t in expansion.added if t not in weights})
+    idf = candidate_idf(sentences)
+    weights = term_weights(expansion, idf)
     dense = [f.dense_score for f in fused if f.dense_score is not None]
     d_low, d_high = (min(dense), max(dense)) if dense else (0.0, 1.0)
     l_high = max((f.lexical_score or 0.0 for f in fused), default=0.0) or 1.0

@@ -165,6 +165,26 @@ def section_bias(question: str) -> dict[str, float]:
     return {}
 
 
+def candidate_idf(sentences: Sequence[Sequence[set[str]]]) -> Callable[[str], float]:
+    """IDF of a term over the candidates (each given as its sentences' term sets)."""
+    n = len(sentences)
+    df: Counter[str] = Counter()
+    for sents in sentences:
+        df.update(set().union(*sents) if sents else set())
+
+    def idf(t: str) -> float:
+        return math.log(1 + (n + 1) / (df.get(t, 0) + 0.5))
+
+    return idf
+
+
+def term_weights(expansion: Expansion, idf: Callable[[str], float]) -> dict[str, float]:
+    """The question's own terms at their IDF, thesaurus additions at half of it."""
+    weights = {t: idf(t) for t in expansion.terms}
+    weights.update({t: 0.5 * idf(t) for t in expansion.added if t not in weights})
+    return weights
+
+
 def rescore(
     expansion: Expansion, fused: list[FusedChunk], settings: RetrievalSettings,
     case_scores: Mapping[str, float] | None = None,
@@ -179,14 +199,8 @@ def rescore(
     if not fused:
         return fused
     sentences = {f.chunk.id: sentence_terms(f.chunk.text) for f in fused}
-    n = len(fused)
-    df: Counter[str] = Counter()
-    for sents in sentences.values():
-        df.update(set().union(*sents) if sents else set())
-    def idf(t: str) -> float:
-        return math.log(1 + (n + 1) / (df.get(t, 0) + 0.5))
-    weights = {t: idf(t) for t in expansion.terms}
-    weights.update({t: 0.5 * idf(t) for t in expansion.added if t not in weights})
+    idf = candidate_idf(list(sentences.values()))
+    weights = term_weights(expansion, idf)
     dense = [f.dense_score for f in fused if f.dense_score is not None]
     lexical = [f.lexical_score for f in fused if f.lexical_score is not None]
     d_low, d_high = (min(dense), max(dense)) if dense else (0.0, 1.0)
