@@ -197,19 +197,27 @@ def mean_metrics(folds: Sequence[dict[str, float]]) -> dict[str, float]:
     return {k: round(float(np.mean([f[k] for f in folds])), 4) for k in folds[0]}
 
 
-def fit(samples: Sequence[Sample], names: Sequence[str], c: float = C) -> Ranker:
-    """Pairwise logistic regression on standardised features, no intercept: each positive of a
-    question against each of its negatives, then (MINING_ROUNDS times) again with extra weight
-    on the TOP_NEGATIVES negatives the previous fit ranked highest, where ranking errors
-    cost. Each question weighs the same."""
+def standardised(
+    samples: Sequence[Sample], names: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The mean and scale of the named features over all candidates, and each question's
+    candidates standardised by them (a constant feature keeps scale 1)."""
     columns = [FEATURES.index(n) for n in names]
     rows = np.vstack([s.matrix[:, columns] for s in samples])
     mean = rows.mean(axis=0)
     scale = rows.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    scaled = [(s.matrix[:, columns] - mean) / scale for s in samples]
+    return mean, scale, [(s.matrix[:, columns] - mean) / scale for s in samples]
+
+
+def fit(samples: Sequence[Sample], names: Sequence[str], c: float = C) -> Ranker:
+    """Pairwise logistic regression on standardised features, no intercept: each positive of a
+    question against each of its negatives, then (MINING_ROUNDS times) again with extra weight
+    on the TOP_NEGATIVES negatives the previous fit ranked highest, where ranking errors
+    cost. Each question weighs the same."""
+    mean, scale, scaled = standardised(samples, names)
     hard: list[np.ndarray | None] = [None] * len(samples)
-    model = Ranker(tuple(names), mean, scale, np.zeros(len(columns)))
+    model = Ranker(tuple(names), mean, scale, np.zeros(len(names)))
     for round_ in range(MINING_ROUNDS + 1):
         diffs, weights = [], []
         for s, x, top in zip(samples, scaled, hard, strict=True):
@@ -217,7 +225,7 @@ def fit(samples: Sequence[Sample], names: Sequence[str], c: float = C) -> Ranker
             for mask, weight in ((~s.labels, BASE_WEIGHT if round_ else 1.0), (top, 1.0)):
                 neg = x[mask] if mask is not None else x[:0]
                 if len(pos) and len(neg):
-                    d = (pos[:, None, :] - neg[None, :, :]).reshape(-1, len(columns))
+                    d = (pos[:, None, :] - neg[None, :, :]).reshape(-1, len(names))
                     diffs.append(d)
                     weights.append(np.full(len(d), weight / len(d)))
         d, w = np.vstack(diffs), np.concatenate(weights)
@@ -259,12 +267,7 @@ def fit_listwise(
     over standardised features, with the weights w = c * w_hand + delta: c (the softmax
     temperature of the hand-set weights, `hand_set_weights`) is free and lam * |delta|^2 keeps
     the fit near the hand-set ranking. Each question weighs the same; L-BFGS from w_hand."""
-    columns = [FEATURES.index(n) for n in names]
-    rows = np.vstack([s.matrix[:, columns] for s in samples])
-    mean = rows.mean(axis=0)
-    scale = rows.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    xs = [(s.matrix[:, columns] - mean) / scale for s in samples]
+    mean, scale, xs = standardised(samples, names)
     targets = [s.labels / s.labels.sum() for s in samples]
     prior = hand_set_weights(names, RetrievalSettings()) * scale
 
