@@ -166,9 +166,10 @@ def add_chunks(
 
 def copy_records(
     source: Collection, target: Collection, ids: list[str], batch: int = COPY_BATCH
-) -> int:
-    """Copy the records `ids` (vectors and metadata) of `source` into `target`."""
-    copied = 0
+) -> dict[str, np.ndarray]:
+    """Copy the records `ids` (vectors and metadata) of `source` into `target`; returns the
+    vectors copied, by id."""
+    copied: dict[str, np.ndarray] = {}
     for start in range(0, len(ids), batch):
         got = source.get(
             ids=ids[start : start + batch], include=["embeddings", "metadatas"]
@@ -176,5 +177,6 @@ def copy_records(
         if not got["ids"]:
             continue
         target.add(ids=got["ids"], embeddings=got["embeddings"], metadatas=got["metadatas"])
-        copied += len(got["ids"])
+        embeddings = got["embeddings"] if got["embeddings"] is not None else []
+        copied.update(zip(got["ids"], np.asarray(embeddings, dtype=np.float32), strict=True))
     return copied

@@ -113,6 +113,11 @@ class LexicalSegment:
         (folder / "terms.json").write_text(json.dumps(terms), encoding="utf-8")
         (folder / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
 
+    @staticmethod
+    def load_ids(folder: Path) -> list[str]:
+        ids: list[str] = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+        return ids
+
     @classmethod
     def load(cls, folder: Path) -> LexicalSegment:
         terms = json.loads((folder / "terms.json").read_text(encoding="utf-8"))

@@ -33,6 +33,24 @@ from store.lexical import LexicalSegment
 FANOUT = 4
 SEGMENTS = "segments"
 EMBEDDED_COLLECTION = "judgments"  # the one collection of a segment's own Chroma folder
+VECTORS = "vectors.npy"  # a copy of the segment's vectors, row i is its lexical ids[i]
+
+
+def save_vectors(folder: Path, matrix: np.ndarray) -> None:
+    """Write a sealed segment's vectors (float32, one row per lexical row) for exact search."""
+    folder.mkdir(parents=True, exist_ok=True)
+    np.save(folder / VECTORS, np.ascontiguousarray(matrix, dtype=np.float32))
+
+
+def load_vectors(folder: Path) -> np.ndarray | None:
+    """The segment's vectors, memory-mapped; None for a segment written without them."""
+    path = folder / VECTORS
+    return np.load(path, mmap_mode="r") if path.is_file() else None
+
+
+def segment_ids(folder: Path) -> list[str]:
+    """A sealed segment's vector ids in row order (without loading its term frequencies)."""
+    return LexicalSegment.load_ids(folder / "lexical")
 
 
 def _tier(rows: int, fanout: int) -> int:
@@ -67,17 +85,34 @@ def plan_merge(segments: Sequence[SegmentInfo], fanout: int = FANOUT) -> list[st
 
 @dataclass
 class OpenSegment:
-    """A sealed segment opened for reading: its vector ids (row order), BM25 rows and
-    Chroma collection."""
+    """A sealed segment opened for reading: its vector ids (row order), BM25 rows, Chroma
+    collection and, when it was written with them, its vectors for exact search."""
 
     name: str
     lexical: LexicalSegment
     client: ClientAPI | None
     collection: Collection
+    matrix: np.ndarray | None = None
+    _row_of: dict[str, int] | None = None
 
     @property
     def ids(self) -> list[str]:
         return self.lexical.ids
+
+    def exact(self, query: np.ndarray, rows: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """(vector id, cosine similarity) of the `n` nearest of the segment's `rows`, by
+        comparing the query with each of them (no approximate index)."""
+        assert self.matrix is not None
+        if len(rows) == 0 or n <= 0:
+            return []
+        vectors = np.asarray(self.matrix[rows], dtype=np.float32)
+        q = np.asarray(query, dtype=np.float32).reshape(-1)
+        norms = np.linalg.norm(vectors, axis=1) * float(np.linalg.norm(q))
+        scores = (vectors @ q) / np.where(norms > 0, norms, 1.0)
+        top = np.argpartition(-scores, n - 1)[:n] if n < len(rows) else np.arange(len(rows))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        ids = self.lexical.ids
+        return [(ids[int(rows[i])], float(scores[i])) for i in top]
 
     def query(
         self, query: np.ndarray, n: int, where: dict | None = None
@@ -93,6 +128,11 @@ class OpenSegment:
     def vectors(self, vids: list[str]) -> dict[str, np.ndarray]:
         if not vids:
             return {}
+        if self.matrix is not None:
+            if self._row_of is None:
+                self._row_of = {vid: row for row, vid in enumerate(self.lexical.ids)}
+            rows = [(vid, self._row_of[vid]) for vid in vids if vid in self._row_of]
+            return {vid: np.asarray(self.matrix[row], dtype=np.float32) for vid, row in rows}
         found = self.collection.get(ids=list(vids), include=["embeddings"])
         vectors = found["embeddings"] if found["embeddings"] is not None else []
         return {vid: np.asarray(v, dtype=np.float32)
@@ -155,7 +195,7 @@ class SegmentSpace:
     def open(self, name: str) -> OpenSegment:
         lexical = LexicalSegment.load(self.folder(name) / "lexical")
         client, collection = self.open_collection(name)
-        return OpenSegment(name, lexical, client, collection)
+        return OpenSegment(name, lexical, client, collection, load_vectors(self.folder(name)))
 
     def delete(self, name: str) -> None:
         folder = self.folder(name)

@@ -52,7 +52,7 @@ from store.registry import (
     RegistryEntry,
     vector_id,
 )
-from store.segments import SegmentSpace, plan_merge
+from store.segments import SegmentSpace, plan_merge, save_vectors
 
 if TYPE_CHECKING:
     from store.store import Store
@@ -75,6 +75,7 @@ class StoreWriter:
         self._changed = False
         self._client: ClientAPI | None = None
         self._collection: Collection | None = None
+        self._new_vectors: dict[str, np.ndarray] = {}  # the new segment's, by vector id
         self._created: list[str] = []  # segments this writer made (deleted when discarded)
         self._committed = False
 
@@ -278,6 +279,7 @@ class StoreWriter:
         self._begin_change()
         ids = [vector_id(c.id, self.generation) for c in chunks]
         chroma.add_chunks(self._new_collection(), ids, chunks, vectors, judgment.meta)
+        self._new_vectors.update(zip(ids, np.asarray(vectors, dtype=np.float32), strict=True))
         registry.put(
             judgment,
             chunks,
@@ -296,6 +298,8 @@ class StoreWriter:
             return False
         self._begin_change()
         fresh = registry.remove(judgment_id, self.generation)
+        for vid in fresh:
+            self._new_vectors.pop(vid, None)
         if fresh and self._collection is not None:
             for start in range(0, len(fresh), chroma.COPY_BATCH):
                 self._collection.delete(ids=fresh[start : start + chroma.COPY_BATCH])
@@ -355,6 +359,8 @@ class StoreWriter:
         if not rows:
             return None
         folder = self._space.folder(self._segment_name)
+        save_vectors(folder, np.stack([self._new_vectors[v] for v, _ in rows]))
+        self._new_vectors = {}
         LexicalSegment.from_terms([v for v, _ in rows], [t for _, t in rows]).save(
             folder / "lexical"
         )
@@ -373,10 +379,11 @@ class StoreWriter:
             by_source: dict[str, list[str]] = defaultdict(list)
             for vid, _, source in rows:
                 by_source[source].append(vid)
+            vectors: dict[str, np.ndarray] = {}
             for source, vids in by_source.items():
                 source_client, collection = self._space.open_collection(source)
                 try:
-                    chroma.copy_records(collection, target, vids)
+                    vectors.update(chroma.copy_records(collection, target, vids))
                 finally:
                     chroma.close_client(source_client)
             stored = target.count()
@@ -385,6 +392,7 @@ class StoreWriter:
         if stored != len(rows):
             raise StoreError(f"store {self.path}: merged segment holds {stored} vectors for "
                              f"{len(rows)} chunks; run the ingest again")
+        save_vectors(self._space.folder(name), np.stack([vectors[v] for v, _, _ in rows]))
         LexicalSegment.from_terms([v for v, _, _ in rows], [t for _, t, _ in rows]).save(
             self._space.folder(name) / "lexical"
         )

@@ -467,16 +467,24 @@ def test_a_reader_in_another_process_answers_during_and_after_a_commit(
     assert reader.returncode == 0
 
 
-@pytest.mark.parametrize("oversample", [(10, 200), (1, 1)], ids=["post-filtered", "where"])
+@pytest.mark.parametrize(
+    "path",
+    [(10, 200, 20_000, True), (10, 200, 0, True), (1, 1, 0, False)],
+    ids=["exact", "post-filtered", "where"],
+)
 def test_filtered_dense_search_equals_chromas_own_filtered_search(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, oversample: tuple[int, int]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: tuple[int, int, int, bool]
 ) -> None:
-    """Filtered dense search post-filters the nearest unfiltered chunks, and asks Chroma's
-    `where` when too few of them pass: both give Chroma's filtered answer."""
+    """Filtered dense search compares the query with every allowed row when a filter allows
+    few rows, post-filters the nearest unfiltered chunks otherwise, and, for segments written
+    without their vectors, asks Chroma's `where` when too few pass: each gives Chroma's
+    filtered answer."""
     import store.store as store_module
 
-    monkeypatch.setattr(store_module, "OVERSAMPLE", oversample[0])
-    monkeypatch.setattr(store_module, "MIN_UNFILTERED", oversample[1])
+    oversample, min_unfiltered, exact_rows, with_vectors = path
+    monkeypatch.setattr(store_module, "OVERSAMPLE", oversample)
+    monkeypatch.setattr(store_module, "MIN_UNFILTERED", min_unfiltered)
+    monkeypatch.setattr(store_module, "EXACT_ROWS", exact_rows)
 
     big = Store.open(tmp_path / "big", MODEL)
     words = ["contrat", "maintenance", "facture", "préjudice", "serveur", "messagerie", "site"]
@@ -491,6 +499,9 @@ def test_filtered_dense_search_equals_chromas_own_filtered_search(
                                               date=f"20{10 + j % 15}-01-01")  # fmt: skip
             writer.put(judgment, chunks, EMBED.embed_documents([c.text for c in chunks]))
         writer.commit()
+    if not with_vectors:  # as a store written before segments kept their vectors
+        for segment in big._view.segments:
+            segment.matrix = None
     query = EMBED.embed_query("facture de maintenance du serveur")
     for filters in (
         SearchFilters(courts=("TAL",)),  # a third of the corpus: post-filtered

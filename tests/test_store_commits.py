@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import build_judgment
 
@@ -132,6 +133,30 @@ def test_segments_merged_along_many_commits_answer_like_one_commit(tmp_path: Pat
         expected = [(h.chunk.id, round(h.score, 5)) for h in one.dense_search(vector, 10)]
         assert [s for _, s in dense] == [s for _, s in expected]
         assert set(dense) - set(expected) <= {p for p in dense if p[1] == dense[-1][1]}
+
+
+def test_every_segment_keeps_a_copy_of_its_chroma_vectors_for_exact_search(
+    tmp_path: Path,
+) -> None:
+    """Sealed and merged segments write their vectors in row order, equal to what Chroma
+    holds, including after updates, removals within one run, and merges."""
+    store = Store.open(tmp_path / "s", MODEL)
+    for n in range(12):
+        with store.writer() as writer:
+            item, chunks = judgment(n)
+            writer.put(item, chunks, EMBED.embed_documents([c.text for c in chunks]))
+            if n % 4 == 3:  # put then replaced in the same run: the first vectors are dropped
+                item, chunks = judgment(n, version=1)
+                writer.put(item, chunks, EMBED.embed_documents([c.text for c in chunks]))
+                writer.remove(f"j{n - 1:03d}")
+            writer.commit()
+    segments = store._view.segments
+    assert any(s.name.endswith("m") for s in segments), "segments were merged"
+    for segment in segments:
+        assert segment.matrix is not None and len(segment.matrix) == len(segment.ids)
+        stored = segment.collection.get(ids=segment.ids, include=["embeddings"])
+        by_id = dict(zip(stored["ids"], stored["embeddings"], strict=True))
+        assert np.allclose(segment.matrix, np.asarray([by_id[v] for v in segment.ids]))
 
 
 @pytest.mark.parametrize(
