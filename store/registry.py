@@ -488,19 +488,18 @@ class Registry:
 
     def facets(self, vids: list[str], view: int) -> dict[str, tuple[str, str]]:
         """(judgment id, section kind) of the chunks `vids` live in `view`."""
+        wanted = set(vids)
+        rows = self._rows_for_ids(
+            "SELECT id, added_in, judgment_id, section_kind FROM chunks "
+            f"WHERE {_visible()} AND id IN",
+            sorted({_split_vid(v)[0] for v in vids}),
+            view,
+        )  # by chunk id: SQLite searched (id, added_in) pairs through the added_in index
         found: dict[str, tuple[str, str]] = {}
-        pairs = [_split_vid(v) for v in vids]
-        with self._lock:
-            for start in range(0, len(pairs), 400):
-                batch = pairs[start : start + 400]
-                values = ",".join("(?, ?)" for _ in batch)
-                rows = self._db.execute(
-                    f"SELECT id, added_in, judgment_id, section_kind FROM chunks "
-                    f"WHERE {_visible()} AND (id, added_in) IN (VALUES {values})",
-                    (*_view_args(view), *[x for pair in batch for x in pair]),
-                ).fetchall()
-                for cid, added, jid, kind in rows:
-                    found[vector_id(cid, added)] = (jid, kind)
+        for cid, added, jid, kind in rows:
+            vid = vector_id(cid, added)
+            if vid in wanted:
+                found[vid] = (jid, kind)
         return found
 
     def judgment_changes(self, low: int, high: int) -> tuple[set[str], list[JudgmentMeta]]:

@@ -260,10 +260,31 @@ class Store:
         view.row_judgment = np.concatenate(judgments) if judgments else empty
         view.row_kind = np.concatenate(kinds) if kinds else empty
         view.lexical = LexicalIndex([s.lexical for s in view.segments], live_rows)
-        ids = view.lexical.chunk_ids
-        view.vid_row = {ids[row]: int(row) for row in np.flatnonzero(live_rows)}
+        view.vid_row = self._follow_rows(base, view, gone)
         view.readable = True
         return view
+
+    @staticmethod
+    def _follow_rows(base: _View, view: _View, gone: list[int]) -> dict[str, int]:
+        """`view.vid_row` from the base view's: segments the two share at the start keep their
+        row numbers, so only the rows removed there and the rows after them change."""
+        shared = 0
+        while (shared < min(len(base.segments), len(view.segments))
+               and base.segments[shared].name == view.segments[shared].name):  # fmt: skip
+            shared += 1
+        boundary = int(view.lexical.offsets[shared])
+        vid_row = base.vid_row.copy()
+        for segment in base.segments[shared:]:
+            for vid in segment.ids:
+                vid_row.pop(vid, None)
+        base_ids = base.lexical.chunk_ids
+        for row in gone:
+            if row < boundary:
+                vid_row.pop(base_ids[row], None)
+        ids = view.lexical.chunk_ids
+        for row in np.flatnonzero(view.live[boundary:]) + boundary:
+            vid_row[ids[row]] = int(row)
+        return vid_row
 
     def _current_view(self) -> _View:
         """The reader's view; a reader that fell more than the kept generations behind (whose
