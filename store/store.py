@@ -282,8 +282,8 @@ class Store:
             if row < boundary:
                 vid_row.pop(base_ids[row], None)
         ids = view.lexical.chunk_ids
-        for row in np.flatnonzero(view.live[boundary:]) + boundary:
-            vid_row[ids[row]] = int(row)
+        for new_row in np.flatnonzero(view.live[boundary:]) + boundary:
+            vid_row[ids[new_row]] = int(new_row)
         return vid_row
 
     def _current_view(self) -> _View:
