@@ -94,6 +94,7 @@ class OpenSegment:
     collection: Collection
     matrix: np.ndarray | None = None
     _row_of: dict[str, int] | None = None
+    _norms: np.ndarray | None = None
 
     @property
     def ids(self) -> list[str]:
@@ -101,14 +102,23 @@ class OpenSegment:
 
     def exact(self, query: np.ndarray, rows: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(vector id, cosine similarity) of the `n` nearest of the segment's `rows`, by
-        comparing the query with each of them (no approximate index)."""
+        comparing the query with each of them (no approximate index). Few rows are gathered;
+        for many, the whole matrix is multiplied (gathering scattered rows costs more)."""
         assert self.matrix is not None
         if len(rows) == 0 or n <= 0:
             return []
-        vectors = np.asarray(self.matrix[rows], dtype=np.float32)
         q = np.asarray(query, dtype=np.float32).reshape(-1)
-        norms = np.linalg.norm(vectors, axis=1) * float(np.linalg.norm(q))
-        scores = (vectors @ q) / np.where(norms > 0, norms, 1.0)
+        if len(rows) * 4 > len(self.matrix):
+            if self._norms is None:
+                self._norms = np.linalg.norm(self.matrix, axis=1)
+            dots = (np.asarray(self.matrix) @ q)[rows]
+            norms = self._norms[rows]
+        else:
+            vectors = np.asarray(self.matrix[rows], dtype=np.float32)
+            dots = vectors @ q
+            norms = np.linalg.norm(vectors, axis=1)
+        norms = norms * float(np.linalg.norm(q))
+        scores = dots / np.where(norms > 0, norms, 1.0)
         top = np.argpartition(-scores, n - 1)[:n] if n < len(rows) else np.arange(len(rows))
         top = top[np.argsort(-scores[top], kind="stable")]
         ids = self.lexical.ids

@@ -43,7 +43,7 @@ from store.writer import KEEP_GENERATIONS, StoreWriter
 COLLECTION_PREFIX = "judgments"
 OVERSAMPLE = 10  # unfiltered candidates per wanted hit before falling back to `where`
 MIN_UNFILTERED = 200
-EXACT_ROWS = 20_000  # a filter allowing at most this many rows of a segment is answered exactly
+EXACT_ROWS = 2_000  # a filter allowing at most this many rows of a segment is answered exactly
 
 
 CASE_OPENING_CHUNKS = 2  # chunks of a judgment's opening that name its case
