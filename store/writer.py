@@ -78,6 +78,7 @@ class StoreWriter:
         self._new_vectors: dict[str, np.ndarray] = {}  # the new segment's, by vector id
         self._created: list[str] = []  # segments this writer made (deleted when discarded)
         self._committed = False
+        self._made_folder = False  # the store folder did not exist before this writer
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -102,8 +103,15 @@ class StoreWriter:
                 self._discard()
         finally:
             self._release_lock()
+        if self._made_folder and not self._committed_once():
+            # A run that committed nothing on a new store (a dry run) leaves no folder.
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    def _committed_once(self) -> bool:
+        return read_current(self.path) > 0
 
     def _acquire_lock(self) -> None:
+        self._made_folder = not self.path.exists()
         self.path.mkdir(parents=True, exist_ok=True)
         handle = open(self.path / "LOCK", "a+", encoding="utf-8")  # noqa: SIM115
         try:

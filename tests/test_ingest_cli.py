@@ -113,7 +113,15 @@ def test_prune_removes_judgments_whose_file_is_gone(tmp_path, corpus, capsys):
 def test_dry_run_stores_nothing(tmp_path, corpus, capsys):
     assert ingest(tmp_path / "store", corpus, "--dry-run") == 0
     assert "dry run" in capsys.readouterr().out
+    assert not (tmp_path / "store").exists(), "a dry run on a new store leaves no folder"
     assert stored(tmp_path / "store").stats().judgments == 0
+
+    assert ingest(tmp_path / "store", corpus) == 0
+    before = sorted(p.relative_to(tmp_path) for p in (tmp_path / "store").rglob("*"))
+    (corpus / "new.txt").write_text((corpus / sorted(os.listdir(corpus))[0]).read_text())
+    assert ingest(tmp_path / "store", corpus, "--dry-run") == 0
+    after = sorted(p.relative_to(tmp_path) for p in (tmp_path / "store").rglob("*"))
+    assert after == before
 
 
 def _pdf(path: Path, pages: list[str]) -> Path:
