@@ -1,0 +1,658 @@
+"""The damages table: sums claimed, granted and rejected in a judgment, each backed by a
+verbatim span of the judgment text (labelling rules: eval/amounts_and_tags.md).
+
+How a judgment is read, in four steps:
+1. Clauses: the text is cut into sentences, `;`-clauses, list items and table rows, each in
+   its section (claims, reasons, operative...). A list item or table row also reads the
+   lead-in that introduces it ("le tribunal a :", "chiffrent leurs préjudices comme suit :").
+2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000")
+   that is the object of a payment (somme, montant, indemnité, payer, préjudice...) gets the
+   voice of the nearest cue before it: the court grants (condamne, alloue, évalue, déclare
+   fondée) or rejects (déboute, rejette, non fondée), or a party claims (demande, sollicite,
+   réclame, voir condamner; any cue in the parties' sections, in the conditional, or as an
+   infinitive request). Sums of another decision ("le tribunal a condamné", "d'avoir
+   condamné") and sums without a cue (a price, an invoice told as a fact) are not mentions.
+   The head of damage is the most specific one named next to the sum, else in the clause.
+3. Claims resolved: a total claimed under no specific head whose parts are claimed too gives
+   way to them (and parts of one head to their total); a claim granted in full is the grant;
+   a claim the court reduced (granted under the same head for less) or rejected by head
+   ("déclare non fondée la demande ... d'un dommage matériel") or as a counterclaim is
+   rejected; other claims stay claimed (the decision does not rule on them). When the court
+   condemns one party only, a claim that names no debtor and is not a counterclaim is taken
+   to be against that party.
+4. Rows: mentions of the same sum, head and outcome are one row per creditor (a sum said in
+   the reasons and again in the operative part is one row, quoted from the operative part).
+
+Every row's quote is checked in code: `judgment.text[char_start:char_end] == quote` and the
+quote holds the amount as written, which parses back to `value`; a row that fails is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal, Protocol
+
+from assistant.citations import format_citation
+from store.records import Judgment, JudgmentMeta, Section
+
+Outcome = Literal["claimed", "granted", "rejected"]
+OUTCOMES: tuple[Outcome, ...] = ("claimed", "granted", "rejected")
+# Heads of damage, most specific first: the order decides when a clause names several.
+_HEAD_WORDS: tuple[tuple[str, str], ...] = (
+    ("indemnite_procedure", r"art(?:icle|\.)\s*(?:240|700)\b|indemnite de procedure"
+                            r"|indemnite procedurale|frais irrepetibles"),
+    ("astreinte", r"astreinte"),
+    ("penalite", r"clause penale|penalite|indemnite de (?:resiliation|rupture)"),
+    ("perte_de_chance", r"perte (?:de|d'une) chance"),
+    ("perte_exploitation", r"perte de clientele|manque a gagner|perte d'exploitation"
+                           r"|perte de chiffre d'affaires"),
+    ("image", r"\bimage\b|reputation|prejudice commercial"),
+    ("moral", r"\bmora(?:l|ux)\b"),
+    ("materiel", r"materiel|financier|frais engages"),
+    ("remboursement", r"rembours|restitu"),
+    ("interets", r"au titre des interets|interets (?:de retard|echus|moratoires)"),
+    ("paiement", r"factur|\bprix\b|honoraires|redevance|loyers?\b|echeances"),
+    ("dommages", r"dommages?[- ](?:et[- ])?interets|prejudice|indemnisation|reparation"),
+)  # fmt: skip
+HEADS: tuple[str, ...] = tuple(head for head, _ in _HEAD_WORDS) + ("autre",)
+_GENERIC_HEADS = frozenset({"dommages", "autre"})
+_HEAD_REACH = 100  # characters on each side of a sum where its head is looked for
+
+_NUMBER = r"\d{1,3}(?:[. \u00a0\u202f]\d{3})+(?:,\d{1,2})?|\d+(?:,\d{1,2})?"
+_CURRENCY_WORDS = (
+    r"euros?|EUR|€|francs? (?:luxembourgeois|belges|français|suisses|CFA)|francs?|LUF|BEF|FRF"
+    r"|CHF|USD|US\$|dollars?|\$|XOF|F ?CFA|TND|dinars?|GBP|£"
+)
+_MONEY = re.compile(
+    rf"(?<![\w.,])(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
+    rf"(?P<cur>{_CURRENCY_WORDS})(?!\w)"
+    rf"|(?P<cur2>EUR|€|CHF|USD|LUF|BEF|FRF|XOF|TND|GBP|£)\s?(?P<num2>{_NUMBER})(?:\.-|,-)?"
+    rf"(?![\d.,]\d))"
+)
+_ISO = {
+    "euro": "EUR", "eur": "EUR", "€": "EUR", "luf": "LUF", "bef": "BEF", "frf": "FRF",
+    "chf": "CHF", "usd": "USD", "us$": "USD", "dollar": "USD", "$": "USD", "xof": "XOF",
+    "fcfa": "XOF", "f cfa": "XOF", "tnd": "TND", "dinar": "TND", "gbp": "GBP", "£": "GBP",
+    "francs luxembourgeois": "LUF", "francs belges": "BEF", "francs français": "FRF",
+    "francs suisses": "CHF", "francs cfa": "XOF",
+}  # fmt: skip
+_FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF"}
+
+# Cues, on folded text (lower case, no accents, same length). The nearest one before a sum
+# gives its voice; a claim cue wins over a grant cue at the same place ("voir condamner").
+_CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a claim
+    "claim": (r"voir condamner", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b", r"sollicit",
+              r"reclam", r"chiffr", r"conclu(?:t|ent|ait|aient)? a\b", r"en paiement de\b"),
+    "reject": (r"debout", r"rejet", r"non[- ]fonde"),
+    "grant": (r"condamn", r"alloue", r"fix", r"fonde"),
+}
+_CUES = re.compile("|".join(f"(?P<{voice}>" + "|".join(rf"\b{w}\w*" for w in words) + ")"
+                            for voice, words in _CUE_WORDS.items()))
+_NOUN_BEFORE = re.compile(r"(?:\b(?:la|sa|leur|une|cette|de|en|des|les|ses|leurs)\s+)$")
+_CONDITIONAL = re.compile(r"\b\w+(?:rait|raient)\b(?:\s+\S+){0,3}\s*$")
+# On lower-case text with its accents: "a rejeté" (another decision), not "à rejeter".
+_PRIOR = re.compile(
+    r"\b(?:a|ont|avait|avaient|avoir|ayant)\s+(?:été\s+|notamment\s+)?"
+    r"(?:condamné|alloué|débouté|rejeté|fixé|accordé|ordonné)"
+)
+_PRIOR_LEAD = re.compile(r"\b(?:a|ont|avait|avaient)\s*:\s*$")
+_PAYMENT_OBJECT = re.compile(
+    r"(?:somme|montant|indemnit|payer|verser|regler|rembours|restitu|paiement|allocation"
+    r"|allouer|prejudice|dommage|evalu|fix|hauteur|concurrence|total)"
+)
+_COUNTERCLAIM = re.compile(r"reconvention")
+_ITEM = re.compile(r"^\s*(?:[-–•*|]|\d+[°.)]\s|[a-z]\)\s)")
+_CLAUSE_END = re.compile(r"\n\s*\n|;\s+|(?<=[.!?:])\s+(?=[-–•«(\"A-ZÀ-Þ])|\n(?=\s*[-–•*|])"
+                         r"|(?<=[.;:])\n")
+# A full stop that ends an abbreviation or initial ("M.", "MM. Y...", "art.") ends no clause.
+_ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]{1,3}|M|MM|Mme|Me|Mes|art|al|cf|n°|no|p|pp)\.|\.\.\.)$")
+_SECTION_PREFERENCE = {"operative": 0, "reasons": 1, "other": 2, "claims": 3, "procedure": 4,
+                       "facts": 5, "header": 6}  # fmt: skip
+
+# Parties, on the original text.
+_PARTY_STOP = (r"(?=\s*(?:,|;|\(|$|\bsur base\b|\bau titre\b|\bsur le fondement\b|\bà titre\b"
+               r"|\bdu chef\b|\bpour\b|\bavec\b|\bla somme\b|\bune somme\b|\ble montant\b"
+               r"|\bun montant\b|\bles montants\b|\bla demande\b|\bchacune?\b|\best\b|\bsont\b"
+               r"|\bpour autant\b|\ben ce qu|\btendant\b|\bqui\b))")  # fmt: skip
+_DEBTOR = re.compile(
+    r"condamn\w*\s+(?P<p>.+?)\s+à\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler|rembourser|restituer)"
+    rf"|à l'encontre d(?:e\s+|')(?P<q>.+?){_PARTY_STOP}",
+    re.IGNORECASE,
+)
+_CREDITOR = re.compile(
+    r"(?:payer|verser|régler|rembourser|restituer|allouer|accorder)\s+(?:à|au|aux)\s+"
+    rf"(?P<p>.+?){_PARTY_STOP}|au profit de\s+(?P<q>.+?){_PARTY_STOP}"
+    rf"|\bla demande (?:principale )?d(?:e\s+|')(?P<r>.+?){_PARTY_STOP}",
+    re.IGNORECASE,
+)
+_SUBJECT = re.compile(r"^\W*(?P<p>[^,;]{2,80}?)\s+(?:demande|demandent|sollicite|sollicitent"
+                      r"|réclame|réclament|conclut|concluent)\b")  # fmt: skip
+_LEGAL_FORM = re.compile(
+    r"^(?:(?:le|la|l')\s*)?(?:groupement d'intérêt économique|société anonyme(?: de droit \w+)?"
+    r"|société à responsabilité limitée|société par actions simplifiée|société civile"
+    r"|association sans but lucratif)\s+(?=\S)", re.IGNORECASE)  # fmt: skip
+_LEADING = re.compile(r"^(?:à|au|aux|de|du|des|d')\s*", re.IGNORECASE)
+_PSEUDONYM_ARTICLE = re.compile(r"\b(?:de\s+)?(?:l'|le\s+|la\s+)(?=[A-Z]+\d+\.\))")
+_PRONOUNS = frozenset({"lui", "leur", "elle", "elles", "il", "ils", "les", "la", "le", "eux"})
+_PLURAL = re.compile(r"\bchacune?\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AmountRow:
+    """One line of the damages table: a sum, its head of damage and outcome, who owes it to
+    whom, and the verbatim span it comes from (`quote == judgment.text[char_start:char_end]`,
+    holding `amount_text`, the amount as written). The judgment's citation fields travel with
+    the row so that the table can be shown, sorted and exported on its own."""
+
+    judgment_id: str
+    value: float
+    currency: str  # ISO 4217
+    amount_text: str
+    head: str  # one of HEADS
+    outcome: Outcome
+    creditor: str  # as the text names the party, "" when it does not say
+    debtor: str
+    section_kind: str
+    char_start: int
+    char_end: int
+    quote: str
+    court: str = ""
+    date: str = ""
+    decision_number: str = ""
+    ecli: str = ""
+    citation: str = ""  # the judgment and the pinpoint of the quote (no ECLI)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The rows of one judgment and those dropped because their quote failed the check."""
+
+    rows: tuple[AmountRow, ...]
+    dropped: tuple[AmountRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class AmountFilters:
+    """Which rows `amounts_in_store` returns; empty fields do not restrict."""
+
+    courts: tuple[str, ...] = ()
+    date_from: str = ""  # ISO, inclusive
+    date_to: str = ""
+    heads: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    min_value: float | None = None
+    max_value: float | None = None
+
+    def keeps_judgment(self, meta: JudgmentMeta) -> bool:
+        if self.courts and meta.court not in self.courts:
+            return False
+        if self.date_from and (not meta.date or meta.date < self.date_from):
+            return False
+        return not (self.date_to and (not meta.date or meta.date > self.date_to))
+
+    def keeps(self, row: AmountRow) -> bool:
+        return ((not self.heads or row.head in self.heads)
+                and (not self.outcomes or row.outcome in self.outcomes)
+                and (self.min_value is None or row.value >= self.min_value)
+                and (self.max_value is None or row.value <= self.max_value))  # fmt: skip
+
+
+# -- amounts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Money:
+    start: int
+    end: int
+    value: float
+    currency: str
+
+    def written(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+def parse_number(written: str) -> float:
+    """'2.000' -> 2000.0, '1 500,50' -> 1500.5, '1.250.-' -> 1250.0 (French, Luxembourg and
+    Belgian writing: dots or spaces group thousands, the comma marks decimals)."""
+    digits = re.sub(r"[.,]-$", "", written.strip())
+    whole, _, cents = digits.partition(",")
+    return float(re.sub(r"[. \u00a0\u202f]", "", whole) + (f".{cents}" if cents else ""))
+
+
+def _iso(word: str, country: str) -> str:
+    key = re.sub(r"s\b", "", word.lower()) if word.lower().startswith(("euro", "dollar", "dinar")) \
+        else word.lower()
+    if key.startswith("franc"):
+        return _ISO.get(key.replace("franc ", "francs "), _FRANCS_BY_COUNTRY.get(country, "FRF"))
+    return _ISO.get(key, "EUR")
+
+
+def find_amounts(text: str, country: str = "") -> list[Money]:
+    """Every sum written with its currency in `text`, in order."""
+    found = []
+    for match in _MONEY.finditer(text):
+        number = match.group("num") or match.group("num2")
+        currency = match.group("cur") or match.group("cur2")
+        found.append(Money(match.start(), match.end(), parse_number(number),
+                           _iso(currency, country)))
+    return found
+
+
+def parse_amount(written: str, country: str = "") -> tuple[float, str] | None:
+    """(value, ISO currency) of a sum written alone ('EUR 3.000' -> (3000.0, 'EUR')), or None."""
+    found = find_amounts(written.strip(), country)
+    return (found[0].value, found[0].currency) if len(found) == 1 else None
+
+
+# -- clauses ------------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character for one (offsets stay valid)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[0] if ch.isalpha() else ch
+        out.append("'" if ch in "’`" else base.lower() if len(base.lower()) == 1 else ch)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class _Clause:
+    start: int
+    end: int
+    section: Section | None
+    item: bool  # a list item or table row
+    leads: tuple[tuple[int, int], ...] = ()  # the lead-ins ("... comme suit :") of an item
+
+    @property
+    def kind(self) -> str:
+        return self.section.kind if self.section else "other"
+
+
+def _deepest(sections: Sequence[Section], offset: int) -> Section | None:
+    best = None
+    for section in sections:
+        if section.char_start <= offset < section.char_end and (
+                best is None or len(section.path) >= len(best.path)):
+            best = section
+    return best
+
+
+def _clauses(judgment: Judgment) -> list[_Clause]:
+    text = judgment.text
+    clauses: list[_Clause] = []
+    leads: list[tuple[int, int]] = []
+    cuts = [0, *(m.end() for m in _CLAUSE_END.finditer(text)
+                 if not _ABBREVIATION.search(text[max(0, m.start() - 12) : m.start()])),
+            len(text)]
+    for begin, stop in zip(cuts, cuts[1:], strict=False):
+        piece = text[begin:stop]
+        start, end = begin + len(piece) - len(piece.lstrip()), begin + len(piece.rstrip())
+        if end <= start:
+            continue
+        item = bool(_ITEM.match(text[start:end]))
+        lead = text[start:end].endswith(":")
+        if not item and not lead:
+            leads = []
+        clauses.append(_Clause(start, end, _deepest(judgment.sections, start), item,
+                               tuple(leads) if item else ()))
+        if lead:
+            leads = [*leads, (start, end)] if item else [(start, end)]
+    return clauses
+
+
+# -- mentions -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Mention:
+    money: Money
+    clause: _Clause
+    outcome: Outcome
+    head: str
+    creditor: str = ""
+    debtor: str = ""
+    plural: bool = False
+    counterclaim: bool = False
+    dropped: bool = False
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return (_SECTION_PREFERENCE.get(self.clause.kind, 2), -self.money.start)
+
+
+@dataclass(frozen=True)
+class _Ruling:
+    """A rejection without a sum: which heads it covers, whether it is the counterclaim's,
+    and the party whose claim it rejects."""
+
+    heads: frozenset[str]
+    counterclaim: bool
+    party: str
+
+
+def _heads_in(folded: str) -> list[tuple[int, str]]:
+    """(position, head) of every head named in `folded`."""
+    return [(m.start(), head) for head, words in _HEAD_WORDS for m in re.finditer(words, folded)]
+
+
+def _head(folded: str, before: int, at: int, after: int, context: str) -> str:
+    """The most specific head named between the previous sum and the next one, else in the
+    clause and its lead-ins."""
+    order = {head: n for n, head in enumerate(HEADS)}
+    before, after = max(before, at - _HEAD_REACH), min(after, at + _HEAD_REACH)
+    near = [(order[h], abs(before + p - at), h) for p, h in _heads_in(folded[before:after])]
+    if not near:
+        near = [(order[h], 0, h) for _, h in _heads_in(context)]
+    return min(near)[2] if near else "autre"
+
+
+def _noun(folded: str, cue: re.Match[str]) -> bool:
+    """'la demande de X' names a claim; it is not a party asking."""
+    return cue.group().startswith("demand") and bool(_NOUN_BEFORE.search(folded[: cue.start()]))
+
+
+def _voice(folded: str, at: int, kind: str) -> Outcome | None:
+    """The outcome the nearest cue before position `at` of a clause gives, or None."""
+    cue = None
+    for match in _CUES.finditer(folded[:at]):
+        if not _noun(folded, match):
+            cue = match
+    if cue is None:
+        return None
+    if cue.lastgroup == "claim" or kind in ("claims", "procedure", "facts"):
+        return "claimed"
+    if cue.lastgroup == "grant" and _CONDITIONAL.search(folded[: cue.start()]):
+        return "claimed"
+    return "rejected" if cue.lastgroup == "reject" else "granted"
+
+
+def _party(raw: str | None) -> str:
+    """A party as the text names it: without the preposition, legal form or apposition;
+    '' for a pronoun."""
+    if not raw:
+        return ""
+    name = re.sub(r"«[^»]*»|\*", " ", raw)
+    name = " ".join(name.split()).strip(" ,")
+    name = name.split(",")[0].strip()
+    name = _LEGAL_FORM.sub("", _LEADING.sub("", name))
+    name = _PSEUDONYM_ARTICLE.sub("", name)
+    name = re.sub(r"\bet\s+(?:de\s+)?", "et ", name)
+    lower = name.lower()
+    if lower in _PRONOUNS or lower.startswith("chacun") or len(name) > 150 \
+            or not re.search(r"[A-Za-zÀ-ÿ]", name):
+        return ""
+    return name
+
+
+def _parties(text: str, clause: _Clause, at: int) -> tuple[str, str, bool]:
+    """(creditor, debtor, plural) for a sum at offset `at` inside `clause`: the party named
+    last before the sum, else just after it."""
+    words = text[clause.start : clause.end]
+    at -= clause.start
+
+    def named(pattern: re.Pattern[str], groups: str) -> str:
+        before = after = ""
+        for match in pattern.finditer(words):
+            name = _party(next((match.group(g) for g in groups if match.group(g)), None))
+            if name and match.start() < at:
+                before = name
+            elif name and match.start() < at + 40 and not after:
+                after = name
+        return before or after
+
+    creditor, debtor = named(_CREDITOR, "pqr"), named(_DEBTOR, "pq")
+    subject = _SUBJECT.match(words)
+    if not creditor and subject and re.search(r"\blui\s+(?:payer|verser)", words[:at]):
+        creditor = _party(subject.group("p"))
+    plural = bool(_PLURAL.search(words[max(0, at - 80) : at + 60]))
+    return creditor, debtor, plural
+
+
+def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
+    text, country = judgment.text, judgment.meta.country
+    folded = fold(text)
+    mentions: list[_Mention] = []
+    rulings: list[_Ruling] = []
+    for clause in _clauses(judgment):
+        if clause.kind == "header":
+            continue
+        words = folded[clause.start : clause.end]
+        lead_words = " ".join(folded[s:e] for s, e in clause.leads)
+        section_words = fold(" ".join(clause.section.path)) if clause.section else ""
+        lower = text[clause.start : clause.end].lower()
+        if _PRIOR.search(lower) or _PRIOR_LEAD.search(lead_words):
+            continue  # another decision's award, restated
+        counterclaim = bool(_COUNTERCLAIM.search(words + section_words + lead_words))
+        sums = find_amounts(text[clause.start : clause.end], country)
+        first = next((m for m in _CUES.finditer(words) if not _noun(words, m)), None)
+        if not sums and clause.kind in ("reasons", "operative") and first and \
+                first.lastgroup == "reject":
+            demand = re.search(r"\bla demande (?:principale )?d(?:e\s+|')(.+?)" + _PARTY_STOP,
+                               text[clause.start : clause.end])
+            rulings.append(_Ruling(frozenset(h for _, h in _heads_in(words)) - _GENERIC_HEADS,
+                                   counterclaim, _party(demand.group(1) if demand else "")))
+        for n, money in enumerate(sums):
+            at, end = money.start, money.end
+            if not (_PAYMENT_OBJECT.search(words[max(0, at - 50) : at]) or words.startswith("|")):
+                continue
+            outcome = _voice(words, at, clause.kind)
+            if outcome is None and clause.item:
+                outcome = _voice(lead_words, len(lead_words), clause.kind)
+            if outcome is None:
+                continue
+            previous = sums[n - 1].end if n else 0
+            following = sums[n + 1].start if n + 1 < len(sums) else len(words)
+            head = _head(words, previous, at, following, words + " " + lead_words)
+            absolute = replace(money, start=clause.start + at, end=clause.start + end)
+            creditor, debtor, plural = _parties(text, clause, clause.start + at)
+            mentions.append(_Mention(absolute, clause, outcome, head, creditor, debtor,
+                                     plural, counterclaim))
+    return mentions, rulings
+
+
+# -- claims resolved, rows merged ---------------------------------------------------------------
+
+
+def _drop_totals(claims: list[_Mention]) -> None:
+    """A claimed total under no specific head whose parts are claimed under their heads gives
+    way to them; parts claimed under the head of their total give way to it."""
+    for total in claims:
+        for i in range(len(claims)):
+            run: list[_Mention] = []
+            for part in claims[i : i + 6]:
+                if part is total or part.money.value >= total.money.value:
+                    break
+                run.append(part)
+                if len(run) >= 2 and abs(sum(p.money.value for p in run)
+                                         - total.money.value) < 0.005:
+                    if all(p.head == total.head for p in run):
+                        for p in run:
+                            p.dropped = True
+                    elif total.head in _GENERIC_HEADS:
+                        total.dropped = True
+                    break
+
+
+def _resolve(mentions: list[_Mention], rulings: list[_Ruling]) -> list[_Mention]:
+    claims = [m for m in mentions if m.outcome == "claimed"]
+    _drop_totals(claims)
+    decided = [m for m in mentions if m.outcome != "claimed"]
+    for claim in claims:
+        if claim.dropped:
+            continue
+        same_sum = [d for d in decided if d.money.value == claim.money.value
+                    and d.money.currency == claim.money.currency
+                    and (d.head == claim.head or {d.head, claim.head} & _GENERIC_HEADS)]
+        if same_sum:
+            claim.dropped = True  # the grant (or rejection) of this very sum is its row
+        elif any(d.outcome == "granted" and d.head == claim.head for d in decided
+                 if claim.head not in _GENERIC_HEADS):
+            claim.outcome = "rejected"  # reduced: granted under the same head for less
+        else:
+            covering = [r for r in rulings
+                        if claim.head in r.heads or (claim.counterclaim and r.counterclaim)]
+            if covering:
+                claim.outcome = "rejected"
+                claim.creditor = claim.creditor or next((r.party for r in covering if r.party), "")
+    kept = [m for m in mentions if not m.dropped]
+    condemned = {party_key(m.debtor): m.debtor for m in kept if m.outcome == "granted" and m.debtor}
+    if len(condemned) == 1:  # one party condemned: the other claims against it are against it
+        ((key, debtor),) = condemned.items()
+        for m in kept:
+            if not m.debtor and not m.counterclaim and party_key(m.creditor) != key:
+                m.debtor = debtor
+    return kept
+
+
+def _rows_of(group: list[_Mention]) -> list[tuple[_Mention, str, str]]:
+    """(representative mention, creditor, debtor) of each row in a group of mentions of one
+    sum, head and outcome: one per creditor named; mentions naming none count as the most
+    that one part of the judgment says the sum."""
+    named: dict[str, list[_Mention]] = {}
+    unnamed: list[_Mention] = []
+    for m in group:
+        if m.creditor and not m.plural:
+            named.setdefault(party_key(m.creditor), []).append(m)
+        elif not m.plural:
+            unnamed.append(m)
+    per_part = Counter(m.clause.kind for m in unnamed)
+    extra = max(per_part.values(), default=0) - len(named)
+    debtors = [m.debtor for m in sorted(group, key=lambda m: m.rank) if m.debtor]
+    rows = []
+    for mentions in named.values():
+        best = min(mentions, key=lambda m: m.rank)
+        rows.append((best, best.creditor, best.debtor or (debtors[0] if debtors else "")))
+    if extra > 0:
+        part = min(per_part, key=lambda k: (-per_part[k], _SECTION_PREFERENCE.get(k, 2)))
+        for m in sorted((m for m in unnamed if m.clause.kind == part), key=lambda m: m.rank)[
+                :extra]:
+            rows.append((m, "", m.debtor or (debtors[0] if debtors else "")))
+    if not rows:
+        best = min(group, key=lambda m: m.rank)
+        rows.append((best, "", best.debtor or (debtors[0] if debtors else "")))
+    return rows
+
+
+def party_key(party: str) -> str:
+    """A party name reduced for comparison: cleaned as the table shows it, folded, without
+    articles ("l'SOCIETE1.)" and "SOCIETE1.)" are one party)."""
+    cleaned = _party(party) or party
+    return " ".join(re.sub(r"\b(?:l'|le |la |les )", " ", fold(cleaned)).split())
+
+
+def _quote_span(text: str, clause: _Clause, money: Money, limit: int = 400) -> tuple[int, int]:
+    """The clause around the sum, cut at word boundaries to at most `limit` characters."""
+    start, end = clause.start, clause.end
+    if end - start > limit:
+        room = (limit - (money.end - money.start)) // 2
+        start = max(start, money.start - room)
+        end = min(end, start + limit)
+        start = max(clause.start, min(start, end - limit))
+        while start < money.start and start > clause.start and not text[start - 1].isspace():
+            start += 1
+        while end > money.end and end < clause.end and not text[end].isspace():
+            end -= 1
+    return start, end
+
+
+def extraction(judgment: Judgment) -> Extraction:
+    """The damages table of one judgment, every quote checked against its text."""
+    mentions, rulings = _mentions(judgment)
+    mentions = _resolve(mentions, rulings)
+    specific: dict[tuple[float, str, str], set[str]] = {}
+    for m in mentions:
+        if m.head not in _GENERIC_HEADS:
+            specific.setdefault((m.money.value, m.money.currency, m.outcome), set()).add(m.head)
+    groups: dict[tuple[float, str, str, str], list[_Mention]] = {}
+    for m in mentions:
+        heads = specific.get((m.money.value, m.money.currency, m.outcome), set())
+        if m.head in _GENERIC_HEADS and len(heads) == 1:
+            m.head = next(iter(heads))  # "ce préjudice ... 500 euros" is the image one
+        groups.setdefault((m.money.value, m.money.currency, m.head, m.outcome), []).append(m)
+    text, meta = judgment.text, judgment.meta
+    rows = []
+    for group in groups.values():
+        for m, creditor, debtor in _rows_of(group):
+            start, end = _quote_span(text, m.clause, m.money)
+            paragraph = next((p.number for p in judgment.paragraphs
+                              if p.char_start <= m.money.start < p.char_end), None)
+            section = m.clause.section
+            rows.append(AmountRow(
+                judgment_id=meta.id, value=m.money.value, currency=m.money.currency,
+                amount_text=m.money.written(text), head=m.head, outcome=m.outcome,
+                creditor=creditor, debtor=debtor, section_kind=m.clause.kind,
+                char_start=start, char_end=end, quote=text[start:end], court=meta.court,
+                date=meta.date, decision_number=meta.decision_number, ecli=meta.ecli,
+                citation=format_citation(meta, section.path if section else (), m.clause.kind,
+                                         paragraph, paragraph),
+            ))  # fmt: skip
+    rows.sort(key=lambda r: r.char_start)
+    kept, dropped = checked_rows(rows, text, meta.country)
+    return Extraction(tuple(kept), tuple(dropped))
+
+
+def checked_rows(rows: Iterable[AmountRow], text: str,
+                 country: str = "") -> tuple[list[AmountRow], list[AmountRow]]:
+    """(kept, dropped): a row is kept only when its quote is the slice of `text` at its
+    offsets, holds the amount as written, and that amount parses back to its value."""
+    kept: list[AmountRow] = []
+    dropped: list[AmountRow] = []
+    for row in rows:
+        parsed = parse_amount(row.amount_text, country)
+        ok = (0 <= row.char_start < row.char_end <= len(text)
+              and text[row.char_start : row.char_end] == row.quote
+              and row.amount_text in row.quote
+              and parsed is not None and abs(parsed[0] - row.value) < 0.005
+              and parsed[1] == row.currency)  # fmt: skip
+        (kept if ok else dropped).append(row)
+    return kept, dropped
+
+
+def extract_amounts(judgment: Judgment) -> list[AmountRow]:
+    """The sums claimed, granted and rejected in `judgment`, in text order."""
+    return list(extraction(judgment).rows)
+
+
+# -- the store ----------------------------------------------------------------------------------
+
+
+class JudgmentSource(Protocol):
+    """What `amounts_in_store` reads (`store.Store` provides it)."""
+
+    def judgments(self) -> list[JudgmentMeta]: ...
+    def judgment(self, judgment_id: str) -> Judgment: ...
+
+
+@dataclass
+class AmountsCache:
+    """Rows per (judgment id, content hash): a judgment is read and analysed once per
+    version, however many times the table is asked for."""
+
+    rows: dict[tuple[str, str], tuple[AmountRow, ...]] = field(default_factory=dict)
+
+    def of(self, source: JudgmentSource, meta: JudgmentMeta) -> tuple[AmountRow, ...]:
+        key = (meta.id, meta.content_hash)
+        if key not in self.rows:
+            self.rows[key] = extraction(source.judgment(meta.id)).rows
+        return self.rows[key]
+
+
+_CACHE = AmountsCache()
+
+
+def amounts_in_store(store: JudgmentSource, filters: AmountFilters | None = None,
+                     cache: AmountsCache | None = None) -> list[AmountRow]:
+    """The rows of every judgment of `store` that pass `filters`, by date, judgment, place."""
+    filters = filters or AmountFilters()
+    cache = cache if cache is not None else _CACHE
+    rows = [row for meta in store.judgments() if filters.keeps_judgment(meta)
+            for row in cache.of(store, meta) if filters.keeps(row)]
+    return sorted(rows, key=lambda r: (r.date, r.judgment_id, r.char_start))
