@@ -129,8 +129,12 @@ _CREDITOR = re.compile(
     rf"|\bla demande (?:principale )?d(?:e\s+|')(?P<r>.+?){_PARTY_STOP}",
     re.IGNORECASE,
 )
-_SUBJECT = re.compile(r"^\W*(?P<p>[^,;]{2,80}?)\s+(?:demande|demandent|sollicite|sollicitent"
-                      r"|réclame|réclament|conclut|concluent)\b")  # fmt: skip
+# The subject of a clause ("Par acte du ..., PERSONNE1.) et SOCIETE2.) ont ...", "Elle
+# demande ..."): who claims a sum that names no creditor; a pronoun is the last one named.
+_SUBJECT = re.compile(r"^\W*(?:[^,;:]{0,80},\s*)?(?P<p>[^,;:]{2,80}?)\s+(?:ont|a|demande|demandent"
+                      r"|sollicite|sollicitent|réclame|réclament|conclut|concluent)\b")
+_NAME_WORD = re.compile(r"^(?:et|de|la|le|les|l'|société|sociétés|M\.|MM\.|Mme|Me|\S*[A-Z\[]\S*)$")
+_SUBJECT_PRONOUNS = frozenset({"Elle", "Elles", "Il", "Ils"})
 _LEGAL_FORM = re.compile(
     r"^(?:(?:le|la|l')\s*)?(?:groupement d'intérêt économique|société anonyme(?: de droit \w+)?"
     r"|société à responsabilité limitée|société par actions simplifiée|société civile"
@@ -409,11 +413,19 @@ def _parties(text: str, clause: _Clause, at: int) -> tuple[str, str, bool]:
         return before or after
 
     creditor, debtor = named(_CREDITOR, "pqr"), named(_DEBTOR, "pq")
-    subject = _SUBJECT.match(words)
-    if not creditor and subject and re.search(r"\blui\s+(?:payer|verser)", words[:at]):
-        creditor = _party(subject.group("p"))
     plural = bool(_PLURAL.search(words[max(0, at - 80) : at + 60]))
     return creditor, debtor, plural
+
+
+def _subject(clause: str, last: str) -> str:
+    """The party a clause starts with, the `last` one named for 'Elle', 'Ils'..., else ''."""
+    match = _SUBJECT.match(clause)
+    if not match:
+        return ""
+    words = match.group("p").split()
+    if match.group("p") in _SUBJECT_PRONOUNS:
+        return last
+    return _party(match.group("p")) if all(_NAME_WORD.match(w) for w in words) else ""
 
 
 def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
@@ -421,9 +433,12 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
     folded = fold(text)
     mentions: list[_Mention] = []
     rulings: list[_Ruling] = []
+    claimant = ""  # the last party named as the subject of a clause
     for clause in _clauses(judgment):
         if clause.kind == "header":
             continue
+        subject = _subject(text[clause.start : clause.end], claimant)
+        claimant = subject or claimant
         words = folded[clause.start : clause.end]
         lead_words = " ".join(folded[s:e] for s, e in clause.leads)
         section_words = fold(" ".join(clause.section.path)) if clause.section else ""
@@ -453,6 +468,8 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             head = _head(words, previous, at, following, words + " " + lead_words)
             absolute = replace(money, start=clause.start + at, end=clause.start + end)
             creditor, debtor, plural = _parties(text, clause, clause.start + at)
+            if outcome == "claimed" and not creditor:
+                creditor = subject  # "SOCIETE3.) demande ... à lui payer", "Elle demande"
             mentions.append(_Mention(absolute, clause, outcome, head, creditor, debtor,
                                      plural, counterclaim))
     return mentions, rulings

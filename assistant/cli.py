@@ -1,5 +1,5 @@
-"""`legal-assistant`: ingest, ask, eval, stats. Each subcommand parses its arguments, calls the
-library, prints, and turns the library's errors into a message and an exit code."""
+"""`legal-assistant`: ingest, ask, eval, stats, amounts. Each subcommand parses its arguments,
+calls the library, prints, and turns the library's errors into a message and an exit code."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.amounts import HEADS, OUTCOMES, AmountFilters, AmountRow
 from assistant.records import Answer
 from assistant.settings import Settings
 from assistant.synthesis_check import NO_ANSWER_LABEL, flagged_sentences
@@ -70,6 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="what the store holds")
     stats.add_argument("--store", type=Path, dest="store_sub", help="store folder")
     stats.add_argument("--json", action="store_true")
+
+    amounts = sub.add_parser(
+        "amounts", help="the sums claimed, granted and rejected, each with its quote"
+    )
+    amounts.add_argument("--store", type=Path, dest="store_sub", help="store folder")
+    amounts.add_argument("--json", action="store_true", help="print one JSON document")
+    amounts.add_argument("--court", action="append", default=[], help="only this court")
+    amounts.add_argument("--date-from", default="", help="from date YYYY-MM-DD")
+    amounts.add_argument("--date-to", default="", help="to date YYYY-MM-DD")
+    amounts.add_argument("--head", action="append", default=[], choices=HEADS,
+                         help="only this head of damage (repeatable)")
+    amounts.add_argument("--outcome", action="append", default=[], choices=OUTCOMES,
+                         help="only this outcome (repeatable)")
+    amounts.add_argument("--min", type=float, dest="min_value", help="at least this sum")
+    amounts.add_argument("--max", type=float, dest="max_value", help="at most this sum")
     return parser
 
 
@@ -86,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_ask(args, settings, console)
         if args.command == "eval":
             return cmd_eval(args, settings, console)
+        if args.command == "amounts":
+            return cmd_amounts(args, settings)
         return cmd_stats(args, settings, console)
     except LegalAssistantError as exc:
         errors.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
@@ -266,6 +284,49 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, console: Console) ->
             shown = ", ".join(value) if isinstance(value, list) else value
             print(f"{key:>10}: {shown}")
     return EXIT_OK
+
+
+def cmd_amounts(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.amounts import amounts_in_store
+    from assistant.service import open_store
+
+    filters = AmountFilters(
+        courts=tuple(args.court), date_from=args.date_from, date_to=args.date_to,
+        heads=tuple(args.head), outcomes=tuple(args.outcome),
+        min_value=args.min_value, max_value=args.max_value,
+    )  # fmt: skip
+    store, _, _ = open_store(settings, check_model=False)
+    try:
+        rows = amounts_in_store(store, filters)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps({"count": len(rows), "rows": [row.to_dict() for row in rows]},
+                         ensure_ascii=False, indent=2))  # fmt: skip
+    else:
+        print(render_amounts(rows), end="")
+    return EXIT_OK
+
+
+def format_sum(value: float, currency: str) -> str:
+    """'2 000,00 EUR': French grouping and decimals."""
+    return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",") + f" {currency}"
+
+
+def render_amounts(rows: Sequence[AmountRow], width: int = 100) -> str:
+    """The damages table for a terminal: each row with its parties, citation and quote."""
+    if not rows:
+        return "0 rows\n"
+    lines = [f"{len(rows)} row{'s' if len(rows) > 1 else ''}", ""]
+    for row in rows:
+        parties = f"{row.creditor or '?'} ← {row.debtor or '?'}"
+        lines.append(f"[{row.outcome}] {format_sum(row.value, row.currency)} · {row.head} · "
+                     f"{parties}")  # fmt: skip
+        lines.append(f"    {row.citation} [{row.judgment_id}]")
+        lines.append(textwrap.fill(f"« {row.quote} »", width, initial_indent="    ",
+                                   subsequent_indent="    "))  # fmt: skip
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
 
 
 if __name__ == "__main__":

@@ -1,0 +1,327 @@
+"""The damages table (issue 14): on the Luxembourg judgment of data/corpus, parsed as ingest
+parses it, the table shows what the judgment decides, each row quoted verbatim; sums of other
+decisions and sums told as facts are no rows; amounts are read as French, Luxembourg and
+Belgian decisions write them; `amounts_in_store` and `legal-assistant amounts` give the same
+rows from a store built by the ingest command."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant.amounts import (
+    HEADS,
+    AmountFilters,
+    AmountsCache,
+    amounts_in_store,
+    checked_rows,
+    extract_amounts,
+    extraction,
+    parse_amount,
+)
+from assistant.cli import main
+from ingest.parse import parse_judgment
+from ingest.read import RawDocument, read_document
+from store.records import Judgment
+from store.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "corpus"
+LUX = CORPUS / "luxembourg" / "TAL_2025-01-24_2025TALCH11-00011.txt"
+LUX_ID = "tal-2025talch11-00011"
+LUX_COURT = "Tribunal d'arrondissement de Luxembourg"
+CORPUS_FILES = sorted(p for p in CORPUS.rglob("*.txt") if p.parent != CORPUS)
+
+
+def parsed(path: Path) -> Judgment:
+    return parse_judgment(read_document(path), str(path))
+
+
+def parsed_text(text: str, name: str = "decision.txt") -> Judgment:
+    return parse_judgment(RawDocument(Path(name), "txt", text, ()), name)
+
+
+@pytest.fixture(scope="module")
+def lux() -> Judgment:
+    return parsed(LUX)
+
+
+@pytest.fixture(scope="module")
+def table(lux: Judgment) -> list[tuple[str, float, str, str, str]]:
+    return sorted((r.outcome, r.value, r.head, r.creditor, r.debtor) for r in extract_amounts(lux))
+
+
+# -- the Luxembourg judgment --------------------------------------------------------------------
+
+
+def test_each_claimant_is_granted_500_for_image_and_2000_for_moral_damage(table):
+    granted = [row for row in table if row[0] == "granted" and row[2] in ("image", "moral")]
+    assert granted == [
+        ("granted", 500.0, "image", "PERSONNE1.)", "SOCIETE3.)"),
+        ("granted", 500.0, "image", "SOCIETE1.)", "SOCIETE3.)"),
+        ("granted", 2000.0, "moral", "PERSONNE1.)", "SOCIETE3.)"),
+        ("granted", 2000.0, "moral", "SOCIETE1.)", "SOCIETE3.)"),
+    ]
+
+
+def test_1000_under_article_240_is_granted_to_both_and_the_two_claims_for_more_rejected(table):
+    procedure = [row for row in table if row[2] == "indemnite_procedure"]
+    assert procedure == [
+        ("granted", 1000.0, "indemnite_procedure", "PERSONNE1.) et SOCIETE1.)", "SOCIETE3.)"),
+        ("rejected", 2000.0, "indemnite_procedure", "PERSONNE1.) et SOCIETE2.)", "SOCIETE3.)"),
+        ("rejected", 3000.0, "indemnite_procedure", "SOCIETE3.)", "PERSONNE1.) et SOCIETE2.)"),
+    ]
+
+
+def test_the_heads_claimed_but_refused_or_reduced_are_rejected(table):
+    refused = [row for row in table if row[0] == "rejected"
+               and row[2] not in ("indemnite_procedure", "paiement")]  # fmt: skip
+    assert refused == [
+        ("rejected", 10000.0, "image", "", "SOCIETE3.)"),  # the dance school's, reduced to 500
+        ("rejected", 10000.0, "materiel", "PERSONNE1.)", "SOCIETE3.)"),
+        ("rejected", 10000.0, "moral", "", "SOCIETE3.)"),  # the firm's, reduced to 2,000
+        ("rejected", 10000.0, "moral", "", "SOCIETE3.)"),  # the school's, reduced to 2,000
+        ("rejected", 20000.0, "image", "", "SOCIETE3.)"),  # the firm's, reduced to 500
+        ("rejected", 30000.0, "perte_exploitation", "PERSONNE1.)", "SOCIETE3.)"),
+    ]
+
+
+def test_the_providers_counterclaim_for_its_invoices_is_rejected(lux):
+    rows = [r for r in extract_amounts(lux) if r.head == "paiement"]
+    assert [(r.outcome, r.value, r.creditor, r.debtor) for r in rows] == [
+        ("rejected", 8143.25, "SOCIETE3.)", "PERSONNE1.) et SOCIETE2.)")]
+    assert "à titre reconventionnel" in rows[0].quote and "8.143,25 euros" in rows[0].quote
+
+
+def test_the_table_has_these_14_rows_and_no_other(table):
+    assert len(table) == 14
+    assert {row[0] for row in table} == {"granted", "rejected"}  # the tribunal rules on all
+
+
+def test_totals_parts_of_a_total_and_sums_told_as_facts_are_no_rows(table):
+    values = {row[1] for row in table}
+    # 70,000 / 20,000 / 90,000: totals of the heads; 2,740.73 and 5,402.52: the two invoices
+    # of the 8,143.25 claimed; 29,527.85 (turnover), 4,890.60 (an invoice line), 2,340 (a
+    # former invoice), 453.20 and 1,195.60 (the new provider's), 351 (cartridges), 95 (rate).
+    assert values.isdisjoint({70000.0, 90000.0, 2740.73, 5402.52, 29527.85, 4890.6, 2340.0,
+                              453.2, 1195.6, 351.0, 95.0})  # fmt: skip
+    assert sum(1 for row in table if row[1] == 20000.0) == 1  # the firm's image head only
+
+
+def test_a_sum_said_in_the_reasons_and_the_operative_part_is_quoted_from_the_operative_part(lux):
+    for row in extract_amounts(lux):
+        if row.outcome == "granted":
+            assert row.section_kind == "operative"
+            assert row.quote.startswith("partant, condamne le groupement d'intérêt économique "
+                                        "SOCIETE3.) à payer à")  # fmt: skip
+            assert row.citation.startswith(
+                "Trib. arr. Luxembourg, XIe ch., 24 janvier 2025, n° 2025TALCH11/00011 "
+                "(rôle TAL-2021-06580), Dispositif, § ")
+
+
+def test_rows_carry_the_amount_as_written_and_the_judgments_fields(lux):
+    row = next(r for r in extract_amounts(lux) if r.value == 8143.25)
+    assert (row.amount_text, row.currency, row.judgment_id, row.court, row.date,
+            row.decision_number) == ("8.143,25 euros", "EUR", LUX_ID, LUX_COURT, "2025-01-24",
+                                     "2025TALCH11/00011")  # fmt: skip
+
+
+# -- every quote is checked -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_every_quote_is_the_exact_slice_of_the_judgment_that_holds_the_amount(path):
+    judgment = parsed(path)
+    result = extraction(judgment)
+    assert result.dropped == ()
+    for row in result.rows:
+        assert judgment.text[row.char_start : row.char_end] == row.quote
+        assert row.amount_text in row.quote
+        assert parse_amount(row.amount_text) == (row.value, row.currency)
+        assert 20 <= len(row.quote) <= 400
+        assert row.head in HEADS
+
+
+def test_a_row_whose_quote_is_not_verbatim_is_dropped_and_counted(lux):
+    good = extract_amounts(lux)[0]
+    shifted = replace(good, char_start=good.char_start + 1)  # the quote is no longer the slice
+    other_sum = replace(good, value=good.value + 1)  # the amount written is not this value
+    not_there = replace(good, amount_text="999 euros")  # the amount is not in the quote
+    retyped = replace(good, quote=good.quote.replace("euros", "EUR"))  # not the text
+    kept, dropped = checked_rows([good, shifted, other_sum, not_there, retyped], lux.text)
+    assert kept == [good]
+    assert dropped == [shifted, other_sum, not_there, retyped]
+
+
+# -- reading amounts ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "country", "expected"),
+    [
+        ("2.000 euros", "", (2000.0, "EUR")),
+        ("1 500,50 €", "", (1500.5, "EUR")),
+        ("1\u202f500,50 €", "", (1500.5, "EUR")),
+        ("1.250.- EUR", "", (1250.0, "EUR")),
+        ("EUR 3.000", "", (3000.0, "EUR")),
+        ("EUR 351,00", "", (351.0, "EUR")),
+        ("8.143,25 euros", "", (8143.25, "EUR")),
+        ("3 000 €", "", (3000.0, "EUR")),
+        ("60 570 euro HT", "", (60570.0, "EUR")),
+        ("1.000.000 euros", "", (1000000.0, "EUR")),
+        ("500 euros", "", (500.0, "EUR")),
+        ("100.000 francs luxembourgeois", "", (100000.0, "LUF")),
+        ("25.000 francs belges", "", (25000.0, "BEF")),
+        ("2.500 francs", "BE", (2500.0, "BEF")),
+        ("2.500 francs", "FR", (2500.0, "FRF")),
+        ("CHF 5.000", "", (5000.0, "CHF")),
+        ("10 000 dollars", "", (10000.0, "USD")),
+        ("1.000.000 F CFA", "", (1000000.0, "XOF")),
+        ("20.00 euros", "", None),  # not a French writing: dots group thousands by three
+        ("deux factures", "", None),
+    ],
+)
+def test_amounts_are_read_as_french_luxembourg_and_belgian_decisions_write_them(
+        written, country, expected):
+    assert parse_amount(written, country) == expected
+
+
+# -- what is not a row ----------------------------------------------------------------------------
+
+
+def test_a_judgment_without_sums_gives_no_row():
+    judgment = parsed(CORPUS / "excerpts" / "juricaf_lu-cass-20230330-38-23.txt")
+    assert extract_amounts(judgment) == []
+
+
+def test_a_debt_told_as_a_fact_is_no_row():
+    judgment = parsed(CORPUS / "full" / "judilibre-github_fr-tcom-larochesuryon-20221123-"
+                               "2022004346.txt")  # fmt: skip
+    assert "5.600,00 €" in judgment.text
+    assert extract_amounts(judgment) == []
+
+
+def test_the_first_judges_awards_restated_by_the_appeal_court_are_no_rows():
+    judgment = parsed(CORPUS / "excerpts" / "livv_ca-orleans-20260120-23-01807.txt")
+    assert "la somme de 6 000 euros à titre de dommages et intérêts" in judgment.text
+    assert extract_amounts(judgment) == []
+
+
+def test_the_cour_de_cassation_grants_article_700_and_the_attacked_decisions_sums_are_no_rows():
+    judgment = parsed(CORPUS / "full" / "judilibre-github_fr-cass-com-20201118-19-19463.txt")
+    assert "d'AVOIR condamné la société Uber à payer" in judgment.text
+    rows = extract_amounts(judgment)
+    assert [(r.outcome, r.value, r.head, r.section_kind) for r in rows] == [
+        ("granted", 3000.0, "indemnite_procedure", "operative")]
+    assert rows[0].creditor.startswith("syndicat des sociétés coopératives de chauffeurs")
+
+
+def test_a_claim_the_decision_does_not_rule_on_stays_claimed():
+    judgment = parsed(CORPUS / "full" / "judilibre-github_fr-ca-chambery-20220215-20-00024.txt")
+    assert [(r.outcome, r.value, r.head, r.creditor, r.debtor)
+            for r in extract_amounts(judgment)] == [
+        ("claimed", 2500.0, "indemnite_procedure", "l'association", "l'Etat Français")]
+
+
+def test_a_claim_reduced_by_the_court_gives_the_sum_rejected_and_the_sum_granted():
+    judgment = parsed_text(
+        "COUR D'APPEL DE PARIS\n\nEXPOSÉ DU LITIGE\n\n"
+        "La société Alpha demande à la cour de condamner la société Beta à lui payer la somme "
+        "de 15 000 euros au titre de la perte de chance.\n\n"
+        "MOTIFS\n\nLe préjudice est réparé par la somme de 4 000 euros.\n\n"
+        "PAR CES MOTIFS\n\nCondamne la société Beta à payer à la société Alpha la somme de "
+        "4 000 euros en réparation de sa perte de chance ;"
+    )
+    assert [(r.outcome, r.value, r.head, r.creditor, r.debtor)
+            for r in extract_amounts(judgment)] == [
+        ("rejected", 15000.0, "perte_de_chance", "La société Alpha", "la société Beta"),
+        ("granted", 4000.0, "perte_de_chance", "la société Alpha", "la société Beta"),
+    ]  # fmt: skip
+
+
+# -- the store and the command line --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built by `legal-assistant ingest` on data/corpus/luxembourg (hash embedder)."""
+    path = tmp_path_factory.mktemp("amounts") / "store"
+    with pytest.MonkeyPatch.context() as patch:
+        for key in list(os.environ):
+            if key.startswith(("LEGAL_ASSISTANT_", "CHROMA_")):
+                patch.delenv(key)
+        patch.setenv("LEGAL_ASSISTANT_EMBEDDINGS", "hash")
+        assert main(["ingest", "--store", str(path), str(CORPUS / "luxembourg")]) == 0
+    return path
+
+
+@pytest.fixture
+def env(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for key in list(os.environ):
+        if key.startswith(("LEGAL_ASSISTANT_", "CHROMA_")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("LEGAL_ASSISTANT_EMBEDDINGS", "hash")
+    monkeypatch.setenv("LEGAL_ASSISTANT_STORE", str(store_path))
+    return store_path
+
+
+def test_the_store_gives_the_rows_of_the_stored_judgment_once_per_version(store_path, lux):
+    store = Store.open(store_path, "hash:64")
+    cache = AmountsCache()
+    rows = amounts_in_store(store, cache=cache)
+    assert rows == extract_amounts(lux) and len(rows) == 14
+    meta = store.judgments()[0]
+    assert list(cache.rows) == [(LUX_ID, meta.content_hash)]
+    assert amounts_in_store(store, AmountFilters(outcomes=("granted",), min_value=1000),
+                            cache=cache) == [r for r in rows if r.outcome == "granted"
+                                             and r.value >= 1000]  # fmt: skip
+    assert amounts_in_store(store, AmountFilters(date_to="2024-12-31"), cache=cache) == []
+    store.close()
+
+
+def test_amounts_json_lists_every_row_with_its_citation_and_quote(env, capsys, lux):
+    assert main(["amounts", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["count"] == 14 == len(data["rows"])
+    for row in data["rows"]:
+        assert lux.text[row["char_start"] : row["char_end"]] == row["quote"]
+        assert row["amount_text"] in row["quote"]
+        assert (row["judgment_id"], row["court"], row["date"], row["decision_number"]) == (
+            LUX_ID, LUX_COURT, "2025-01-24", "2025TALCH11/00011")
+        assert row["citation"].startswith("Trib. arr. Luxembourg, XIe ch., 24 janvier 2025")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--outcome", "granted"], [(500.0, "image"), (500.0, "image"), (2000.0, "moral"),
+                                    (2000.0, "moral"), (1000.0, "indemnite_procedure")]),
+        (["--head", "moral", "--outcome", "rejected"], [(10000.0, "moral"), (10000.0, "moral")]),
+        (["--min", "8000", "--max", "9000"], [(8143.25, "paiement")]),
+        (["--court", LUX_COURT, "--date-from", "2025-01-01", "--date-to", "2025-01-31",
+          "--head", "perte_exploitation"], [(30000.0, "perte_exploitation")]),
+        (["--court", "Cour de cassation"], []),
+        (["--date-from", "2025-02-01"], []),
+    ],
+)
+def test_amounts_filters(env, capsys, args, expected):
+    assert main(["amounts", "--json", *args]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert sorted((r["value"], r["head"]) for r in rows) == sorted(expected)
+
+
+def test_amounts_prints_each_row_with_its_parties_citation_and_quote(env, capsys):
+    assert main(["amounts", "--outcome", "granted", "--head", "moral"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2 rows\n")
+    assert "[granted] 2\u202f000,00 EUR · moral · PERSONNE1.) ← SOCIETE3.)" in out
+    assert "[granted] 2\u202f000,00 EUR · moral · SOCIETE1.) ← SOCIETE3.)" in out
+    assert "n° 2025TALCH11/00011 (rôle TAL-2021-06580), Dispositif, § " in out
+    assert f"[{LUX_ID}]" in out
+    assert "« partant, condamne le groupement d'intérêt économique SOCIETE3.)" in out
+    assert main(["amounts", "--court", "Cour de cassation"]) == 0
+    assert capsys.readouterr().out == "0 rows\n"
