@@ -1,13 +1,17 @@
 """Export a conversation as Markdown or DOCX: each question, the lead, the quotes verbatim with
 their full citations (the ECLI after the citation when known), and the synthesis with its
-verification status when there is one."""
+verification status when there is one. Export the damages table as CSV or XLSX, each row with
+its citation and verbatim quote."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections.abc import Sequence
 
+from assistant.amounts import AmountRow
+from assistant.citations import citation_with_ecli
 from assistant.page_render import copy_text, location_text
 from assistant.records import Answer, Passage
 from assistant.synthesis_check import NO_ANSWER_LABEL, flagged_sentences, status_label
@@ -123,4 +127,57 @@ def to_docx(answers: Sequence[Answer]) -> bytes:
                 doc.add_paragraph().add_run(_clean(location)).italic = True
     buffer = io.BytesIO()
     doc.save(buffer)
+    return buffer.getvalue()
+
+
+# The damages table: one line per row, the citation (with the ECLI when known) and the quote.
+AMOUNT_COLUMNS = (
+    ("Décision", "judgment_id"), ("Juridiction", "court"), ("Date", "date"),
+    ("Numéro", "decision_number"), ("Citation", "citation"), ("Issue", "outcome"),
+    ("Chef de préjudice", "head"), ("Montant", "value"), ("Devise", "currency"),
+    ("Montant tel qu'écrit", "amount_text"), ("Créancier", "creditor"), ("Débiteur", "debtor"),
+    ("Partie de la décision", "section_kind"), ("Début", "char_start"), ("Fin", "char_end"),
+    ("Citation textuelle", "quote"),
+)  # fmt: skip
+
+
+def _amount_cells(row: AmountRow) -> list[str | float | int]:
+    cells: list[str | float | int] = []
+    for _, name in AMOUNT_COLUMNS:
+        value = getattr(row, name)
+        cells.append(citation_with_ecli(value, row.ecli) if name == "citation" else value)
+    return cells
+
+
+def amounts_to_csv(rows: Sequence[AmountRow]) -> bytes:
+    """The damages table as CSV (UTF-8 with a byte-order mark, so that spreadsheets read the
+    accents), a header line then one line per row; quotes are kept verbatim."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([title for title, _ in AMOUNT_COLUMNS])
+    for row in rows:
+        writer.writerow(_amount_cells(row))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def amounts_to_xlsx(rows: Sequence[AmountRow]) -> bytes:
+    """The damages table as an Excel workbook: one sheet, a bold header, sums as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Montants"
+    sheet.append([title for title, _ in AMOUNT_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_clean(c) if isinstance(c, str) else c for c in _amount_cells(row)])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, also when it starts with "=": never a formula
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
     return buffer.getvalue()

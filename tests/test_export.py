@@ -3,6 +3,7 @@ citation, and the synthesis with its verification status."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import replace
@@ -11,7 +12,15 @@ from pathlib import Path
 from conftest import TAL_META
 from docx import Document
 
-from assistant.export import md_escape, to_docx, to_markdown
+from assistant.amounts import AmountRow, extract_amounts
+from assistant.export import (
+    AMOUNT_COLUMNS,
+    amounts_to_csv,
+    amounts_to_xlsx,
+    md_escape,
+    to_docx,
+    to_markdown,
+)
 from assistant.records import Answer, Highlight, Passage, Synthesis, SynthesisSentence
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -183,3 +192,68 @@ def test_the_ecli_follows_the_citation_in_both_exports() -> None:
     assert f"[1] {first.passages[0].citation}" in [
         para.text for para in Document(io.BytesIO(to_docx([first]))).paragraphs
     ]
+
+
+# -- the damages table: CSV and XLSX, each row with its citation and verbatim quote -------------
+
+CORPUS_LUX = SAMPLE.parent / "corpus" / "luxembourg" / "TAL_2025-01-24_2025TALCH11-00011.txt"
+
+
+def _amount_rows() -> tuple[str, list[AmountRow]]:
+    from ingest.parse import parse_judgment
+    from ingest.read import read_document
+
+    judgment = parse_judgment(read_document(CORPUS_LUX), str(CORPUS_LUX))
+    return judgment.text, extract_amounts(judgment)
+
+
+def test_amounts_csv_holds_each_row_with_its_citation_and_verbatim_quote() -> None:
+    text, rows = _amount_rows()
+    rows[0] = replace(rows[0], ecli="ECLI:LU:TADM:2025:00011")  # an ECLI follows the citation
+    data = amounts_to_csv(rows)
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: spreadsheets read the accents
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    header, body = lines[0], lines[1:]
+    assert header[:8] == ["Décision", "Juridiction", "Date", "Numéro", "Citation", "Issue",
+                          "Chef de préjudice", "Montant"]  # fmt: skip
+    assert len(body) == len(rows) == 14
+    for line, row in zip(body, rows, strict=True):
+        record = dict(zip(header, line, strict=True))
+        assert record["Citation textuelle"] == row.quote == text[row.char_start : row.char_end]
+        assert float(record["Montant"]) == row.value and record["Devise"] == "EUR"
+        assert (record["Issue"], record["Chef de préjudice"], record["Créancier"],
+                record["Débiteur"]) == (row.outcome, row.head, row.creditor, row.debtor)
+        assert record["Citation"].startswith("Trib. arr. Luxembourg, XIe ch., 24 janvier 2025, "
+                                             "n° 2025TALCH11/00011")  # fmt: skip
+    assert dict(zip(header, body[0], strict=True))["Citation"] == (
+        f"{rows[0].citation} — ECLI:LU:TADM:2025:00011")
+
+
+def test_amounts_xlsx_holds_the_same_rows_sums_as_numbers_and_text_never_a_formula() -> None:
+    from openpyxl import load_workbook
+
+    text, rows = _amount_rows()
+    formula_like = replace(rows[0], creditor="=SOMME(A1:A2)")
+    book = load_workbook(io.BytesIO(amounts_to_xlsx([*rows, formula_like])))
+    sheet = book["Montants"]
+    values = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    header, body = values[0], values[1:]
+    assert header == [title for title, _ in AMOUNT_COLUMNS]
+    assert sheet["A1"].font.bold
+    assert len(body) == 15
+    for line, row in zip(body, rows, strict=False):
+        record = dict(zip(header, line, strict=True))
+        assert record["Citation textuelle"] == row.quote == text[row.char_start : row.char_end]
+        assert record["Montant"] == row.value  # a number, not text
+        assert record["Citation"] == row.citation and record["Décision"] == row.judgment_id
+    assert body[-1][header.index("Créancier")] == "=SOMME(A1:A2)"
+    assert sheet.cell(row=16, column=header.index("Créancier") + 1).data_type == "s"
+
+
+def test_an_empty_damages_table_exports_its_header_only() -> None:
+    from openpyxl import load_workbook
+
+    assert amounts_to_csv([]).decode("utf-8-sig").splitlines() == [
+        ",".join(title for title, _ in AMOUNT_COLUMNS)]
+    sheet = load_workbook(io.BytesIO(amounts_to_xlsx([])))["Montants"]
+    assert sheet.max_row == 1
