@@ -71,7 +71,7 @@ _MONEY = re.compile(
     rf"(?<![\w.,])(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
     rf"(?P<cur>{_CURRENCY_WORDS})(?!\w)"
     rf"|(?P<cur2>EUR|€|CHF|USD|LUF|BEF|FRF|XOF|TND|GBP|£)\s?(?P<num2>{_NUMBER})(?:\.-|,-)?"
-    rf"(?![\d.,]\d))"
+    rf"(?!\d|[.,]\d))"
 )
 _ISO = {
     "euro": "EUR", "eur": "EUR", "€": "EUR", "luf": "LUF", "bef": "BEF", "frf": "FRF",
@@ -452,7 +452,7 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
                 first.lastgroup == "reject":
             demand = re.search(r"\bla demande (?:principale )?d(?:e\s+|')(.+?)" + _PARTY_STOP,
                                text[clause.start : clause.end])
-            rulings.append(_Ruling(frozenset(h for _, h in _heads_in(words)) - _GENERIC_HEADS,
+            rulings.append(_Ruling(frozenset(h for _, h in _heads_in(words)),
                                    counterclaim, _party(demand.group(1) if demand else "")))
         for n, money in enumerate(sums):
             at, end = money.start, money.end

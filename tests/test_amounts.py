@@ -182,6 +182,7 @@ def test_a_row_whose_quote_is_not_verbatim_is_dropped_and_counted(lux):
         ("10 000 dollars", "", (10000.0, "USD")),
         ("1.000.000 F CFA", "", (1000000.0, "XOF")),
         ("20.00 euros", "", None),  # not a French writing: dots group thousands by three
+        ("CHF 5,000", "", None),  # nor is a comma before three digits
         ("deux factures", "", None),
     ],
 )
@@ -241,6 +242,36 @@ def test_a_claim_reduced_by_the_court_gives_the_sum_rejected_and_the_sum_granted
         ("rejected", 15000.0, "perte_de_chance", "La société Alpha", "la société Beta"),
         ("granted", 4000.0, "perte_de_chance", "la société Alpha", "la société Beta"),
     ]  # fmt: skip
+
+
+def test_a_claim_the_court_rejects_by_its_head_is_rejected_and_a_fee_granted_is_granted():
+    judgment = parsed_text(
+        "COUR D'APPEL DE LYON\n\nEXPOSÉ DU LITIGE\n\n"
+        "Par conclusions du 3 mars 2023, la société Gamma sollicite la condamnation de la société "
+        "Delta au paiement de la somme de 12 500 euros à titre de dommages et intérêts et de "
+        "celle de 4.000 € au titre de l'article 700 du code de procédure civile.\n\n"
+        "PAR CES MOTIFS\n\nDéboute la société Gamma de sa demande de dommages et intérêts ;\n"
+        "Condamne la société Delta à payer à la société Gamma la somme de 2 000 euros au titre "
+        "de l'article 700 du code de procédure civile ;"
+    )
+    assert [(r.outcome, r.value, r.head, r.section_kind) for r in extract_amounts(judgment)] == [
+        ("rejected", 12500.0, "dommages", "facts"),  # EXPOSÉ DU LITIGE
+        ("rejected", 4000.0, "indemnite_procedure", "facts"),  # reduced to 2,000
+        ("granted", 2000.0, "indemnite_procedure", "operative"),
+    ]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "tests" / "data" / "open").iterdir()),
+                         ids=lambda p: p.name)
+def test_open_data_records_parsed_as_ingest_parses_them_give_only_verbatim_rows(path):
+    from ingest.open_data import read_records
+    from ingest.parse import judgment_from_record
+
+    for record in read_records(path).records:
+        judgment = judgment_from_record(record)
+        result = extraction(judgment)
+        assert result.dropped == ()
+        assert all(judgment.text[r.char_start : r.char_end] == r.quote for r in result.rows)
 
 
 # -- the store and the command line --------------------------------------------------------------
