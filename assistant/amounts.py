@@ -63,23 +63,24 @@ _GENERIC_HEADS = frozenset({"dommages", "autre"})
 _HEAD_REACH = 100  # characters on each side of a sum where its head is looked for
 
 _NUMBER = r"\d{1,3}(?:[. \u00a0\u202f]\d{3})+(?:,\d{1,2})?|\d+(?:,\d{1,2})?"
-_CURRENCY_WORDS = (
-    r"euros?|EUR|€|francs? (?:luxembourgeois|belges|français|suisses|CFA)|francs?|LUF|BEF|FRF"
-    r"|CHF|USD|US\$|dollars?|\$|XOF|F ?CFA|TND|dinars?|GBP|£"
+_CURRENCIES = (  # ISO code, how decisions write it
+    ("EUR", r"EUR|euros?|€"),
+    ("LUF", r"LUF|francs? luxembourgeois"),
+    ("BEF", r"BEF|francs? belges"),
+    ("FRF", r"FRF|francs? français"),
+    ("CHF", r"CHF|francs? suisses"),
+    ("XOF", r"XOF|F ?CFA|francs? CFA"),
+    ("USD", r"USD|US\$|\$|dollars?"),
+    ("TND", r"TND|dinars?"),
+    ("GBP", r"GBP|£"),
 )
+_CURRENCY_WORDS = "|".join(words for _, words in _CURRENCIES) + "|francs?"  # francs: the country's
 _MONEY = re.compile(
     rf"(?<![\w.,])(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
     rf"(?P<cur>{_CURRENCY_WORDS})(?!\w)"
     rf"|(?P<cur2>EUR|€|CHF|USD|LUF|BEF|FRF|XOF|TND|GBP|£)\s?(?P<num2>{_NUMBER})(?:\.-|,-)?"
     rf"(?!\d|[.,]\d))"
 )
-_ISO = {
-    "euro": "EUR", "eur": "EUR", "€": "EUR", "luf": "LUF", "bef": "BEF", "frf": "FRF",
-    "chf": "CHF", "usd": "USD", "us$": "USD", "dollar": "USD", "$": "USD", "xof": "XOF",
-    "fcfa": "XOF", "f cfa": "XOF", "tnd": "TND", "dinar": "TND", "gbp": "GBP", "£": "GBP",
-    "francs luxembourgeois": "LUF", "francs belges": "BEF", "francs français": "FRF",
-    "francs suisses": "CHF", "francs cfa": "XOF",
-}  # fmt: skip
 _FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF"}
 
 # Cues, on folded text (lower case, no accents, same length). The nearest one before a sum
@@ -230,12 +231,9 @@ def parse_number(written: str) -> float:
     return float(re.sub(r"[. \u00a0\u202f]", "", whole) + (f".{cents}" if cents else ""))
 
 
-def _iso(word: str, country: str) -> str:
-    key = re.sub(r"s\b", "", word.lower()) if word.lower().startswith(("euro", "dollar", "dinar")) \
-        else word.lower()
-    if key.startswith("franc"):
-        return _ISO.get(key.replace("franc ", "francs "), _FRANCS_BY_COUNTRY.get(country, "FRF"))
-    return _ISO.get(key, "EUR")
+def _iso(written: str, country: str) -> str:
+    code = next((code for code, words in _CURRENCIES if re.fullmatch(words, written)), "")
+    return code or _FRANCS_BY_COUNTRY.get(country, "FRF")
 
 
 def find_amounts(text: str, country: str = "") -> list[Money]:
@@ -479,8 +477,9 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
 
 
 def _drop_totals(claims: list[_Mention]) -> None:
-    """A claimed total under no specific head whose parts are claimed under their heads gives
-    way to them; parts claimed under the head of their total give way to it."""
+    """A sum claimed that equals a run of 2 to 6 sums claimed next to each other is their
+    total: the parts give way to it when they all have its head, it gives way to them when it
+    has no specific head (« 70.000 euros » of damages = the four heads of the table)."""
     for total in claims:
         for i in range(len(claims)):
             run: list[_Mention] = []
@@ -566,8 +565,11 @@ def party_key(party: str) -> str:
 
 
 def _quote_span(text: str, clause: _Clause, money: Money, limit: int = 400) -> tuple[int, int]:
-    """The clause around the sum, cut at word boundaries to at most `limit` characters."""
+    """The clause around the sum, cut at word boundaries to at most `limit` characters (and
+    widened to 20 when the clause is shorter)."""
     start, end = clause.start, clause.end
+    if end - start < 20:
+        start, end = max(0, end - 20), max(end, min(len(text), start + 20))
     if end - start > limit:
         room = (limit - (money.end - money.start)) // 2
         start = max(start, money.start - room)

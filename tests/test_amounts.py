@@ -261,6 +261,17 @@ def test_a_claim_the_court_rejects_by_its_head_is_rejected_and_a_fee_granted_is_
     ]
 
 
+def test_a_short_table_row_is_quoted_with_enough_text_around_it():
+    judgment = parsed_text(
+        "TRIBUNAL DE COMMERCE DE PARIS\n\nEXPOSÉ DU LITIGE\n\n"
+        "La société Alpha chiffre ses préjudices comme suit :\n\n| moral | 5 € |\n"
+    )
+    (row,) = extract_amounts(judgment)
+    assert (row.outcome, row.value, row.head) == ("claimed", 5.0, "moral")
+    assert len(row.quote) == 20 and row.quote.endswith("| moral | 5 € |")
+    assert judgment.text[row.char_start : row.char_end] == row.quote
+
+
 @pytest.mark.parametrize("path", sorted((ROOT / "tests" / "data" / "open").iterdir()),
                          ids=lambda p: p.name)
 def test_open_data_records_parsed_as_ingest_parses_them_give_only_verbatim_rows(path):
