@@ -1,5 +1,6 @@
-"""`legal-assistant`: ingest, ask, eval, stats, amounts. Each subcommand parses its arguments,
-calls the library, prints, and turns the library's errors into a message and an exit code."""
+"""`legal-assistant`: ingest, ask, eval, stats, amounts, issues. Each subcommand parses its
+arguments, calls the library, prints, and turns the library's errors into a message and an exit
+code."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -20,6 +22,9 @@ from assistant.settings import Settings
 from assistant.synthesis_check import NO_ANSWER_LABEL, flagged_sentences
 from store.errors import LegalAssistantError
 from store.records import SearchFilters
+
+if TYPE_CHECKING:
+    from assistant.issue_tags import IssueEntry
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -86,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
                          help="only this outcome (repeatable)")
     amounts.add_argument("--min", type=float, dest="min_value", help="at least this sum")
     amounts.add_argument("--max", type=float, dest="max_value", help="at most this sum")
+
+    issues = sub.add_parser(
+        "issues", help="which decisions deal with each IT-liability issue, with the passages"
+    )
+    issues.add_argument("--store", type=Path, dest="store_sub", help="store folder")
+    issues.add_argument("--json", action="store_true", help="print one JSON document")
+    issues.add_argument("--issue", default="", help="only this issue id (see the full list)")
     return parser
 
 
@@ -104,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_eval(args, settings, console)
         if args.command == "amounts":
             return cmd_amounts(args, settings)
+        if args.command == "issues":
+            return cmd_issues(args, settings)
         return cmd_stats(args, settings, console)
     except LegalAssistantError as exc:
         errors.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
@@ -325,6 +339,45 @@ def render_amounts(rows: Sequence[AmountRow], width: int = 100) -> str:
         lines.append(f"    {row.citation} [{row.judgment_id}]")
         lines.append(textwrap.fill(f"« {row.quote} »", width, initial_indent="    ",
                                    subsequent_indent="    "))  # fmt: skip
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def cmd_issues(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.issue_tags import issues_overview, load_taxonomy, tag_store
+    from assistant.service import open_store
+
+    taxonomy = load_taxonomy()
+    if args.issue and args.issue not in taxonomy.ids:
+        print(f"unknown issue {args.issue!r}; known: {', '.join(taxonomy.ids)}", file=sys.stderr)
+        return EXIT_USAGE
+    store, embeddings, _ = open_store(settings)
+    try:
+        entries = issues_overview(store, tag_store(store, embeddings, taxonomy=taxonomy), taxonomy)
+    finally:
+        store.close()
+    entries = [e for e in entries if not args.issue or e.issue.id == args.issue]
+    if args.json:
+        print(json.dumps({"issues": [e.to_json() for e in entries]}, ensure_ascii=False, indent=2))
+    else:
+        print(render_issues(entries), end="")
+    return EXIT_OK
+
+
+def render_issues(entries: Sequence[IssueEntry], width: int = 100) -> str:
+    """Issue -> decisions -> passages for a terminal, each passage with its citation and
+    evidence."""
+    lines: list[str] = []
+    for entry in entries:
+        count = len(entry.decisions)
+        lines += [f"{entry.issue.label} [{entry.issue.id}]: {count} decision"
+                  f"{'s' if count != 1 else ''}"]  # fmt: skip
+        for decision in entry.decisions:
+            lines.append(f"  {decision.citation} [{decision.judgment.id}]")
+            for p in decision.passages:
+                lines.append(f"    {p.citation} (score {p.score:.2f})")
+                lines.append(textwrap.fill(f"« {p.evidence} »", width, initial_indent="      ",
+                                           subsequent_indent="      "))  # fmt: skip
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -23,17 +23,19 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from threading import Lock
+from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 from scipy.optimize import minimize
 
+from assistant.citations import format_citation
 from assistant.verify import verify_quote
 from store.errors import ConfigurationError
-from store.records import Chunk, Judgment
+from store.records import Chunk, Judgment, JudgmentMeta
 from store.sentences import Span, sentence_windows
 from store.store import Store
 
@@ -373,3 +375,82 @@ def decisions_by_issue(tags: Iterable[IssueTag]) -> dict[str, list[str]]:
         per = best.setdefault(tag.issue_id, {})
         per[tag.judgment_id] = max(per.get(tag.judgment_id, 0.0), tag.score)
     return {issue: sorted(scores, key=lambda j: (-scores[j], j)) for issue, scores in best.items()}
+
+
+# -- issue -> decisions -> passages, for the command line and a browse page -----------------------
+
+
+@dataclass(frozen=True)
+class TaggedPassage:
+    chunk_id: str
+    char_start: int  # of the evidence in the judgment text
+    char_end: int
+    evidence: str
+    score: float
+    citation: str  # the passage's full citation (judgment, then pinpoint)
+    section_path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IssueDecision:
+    judgment: JudgmentMeta
+    citation: str
+    score: float  # its best passage's
+    passages: tuple[TaggedPassage, ...]  # strongest first
+
+
+@dataclass(frozen=True)
+class IssueEntry:
+    issue: Issue
+    decisions: tuple[IssueDecision, ...]  # strongest first
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.issue.id,
+            "label": self.issue.label,
+            "definition": self.issue.definition,
+            "decisions": [
+                {
+                    "judgment": {k: d.judgment.to_dict()[k] for k in JUDGMENT_FIELDS},
+                    "citation": d.citation,
+                    "score": d.score,
+                    "passages": [
+                        asdict(p) | {"section_path": list(p.section_path)} for p in d.passages
+                    ],
+                }  # fmt: skip
+                for d in self.decisions
+            ],
+        }
+
+
+JUDGMENT_FIELDS = ("id", "court", "chamber", "date", "decision_number", "docket_number",
+                   "title", "country", "ecli", "url")  # fmt: skip
+
+
+def issues_overview(store: Store, tags: Iterable[IssueTag], taxonomy: Taxonomy) -> list[IssueEntry]:
+    """Every issue of the taxonomy (in its order) with the decisions tagged with it and, for
+    each, its tagged passages with their citations and evidence."""
+    by_issue: dict[str, dict[str, list[IssueTag]]] = {}
+    for tag in tags:
+        by_issue.setdefault(tag.issue_id, {}).setdefault(tag.judgment_id, []).append(tag)
+    metas = {m.id: m for m in store.judgments()}
+    entries: list[IssueEntry] = []
+    for issue in taxonomy.issues:
+        decisions: list[IssueDecision] = []
+        for jid, found in by_issue.get(issue.id, {}).items():
+            meta = metas.get(jid) or store.judgment(jid).meta
+            passages = []
+            for tag in sorted(found, key=lambda t: -t.score):
+                chunk = store.chunk(tag.chunk_id)
+                citation = format_citation(
+                    meta, chunk.section_path, chunk.section_kind, chunk.paragraph_start,
+                    chunk.paragraph_end, chunk.page_start, chunk.page_end,
+                )  # fmt: skip
+                passages.append(TaggedPassage(tag.chunk_id, tag.char_start, tag.char_end,
+                                              tag.evidence, tag.score, citation,
+                                              chunk.section_path))  # fmt: skip
+            decisions.append(IssueDecision(meta, format_citation(meta), passages[0].score,
+                                           tuple(passages)))  # fmt: skip
+        decisions.sort(key=lambda d: (-d.score, d.judgment.id))
+        entries.append(IssueEntry(issue, tuple(decisions)))
+    return entries

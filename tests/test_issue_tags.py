@@ -1,0 +1,306 @@
+"""Issue tags (issue 14), as a specification.
+
+- The taxonomy is data: 15 issues with unique ids, each with a label, a definition and generic
+  examples that are not sentences of the corpus; the tagger's threshold and classifier come from
+  the versioned assistant/data/issue_tags-v1.json that bench/tags.py --fit writes, fitted on the
+  taxonomy as it is now.
+- Every tag's evidence is the stored judgment text at the tag's offsets, checked in code: a window
+  whose offsets do not give its text is never shown.
+- With the real e5 model, on real judgment text of data/corpus: a passage on the suspension of
+  services for unpaid invoices is tagged exception_inexecution_suspension, one on a cyber-attack
+  invoked to escape liability force_majeure_cyberattaque, and decisions of other areas of law (an
+  association's dissolution, a liquidation; the corpus holds no divorce) get no tag.
+- `legal-assistant issues` lists issue -> decisions -> passages with citations and evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant import issue_tags
+from assistant.cli import main
+from assistant.issue_tags import (
+    IssueTag,
+    TaggerParams,
+    WindowScores,
+    decisions_by_issue,
+    fit_softmax,
+    load_params,
+    load_taxonomy,
+    tag_store,
+    tags_from_scores,
+)
+from ingest.pipeline import ingest_paths
+from store.embeddings import HashEmbeddings
+from store.errors import ConfigurationError
+from store.sentences import sentence_windows
+from store.store import Store
+
+pytest_plugins = ["fixtures_store"]
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "corpus"
+TAL = CORPUS / "luxembourg" / "TAL_2025-01-24_2025TALCH11-00011.txt"
+DISSOLUTION = CORPUS / "full" / "judilibre-github_fr-ca-chambery-20220215-20-00024.txt"
+LIQUIDATION = CORPUS / "full" / "judilibre-github_fr-tcom-larochesuryon-20221123-2022004346.txt"
+E5 = "e5:multilingual-e5-small"
+
+# Paragraphs of the Luxembourg judgment (real text): the provider's defence (cyber-attacks) and
+# the clients' answer to its right to suspend the services for two unpaid invoices.
+DEFENCE = "Quant au fond, SOCIETE3.) conclut au rejet des demandes"
+SUSPENSION = "En ce qui concerne l'argumentation d'SOCIETE3.) qu'elle aurait été en droit"
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower()
+
+
+# -- the data files ------------------------------------------------------------------------------
+
+
+def test_taxonomy_has_15_unique_issues_each_with_definition_and_examples():
+    taxonomy = load_taxonomy()
+    assert len(taxonomy.issues) == 15
+    assert len(set(taxonomy.ids)) == 15
+    for issue in taxonomy.issues:
+        assert re.fullmatch(r"[a-z_]+", issue.id)
+        assert issue.label and len(issue.definition) > 40
+        assert len(issue.examples) >= 3 and all(len(e) > 10 for e in issue.examples)
+    assert len(taxonomy.background) >= 10
+    assert "exception_inexecution_suspension" in taxonomy.ids
+
+
+def test_taxonomy_examples_are_not_sentences_of_the_corpus():
+    corpus = " ".join(_fold(p.read_text(encoding="utf-8")) for p in CORPUS.rglob("*.txt"))
+    taxonomy = load_taxonomy()
+    texts = [e for i in taxonomy.issues for e in i.texts] + list(taxonomy.background)
+    copied = [t for t in texts if len(t) >= 30 and _fold(t) in corpus]
+    assert copied == []
+
+
+def test_threshold_and_classifier_come_from_the_versioned_fit_of_the_current_taxonomy():
+    params = load_params()
+    taxonomy = load_taxonomy()
+    assert params.version == 1
+    assert 0.0 < params.threshold < 1.0 and params.c > 0
+    assert params.taxonomy_digest == taxonomy.digest, "taxonomy changed: re-run bench/tags.py --fit"
+    assert params.model_id == E5
+    assert params.classifier is not None
+    assert params.classifier.issue_ids == taxonomy.ids
+    assert params.classifier.weights.shape == (16, 384)  # 15 issues + background, e5-small
+
+
+def test_a_taxonomy_without_examples_is_refused(tmp_path: Path):
+    data = json.loads(issue_tags.TAXONOMY_PATH.read_text(encoding="utf-8"))
+    data["issues"][3]["examples"] = []
+    bad = tmp_path / "taxonomy.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="recette"):
+        load_taxonomy(bad)
+
+
+# -- pure logic ----------------------------------------------------------------------------------
+
+
+def test_softmax_fit_learns_separable_classes():
+    rng = np.random.default_rng(0)
+    centres = np.eye(3, 8) * 4
+    x = np.vstack([c + rng.normal(0, 0.5, (20, 8)) for c in centres])
+    y = np.repeat(np.arange(3), 20)
+    weights, bias = fit_softmax(x, y, 3, c=1.0)
+    assert ((x @ weights.T + bias).argmax(axis=1) == y).all()
+    # more regularisation (smaller C) gives smaller weights
+    small, _ = fit_softmax(x, y, 3, c=0.01)
+    assert np.abs(small).sum() < np.abs(weights).sum()
+
+
+def _scored(judgment, chunk, probabilities: list[list[float]]) -> WindowScores:
+    windows = tuple(sentence_windows(chunk.text))
+    assert len(windows) == len(probabilities)
+    return WindowScores(chunk, windows, np.asarray(probabilities, dtype=np.float32))
+
+
+def test_a_passage_is_tagged_with_its_best_window_as_exact_evidence(make_judgment):
+    judgment, chunks = make_judgment(
+        "j1",
+        ["Une phrase d'ouverture. Une deuxième phrase. Le prestataire a coupé la messagerie. "
+         "Les factures étaient impayées.", "Rien à signaler ici. Vraiment rien."],
+    )  # fmt: skip
+    ids = ("a", "b")
+    scored = [
+        _scored(judgment, chunks[0], [[0.1, 0.2], [0.6, 0.1]]),
+        _scored(judgment, chunks[1], [[0.2, 0.05]]),
+    ]
+    tags = tags_from_scores(judgment, scored, ids, threshold=0.5)
+    assert tags == [
+        IssueTag("a", "j1", chunks[0].id, tags[0].char_start, tags[0].char_end,
+                 "Le prestataire a coupé la messagerie. Les factures étaient impayées.", 0.6)
+    ]  # fmt: skip
+    assert judgment.text[tags[0].char_start : tags[0].char_end] == tags[0].evidence
+    assert tags_from_scores(judgment, scored, ids, threshold=0.7) == []
+
+
+def test_a_window_that_is_not_the_judgment_text_at_its_offsets_is_never_shown(make_judgment):
+    judgment, chunks = make_judgment("j1", ["Le prestataire a coupé la messagerie."])
+    shifted = replace(chunks[0], char_start=chunks[0].char_start + 3)  # offsets gone wrong
+    tags = tags_from_scores(judgment, [_scored(judgment, shifted, [[0.9]])], ("a",), 0.5)
+    assert tags == []
+
+
+def test_decisions_by_issue_lists_each_decision_once_strongest_first():
+    def tag(issue: str, judgment: str, score: float) -> IssueTag:
+        return IssueTag(issue, judgment, f"{judgment}:0000", 0, 4, "text", score)
+
+    tags = [tag("a", "j1", 0.3), tag("a", "j2", 0.5), tag("a", "j1", 0.4), tag("b", "j1", 0.2)]
+    assert decisions_by_issue(tags) == {"a": ["j2", "j1"], "b": ["j1"]}
+    assert decisions_by_issue([]) == {}
+
+
+# -- a real store, fast: the project's ingest with the deterministic hash embedder ----------------
+
+
+@pytest.fixture
+def hash_store(tmp_path: Path) -> Callable[[bool], Store]:
+    def build(window_vectors: bool) -> Store:
+        folder = tmp_path / ("windows" if window_vectors else "no-windows")
+        store = Store.open(folder, "hash:64")
+        ingest_paths([LIQUIDATION, TAL.parent], store, HashEmbeddings(64), model_id="hash:64",
+                     sentence_vectors=window_vectors)  # fmt: skip
+        store.close()
+        return Store.open(folder, "hash:64")
+
+    return build
+
+
+def _every_window(params: TaggerParams) -> TaggerParams:
+    """The fitted parameters with a threshold of 0: every passage gets every issue, so every
+    window path is exercised."""
+    return replace(params, threshold=0.0)
+
+
+@pytest.mark.parametrize("window_vectors", [True, False])
+def test_tag_store_evidence_is_always_the_stored_text(hash_store, window_vectors):
+    store = hash_store(window_vectors)
+    params = _every_window(load_params())
+    tags = tag_store(store, HashEmbeddings(64), params=params)
+    judgments = store.judgments()
+    chunks = sum(len(store.chunks_of(m.id)) for m in judgments)
+    assert len(tags) == 15 * chunks  # the classifier, learned now for hash:64, saw every window
+    for t in tags:
+        text = store.judgment(t.judgment_id).text
+        assert text[t.char_start : t.char_end] == t.evidence
+        chunk = store.chunk(t.chunk_id)
+        assert chunk.char_start <= t.char_start < t.char_end <= chunk.char_end
+
+
+def test_tag_store_is_cached_per_judgment_version(hash_store, monkeypatch):
+    store = hash_store(True)
+    params = _every_window(load_params())
+    first = tag_store(store, HashEmbeddings(64), params=params)
+    calls: list[int] = []
+    real = issue_tags.window_scores
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(issue_tags, "window_scores", counted)
+    assert tag_store(store, HashEmbeddings(64), params=params) == first
+    assert calls == []  # nothing scored again
+    stricter = replace(params, threshold=0.99)
+    assert tag_store(store, HashEmbeddings(64), params=stricter) == []
+    assert len(calls) == len(store.judgments())  # another threshold is another cache entry
+
+
+# -- quality, with the real e5 model on real judgment text -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def e5_store(tmp_path_factory: pytest.TempPathFactory, ingest_store) -> Path:
+    """Three decisions ingested with e5 by `legal-assistant ingest`: two paragraphs of the
+    Luxembourg judgment (the provider's defence; the suspension of services for unpaid invoices)
+    and two complete decisions of other areas of law."""
+    folder = tmp_path_factory.mktemp("issue-tags")
+    paragraphs = [p.strip() for p in TAL.read_text(encoding="utf-8").split("\n\n")]
+    chosen = [p for p in paragraphs if p.startswith((DEFENCE, SUSPENSION))]
+    assert len(chosen) == 2
+    excerpt = folder / "files" / "tal-prétentions.txt"
+    excerpt.parent.mkdir()
+    excerpt.write_text("PRÉTENTIONS ET MOYENS DES PARTIES\n\n" + "\n\n".join(chosen) + "\n",
+                       encoding="utf-8")  # fmt: skip
+    for source in (DISSOLUTION, LIQUIDATION):
+        shutil.copy(source, excerpt.parent / source.name)
+    store = folder / "store"
+    ingest_store([excerpt.parent], store)
+    return store
+
+
+def _tags_by_file(store_path: Path) -> tuple[dict[str, list[IssueTag]], Store]:
+    from store.embeddings import make_embeddings
+
+    embeddings, model_id = make_embeddings("e5")
+    store = Store.open(store_path, model_id)
+    tags = tag_store(store, embeddings)
+    files = {m.id: Path(m.source_path).name for m in store.judgments()}
+    found: dict[str, list[IssueTag]] = {name: [] for name in files.values()}
+    for t in tags:
+        found[files[t.judgment_id]].append(t)
+    return found, store
+
+
+@pytest.mark.slow
+def test_real_passages_get_their_issue_and_other_areas_of_law_get_none(e5_store):
+    found, store = _tags_by_file(e5_store)
+    tal = found["tal-prétentions.txt"]
+    suspension = [t for t in tal if t.issue_id == "exception_inexecution_suspension"]
+    assert suspension, [(t.issue_id, t.score) for t in tal]
+    assert any("suspendre les services informatiques face à deux factures impayées" in t.evidence
+               for t in suspension)  # fmt: skip
+    cyber = [t for t in tal if t.issue_id == "force_majeure_cyberattaque"]
+    assert any("cyberattaques" in t.evidence or "exonérer" in t.evidence for t in cyber)
+    assert found[DISSOLUTION.name] == []  # an association's dissolution: no IT issue
+    assert found[LIQUIDATION.name] == []  # a liquidation: no IT issue
+    for t in tal:
+        assert store.judgment(t.judgment_id).text[t.char_start : t.char_end] == t.evidence
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(os.environ):
+        if key.startswith(("LEGAL_ASSISTANT_", "CHROMA_")):
+            monkeypatch.delenv(key)
+
+
+@pytest.mark.slow
+def test_issues_command_lists_issue_decisions_and_passages(e5_store, cli_env, capsys):
+    assert main(["issues", "--json", "--store", str(e5_store)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [i["id"] for i in data["issues"]] == list(load_taxonomy().ids)
+    by_id = {i["id"]: i for i in data["issues"]}
+    decisions = by_id["exception_inexecution_suspension"]["decisions"]
+    assert len(decisions) == 1
+    store = Store.open(e5_store, E5)
+    text = store.judgment(decisions[0]["judgment"]["id"]).text
+    assert decisions[0]["passages"]
+    for p in decisions[0]["passages"]:
+        assert text[p["char_start"] : p["char_end"]] == p["evidence"]
+        assert p["citation"].startswith(decisions[0]["citation"])
+    listed = {d["judgment"]["id"] for i in data["issues"] for d in i["decisions"]}
+    assert len(listed) == 1  # only the Luxembourg paragraphs deal with IT issues
+
+    assert main(["issues", "--issue", "force_majeure_cyberattaque", "--store", str(e5_store)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Force majeure et cyber-attaque [force_majeure_cyberattaque]: 1 decision")
+    assert "«" in out and "exception_inexecution" not in out
+
+    assert main(["issues", "--issue", "divorce", "--store", str(e5_store)]) == 2
+    assert "unknown issue 'divorce'" in capsys.readouterr().err
