@@ -346,13 +346,16 @@ def tag_store(
     """Every issue tag of the store's judgments, in judgment then passage order. Kept in memory
     per judgment id and content hash, so a page calling it again after an ingest tags only the
     judgments that changed."""
+    metas = store.judgments()
+    if not metas:
+        return []
     taxonomy = taxonomy or load_taxonomy()
     params = params or load_params()
     model_id = store.stats().model
     classifier = classifier_for(embeddings, model_id, taxonomy, params)
     fingerprint = classifier.fingerprint
     tags: list[IssueTag] = []
-    for meta in store.judgments():
+    for meta in metas:
         key = (meta.id, meta.content_hash, fingerprint, params.threshold)
         with _cache_lock:
             found = _cache.get(key)

@@ -221,6 +221,16 @@ def test_tag_store_is_cached_per_judgment_version(hash_store, monkeypatch):
     assert len(calls) == len(store.judgments())  # another threshold is another cache entry
 
 
+class _NoModel(HashEmbeddings):
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        raise AssertionError("an empty store needs no embedding")
+
+
+def test_an_empty_store_has_no_tags_and_embeds_nothing(tmp_path: Path):
+    store = Store.open(tmp_path / "empty", "hash:64")
+    assert tag_store(store, _NoModel(64)) == []
+
+
 # -- quality, with the real e5 model on real judgment text -----------------------------------------
 
 
