@@ -13,12 +13,19 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from assistant.export import to_docx, to_markdown
+from assistant.amounts import HEADS, OUTCOMES, AmountFilters, AmountRow
+from assistant.export import amounts_to_csv, amounts_to_xlsx, to_docx, to_markdown
+from assistant.issue_tags import load_taxonomy
 from assistant.page_render import (
     CARD_CSS,
+    HEAD_LABELS,
+    OUTCOME_LABELS,
     SUMMARY_LABEL,
+    amount_cells,
+    amounts_html,
     card_html,
     copy_text,
+    evidence_card_html,
     judgment_viewer_html,
     lead_html,
     source_html,
@@ -47,8 +54,11 @@ SECTION_LABELS = {
     "operative": "Dispositif",
     "other": "Autre",
 }
+VIEWS = ("Recherche", "Montants", "Questions juridiques")
+ISSUE_LABELS = {issue.id: issue.label for issue in load_taxonomy().issues}
 SIDEBAR_PX = 400  # wide enough for "Cour de cassation du Grand-Duché de Luxembourg — 12"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @st.cache_resource(show_spinner="Chargement du modèle et du corpus…")
@@ -146,6 +156,109 @@ def show_in_judgment(assistant: Assistant, passage: Passage) -> None:
     )
 
 
+def amount_label(row: AmountRow) -> str:
+    return (f"{row.amount_text} · {OUTCOME_LABELS.get(row.outcome, row.outcome)} · "
+            f"{HEAD_LABELS.get(row.head, row.head)} · {row.citation}")  # fmt: skip
+
+
+def amounts_view(assistant: Assistant) -> None:
+    """The damages table: every sum claimed, granted or rejected, filterable, sortable (click
+    a column), each row opening the judgment at its span, exported with its citations."""
+    st.header("Montants demandés, accordés et rejetés")
+    everything = assistant.amounts()
+    if not everything:
+        st.info("Aucune somme demandée, accordée ou rejetée n'a été trouvée dans les décisions "
+                "du corpus.")  # fmt: skip
+        return
+    c1, c2, c3 = st.columns(3)
+    courts = c1.multiselect("Juridiction", sorted({r.court for r in everything if r.court}),
+                            key="a_courts", placeholder="Toutes")  # fmt: skip
+    heads = c2.multiselect("Chef de préjudice", [h for h in HEADS if any(r.head == h
+                           for r in everything)], format_func=lambda h: HEAD_LABELS.get(h, h),
+                           key="a_heads", placeholder="Tous")  # fmt: skip
+    outcomes = c3.multiselect("Issue", list(OUTCOMES), format_func=OUTCOME_LABELS.__getitem__,
+                              key="a_outcomes", placeholder="Toutes")  # fmt: skip
+    c4, c5, c6 = st.columns(3)
+    dates = sorted(r.date for r in everything if r.date)
+    date_from = date_to = ""
+    if dates:
+        lo, hi = dt.date.fromisoformat(dates[0]), dt.date.fromisoformat(dates[-1])
+        picked = c4.date_input("Période", value=(lo, hi), min_value=dt.date(1900, 1, 1),
+                               max_value=dt.date(2100, 12, 31), format="DD/MM/YYYY",
+                               key="a_dates")  # fmt: skip
+        if isinstance(picked, tuple) and len(picked) == 2 and (picked[0], picked[1]) != (lo, hi):
+            date_from, date_to = picked[0].isoformat(), picked[1].isoformat()
+    low = c5.number_input("Montant minimal", min_value=0.0, value=None, step=100.0,
+                          key="a_min", placeholder="aucun")  # fmt: skip
+    high = c6.number_input("Montant maximal", min_value=0.0, value=None, step=100.0,
+                           key="a_max", placeholder="aucun")  # fmt: skip
+    rows = assistant.amounts(AmountFilters(
+        courts=tuple(courts), heads=tuple(heads), outcomes=tuple(outcomes),
+        date_from=date_from, date_to=date_to, min_value=low, max_value=high,
+    ))  # fmt: skip
+    st.session_state["a_rows"] = rows  # the rows shown, which the picker below indexes
+    decisions = len({r.judgment_id for r in rows})
+    st.caption(f"{len(rows)} montant(s) dans {decisions} décision(s). Chaque extrait est cité "
+               "mot pour mot ; cliquez un en-tête de colonne pour trier.")  # fmt: skip
+    if not rows:
+        return
+    st.dataframe(
+        [amount_cells(r) for r in rows],
+        hide_index=True,
+        key="a_table",
+        column_config={"Montant": st.column_config.NumberColumn(format="%.2f")},
+    )
+    pick = st.selectbox("Montant à voir dans la décision", range(len(rows)),
+                        format_func=lambda i: amount_label(rows[i]), key="a_pick")  # fmt: skip
+    if st.button("Voir dans la décision", key="a_view", icon=":material/article:"):
+        row = rows[pick]
+        show_span_in_judgment(assistant, row.judgment_id, row.char_start, row.char_end,
+                              row.citation)  # fmt: skip
+    d1, d2 = st.columns(2)
+    d1.download_button("CSV", amounts_to_csv(rows), file_name="montants.csv", mime="text/csv",
+                       icon=":material/download:", on_click="ignore", key="a_csv")  # fmt: skip
+    d2.download_button("Excel (XLSX)", amounts_to_xlsx(rows), file_name="montants.xlsx",
+                       mime=XLSX_MIME, icon=":material/download:", on_click="ignore",
+                       key="a_xlsx")  # fmt: skip
+
+
+@st.dialog("Voir dans la décision", width="large", position="right")
+def show_span_in_judgment(assistant: Assistant, judgment_id: str, start: int, end: int,
+                          citation: str) -> None:  # fmt: skip
+    """The whole judgment, scrolled to [start:end] of its text, which is highlighted."""
+    try:
+        judgment = assistant.judgment(judgment_id)
+    except Exception as exc:
+        log.exception("judgment viewer failed")
+        st.error(explain_error(exc))
+        return
+    _plain(citation, "la-meta")
+    st.iframe(judgment_viewer_html(judgment, start, end), height=760)
+
+
+def issues_view(assistant: Assistant) -> None:
+    """Issue -> decisions -> passages: the decisions that discuss an IT-liability issue, each
+    with the passages tagged and their evidence, verbatim."""
+    st.header("Questions juridiques")
+    entries = assistant.issues()
+    labels = {e.issue.id: f"{e.issue.label} ({len(e.decisions)})" for e in entries}
+    chosen = st.selectbox("Question", list(labels), format_func=labels.__getitem__,
+                          key="i_issue")  # fmt: skip
+    entry = next(e for e in entries if e.issue.id == chosen)
+    _plain(entry.issue.definition, "la-meta")
+    if not entry.decisions:
+        st.info("Aucune décision du corpus ne traite cette question.")
+        return
+    for d, decision in enumerate(entry.decisions):
+        st.subheader(decision.citation)
+        for n, passage in enumerate(decision.passages):
+            st.html(evidence_card_html(passage.evidence, passage.citation))
+            if st.button("Voir dans la décision", key=f"i-view-{d}-{n}",
+                         icon=":material/article:"):  # fmt: skip
+                show_span_in_judgment(assistant, decision.judgment.id, passage.char_start,
+                                      passage.char_end, passage.citation)  # fmt: skip
+
+
 def render_passage(assistant: Assistant, passage: Passage, key: str) -> None:
     st.html(card_html(passage))
     # with its copy button: the citation, then the ECLI when known
@@ -162,6 +275,9 @@ def render_answer(assistant: Assistant, answer: Answer, index: int) -> None:
         _plain(answer.notice, "la-meta")
     if answer.synthesis is not None:
         st.html(synthesis_html(answer.synthesis))  # each unverified sentence with its reasons
+    if answer.amounts:
+        st.caption("Sommes relevées dans ces décisions (tableau des montants) :")
+        st.html(amounts_html(answer.amounts))
     if not answer.passages:
         return
     if answer.no_answer:
@@ -210,6 +326,15 @@ def sidebar(assistant: Assistant) -> tuple[SearchFilters, int]:
         )
         chambers = st.multiselect(
             "Chambre", facets.chambers, key="f_chambers", placeholder="Toutes"
+        )
+        issues = st.multiselect(
+            "Question juridique",
+            [issue.id for issue in load_taxonomy().issues],
+            format_func=ISSUE_LABELS.__getitem__,
+            key="f_issues",
+            placeholder="Toutes",
+            help="Décisions dont un passage traite cette question (voir « Questions "
+            "juridiques »).",
         )
         kinds = st.multiselect(
             "Partie de la décision",
@@ -277,6 +402,11 @@ def sidebar(assistant: Assistant) -> tuple[SearchFilters, int]:
                 key="export_docx",
             )
     court_names, judgment_ids = assistant.court_filters(courts) if courts else ((), ())
+    if issues:
+        on_issues = assistant.judgments_on(issues)
+        if judgment_ids:
+            on_issues = tuple(j for j in on_issues if j in judgment_ids)
+        judgment_ids = on_issues or ("",)  # no decision: nothing passes
     filters = SearchFilters(
         courts=court_names,
         countries=tuple(countries),
@@ -339,6 +469,13 @@ def main() -> None:
         log.exception("assistant failed to load")
         st.error(explain_error(exc))
         st.stop()
+    view = st.sidebar.radio("Affichage", VIEWS, key="view", horizontal=True)
+    if view == "Montants":
+        amounts_view(assistant)
+        return
+    if view == "Questions juridiques":
+        issues_view(assistant)
+        return
     filters, k = sidebar(assistant)
     answers: list[Answer] = st.session_state["answers"]
     if not answers:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from assistant.amounts import AmountRow
 from assistant.citations import citation_with_ecli, country_label, judgment_country
 from assistant.records import Answer, Highlight, Passage, Synthesis
 from assistant.synthesis_check import NO_ANSWER_LABEL, flagged_sentences
@@ -34,6 +35,9 @@ border-radius:4px;color:#222}
 .la-source{color:#555;font-size:.85rem;margin-top:.2rem}
 .la-source a{color:#8a6d3b}
 .la-summary-text{font-style:italic;color:#333;font-size:.9rem}
+.la-amounts{border-collapse:collapse;margin:.4rem 0;font-size:.9rem}
+.la-amounts th,.la-amounts td{border-bottom:1px solid #e5dcc8;padding:.3rem .5rem;
+text-align:left;vertical-align:top}
 </style>
 """
 
@@ -199,3 +203,67 @@ def judgment_viewer_html(judgment: Judgment, char_start: int, char_end: int) -> 
         f"'{MARK_ID}');if(m){{m.scrollIntoView({{block:'center'}});}}}});</script>"
         "</body></html>"
     )
+
+
+# -- the damages table ----------------------------------------------------------------------------
+
+HEAD_LABELS = {
+    "materiel": "Préjudice matériel",
+    "moral": "Préjudice moral",
+    "image": "Image, réputation, préjudice commercial",
+    "perte_de_chance": "Perte de chance",
+    "perte_exploitation": "Perte d'exploitation, de clientèle",
+    "remboursement": "Remboursement",
+    "paiement": "Paiement (prix, factures)",
+    "indemnite_procedure": "Indemnité de procédure (art. 240 NCPC / 700 CPC)",
+    "astreinte": "Astreinte",
+    "interets": "Intérêts",
+    "penalite": "Pénalité, clause pénale",
+    "dommages": "Dommages et intérêts (sans chef précisé)",
+    "autre": "Autre",
+}
+OUTCOME_LABELS = {"granted": "Accordé", "rejected": "Rejeté", "claimed": "Demandé"}
+
+
+def amount_cells(row: AmountRow) -> dict[str, object]:
+    """One line of the damages table as the page shows it (corpus text kept verbatim)."""
+    return {
+        "Date": row.date,
+        "Juridiction": row.court,
+        "Montant": row.value,
+        "Devise": row.currency,
+        "Tel qu'écrit": row.amount_text,
+        "Chef de préjudice": HEAD_LABELS.get(row.head, row.head),
+        "Issue": OUTCOME_LABELS.get(row.outcome, row.outcome),
+        "Créancier": row.creditor,
+        "Débiteur": row.debtor,
+        "Extrait": row.quote,
+        "Référence": row.citation,
+    }
+
+
+def amounts_html(rows: Sequence[AmountRow]) -> str:
+    """The table rows that back an answer on sums: escaped, each with its verbatim span and
+    its reference."""
+    lines = [
+        '<table class="la-amounts"><thead><tr><th>Montant</th><th>Chef</th><th>Issue</th>'
+        "<th>Créancier / débiteur</th><th>Extrait et référence</th></tr></thead><tbody>"
+    ]
+    for row in rows:
+        parties = " → ".join(p for p in (row.debtor, row.creditor) if p)
+        lines.append(
+            f"<tr><td>{html.escape(row.amount_text)}</td>"
+            f"<td>{html.escape(HEAD_LABELS.get(row.head, row.head))}</td>"
+            f"<td>{html.escape(OUTCOME_LABELS.get(row.outcome, row.outcome))}</td>"
+            f"<td>{html.escape(parties)}</td>"
+            f'<td><span class="la-quote">« {html.escape(row.quote)} »</span>'
+            f'<div class="la-meta">{html.escape(row.citation)}</div></td></tr>'
+        )
+    lines.append("</tbody></table>")
+    return "".join(lines)
+
+
+def evidence_card_html(evidence: str, citation: str) -> str:
+    """A verbatim span (an issue tag's evidence) as a quote card with its citation."""
+    return (f'<div class="la-card"><div class="la-quote">{html.escape(evidence)}</div>'
+            f'<div class="la-meta">{html.escape(citation)}</div></div>')  # fmt: skip

@@ -6,9 +6,12 @@ Both the extractive path and the LLM path return the same `Answer`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from store.records import JudgmentMeta
+
+if TYPE_CHECKING:
+    from assistant.amounts import AmountRow
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,9 @@ class Answer:
     notice: str = ""  # e.g. "LLM unavailable: extractive answer shown"
     standalone_question: str = ""  # the question as searched (follow-ups rewritten)
     extra: dict[str, Any] = field(default_factory=dict)
+    # For a question on sums: the damages-table rows of the judgments quoted, each with its
+    # own verbatim span (assistant/amounts.py).
+    amounts: tuple[AmountRow, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The object printed by `ask --json` (DESIGN.md). With a synthesis, two more keys:

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.amounts import AmountFilters, AmountRow, AmountsCache, amounts_in_store
 from assistant.answer import compose
+from assistant.answer_types import expected_answer
 from assistant.citations import country_label
 from assistant.followup import standalone_question
+from assistant.issue_tags import (
+    IssueEntry,
+    decisions_by_issue,
+    issues_overview,
+    load_taxonomy,
+    tag_store,
+)
 from assistant.records import Answer
 from assistant.retrieve import Retrieval, retrieve
 from assistant.settings import Settings
@@ -102,6 +111,9 @@ def open_store(settings: Settings, *, check_model: bool = True) -> tuple[Store, 
     return store, embeddings, model_id
 
 
+AMOUNT_ROWS = 12  # table rows shown beside the quotes of a question on sums
+
+
 class Assistant:
     """Retrieval, answer composition and optional LLM synthesis over one store."""
 
@@ -110,6 +122,7 @@ class Assistant:
         self.store = store
         self.embeddings = embeddings
         self._judgment = lru_cache(maxsize=256)(self._load_judgment)
+        self._amounts = AmountsCache()  # damages-table rows per judgment version
         self._reranker = None
         if settings.models.reranker:
             from assistant.rerank import load_reranker
@@ -209,13 +222,53 @@ class Assistant:
             strict=strict,
         )
         answer.extra.update(relevance=round(result.relevance, 4))
+        if expected_answer(searched) == "amount":
+            answer = replace(answer, amounts=self.amounts_of_answer(answer))
         if self._chat_model is not None and not answer.no_answer and answer.passages:
             answer = self._synthesize(answer, on_token)
         return answer
 
-    def _synthesize(self, answer: Answer, on_token: Callable[[str], None] | None) -> Answer:
-        from dataclasses import replace
+    def amounts(self, filters: AmountFilters | None = None) -> list[AmountRow]:
+        """The damages table: every sum claimed, granted or rejected in the store's
+        judgments that passes `filters` (each judgment version is read once)."""
+        self.refresh()
+        return amounts_in_store(self.store, filters, self._amounts)
 
+    def amounts_of_answer(self, answer: Answer, limit: int = AMOUNT_ROWS) -> tuple[AmountRow, ...]:
+        """The table rows of the judgments an answer quotes: rows inside a quoted passage
+        first, then the sums granted, then the others; judgments in the order of the
+        passages."""
+        if answer.no_answer:
+            return ()
+        order = list(dict.fromkeys(p.judgment.id for p in answer.passages))
+        spans = [(p.judgment.id, p.char_start, p.char_end) for p in answer.passages]
+
+        def quoted(row: AmountRow) -> bool:
+            return any(jid == row.judgment_id and start < row.char_end and row.char_start < end
+                       for jid, start, end in spans)  # fmt: skip
+
+        rows = [
+            row
+            for jid in order
+            for row in self._amounts.of(self.store, self.judgment(jid).meta)
+        ]
+        rows.sort(key=lambda r: (not quoted(r), r.outcome != "granted",
+                                 order.index(r.judgment_id), r.char_start))  # fmt: skip
+        return tuple(rows[:limit])
+
+    def issues(self) -> list[IssueEntry]:
+        """Each issue of the taxonomy with the decisions that discuss it and, for each, the
+        tagged passages with their evidence spans (for the browse view)."""
+        self.refresh()
+        tags = tag_store(self.store, self.embeddings)
+        return issues_overview(self.store, tags, load_taxonomy())
+
+    def judgments_on(self, issue_ids: Sequence[str]) -> tuple[str, ...]:
+        """The ids of the judgments tagged with any of `issue_ids` (for `SearchFilters`)."""
+        decisions = decisions_by_issue(tag_store(self.store, self.embeddings))
+        return tuple(sorted({jid for issue in issue_ids for jid in decisions.get(issue, [])}))
+
+    def _synthesize(self, answer: Answer, on_token: Callable[[str], None] | None) -> Answer:
         from assistant.llm import LLMUnavailable, synthesize, unavailable_notice
 
         if self._chat_model is None:
