@@ -70,6 +70,12 @@ def to_markdown(answers: Sequence[Answer]) -> str:
             out += [*(f"- ⚠ {md_escape(line)}" for line in flags), *([""] if flags else [])]
             if answer.synthesis.notice:
                 out += [f"*{md_escape(answer.synthesis.notice)}*", ""]
+        if answer.amounts:
+            out += ["### Sommes relevées dans ces décisions", ""]
+            for row in answer.amounts:
+                out += [f"- **{md_escape(amount_summary(row))}** — "
+                        f"{md_escape(citation_with_ecli(row.citation, row.ecli))}",
+                        "", _blockquote(row.quote), ""]  # fmt: skip
         if answer.passages:
             out += [f"### {_passages_heading(answer)}", ""]
             for p in answer.passages:
@@ -104,6 +110,13 @@ def to_docx(answers: Sequence[Answer]) -> bytes:
                 doc.add_paragraph(_clean(f"⚠ {line}"), style="List Bullet")
             if answer.synthesis.notice:
                 doc.add_paragraph().add_run(_clean(answer.synthesis.notice)).italic = True
+        if answer.amounts:
+            doc.add_heading("Sommes relevées dans ces décisions", level=2)
+            for row in answer.amounts:
+                entry = doc.add_paragraph(style="List Bullet")
+                entry.add_run(_clean(amount_summary(row))).bold = True
+                entry.add_run(_clean(f" — {citation_with_ecli(row.citation, row.ecli)}"))
+                doc.add_paragraph(_clean(row.quote), style="Quote")
         if not answer.passages:
             continue
         doc.add_heading(_passages_heading(answer), level=2)
@@ -129,6 +142,16 @@ def to_docx(answers: Sequence[Answer]) -> bytes:
     doc.save(buffer)
     return buffer.getvalue()
 
+
+def amount_summary(row: AmountRow) -> str:
+    """"2.000 euros · accordé · préjudice moral · SOCIETE3.) → PERSONNE1.)" (as written)."""
+    parties = " → ".join(p for p in (row.debtor, row.creditor) if p)
+    bits = [row.amount_text, OUTCOME_WORDS.get(row.outcome, row.outcome),
+            row.head.replace("_", " "), parties]  # fmt: skip
+    return " · ".join(b for b in bits if b)
+
+
+OUTCOME_WORDS = {"granted": "accordé", "rejected": "rejeté", "claimed": "demandé"}
 
 # The damages table: one line per row, the citation (with the ECLI when known) and the quote.
 AMOUNT_COLUMNS = (

@@ -257,3 +257,16 @@ def test_an_empty_damages_table_exports_its_header_only() -> None:
         ",".join(title for title, _ in AMOUNT_COLUMNS)]
     sheet = load_workbook(io.BytesIO(amounts_to_xlsx([])))["Montants"]
     assert sheet.max_row == 1
+
+
+def test_an_answer_on_sums_exports_its_table_rows_with_quotes_and_citations() -> None:
+    _, rows = _amount_rows()
+    granted = [r for r in rows if r.outcome == "granted"][:3]
+    answer = replace(_conversation()[0], amounts=tuple(granted))
+    markdown = to_markdown([answer])
+    paragraphs = [p.text for p in Document(io.BytesIO(to_docx([answer]))).paragraphs]
+    for row in granted:
+        assert md_escape(row.quote) in markdown and md_escape(row.citation) in markdown
+        assert row.quote in paragraphs
+        assert any(row.amount_text in t and row.citation in t for t in paragraphs)
+    assert "Sommes relevées" not in to_markdown(_conversation())  # only when there are rows
