@@ -163,6 +163,21 @@ def write_params(path: Path, params: TaggerParams, fitted_on: dict) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def shown_arguments(argv: list[str]) -> list[str]:
+    """The arguments as the result file records them: a path inside the repository relative to
+    it, one outside (a store in a temporary folder) by its option's name, never a machine path."""
+    shown = []
+    for previous, token in zip(["", *argv], argv, strict=False):
+        if previous.startswith("--") and not token.startswith("--"):
+            path = Path(token).resolve()
+            if path.is_relative_to(ROOT):
+                token = str(path.relative_to(ROOT))
+            elif Path(token).is_absolute() or previous == "--store":
+                token = previous[2:].upper()
+        shown.append(token)
+    return shown
+
+
 def locate(text: str, quote: str) -> tuple[int, int] | None:
     at = text.find(quote)
     return (at, at + len(quote)) if at >= 0 else None
@@ -188,7 +203,7 @@ def main() -> None:
     judgment_of = match_judgments(store, sorted(labels))
     gold = {(judgment_of[f], t) for f, tags in labels.items() for t in tags}
     result: dict = {
-        "command": "python bench/tags.py " + " ".join(sys.argv[1:]),
+        "command": "python bench/tags.py " + " ".join(shown_arguments(sys.argv[1:])),
         "date": datetime.date.today().isoformat(),
         "labels": args.labels.name,
         "decisions": len(labels),
