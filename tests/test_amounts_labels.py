@@ -1,12 +1,16 @@
-"""The development labels of the damages table (eval/amounts_dev.jsonl, format in
-eval/amounts_and_tags.md) are well formed: every label names a listed file of data/corpus,
-quotes it exactly, holds a written sum that reads as its value and currency, and uses the
-allowed heads and outcomes."""
+"""The development labels of the damages table (eval/amounts_dev.jsonl on data/corpus,
+eval/amounts_dev2.jsonl on ../shared/corpus-open; format in eval/amounts_and_tags.md) are well
+formed: every label names a listed file, quotes its text exactly (a JSON record's `text`, a DILA
+XML's TEXTE/BLOC_TEXTUEL/CONTENU with its tags removed), holds a written sum that reads as its
+value and currency, and uses the allowed heads and outcomes. The second set keeps out the
+decisions of the frozen set (eval/amounts_heldout_files.txt, read for its names only); its
+checks skip when ../shared is absent (a user's clone)."""
 
 from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -17,12 +21,19 @@ from ingest.read import read_document
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"
-LABELS = [json.loads(line) for line in
-          (ROOT / "eval" / "amounts_dev.jsonl").read_text(encoding="utf-8").splitlines()
-          if line.strip()]  # fmt: skip
-FILES = [line.strip() for line in
-         (ROOT / "eval" / "amounts_dev_files.txt").read_text(encoding="utf-8").splitlines()
-         if line.strip()]  # fmt: skip
+OPEN = ROOT.parent / "shared" / "corpus-open"
+
+
+def _lines(name: str) -> list[str]:
+    return [line.strip() for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines()
+            if line.strip()]  # fmt: skip
+
+
+LABELS = [json.loads(line) for line in _lines("amounts_dev.jsonl")]
+FILES = _lines("amounts_dev_files.txt")
+LABELS2 = [json.loads(line) for line in _lines("amounts_dev2.jsonl")]
+FILES2 = _lines("amounts_dev2_files.txt")
+needs_open = pytest.mark.skipif(not OPEN.is_dir(), reason="../shared/corpus-open is absent")
 KEYS = {"file", "value", "currency", "head", "outcome", "creditor", "debtor", "quote"}
 
 
@@ -40,10 +51,18 @@ def test_the_listed_files_are_the_40_decisions_of_the_corpus_once_each():
     assert {label["file"] for label in LABELS} <= set(FILES)
 
 
-@pytest.mark.parametrize("label", LABELS, ids=lambda label: f"{label['file']}:{label['value']}")
-def test_each_label_quotes_its_file_exactly_and_its_sum_reads_as_its_value(label):
+def open_text(name: str) -> str:
+    """The text a label of the second set quotes (eval/amounts_and_tags.md, frozen part)."""
+    path = OPEN / name
+    if path.suffix == ".xml":
+        content = ET.parse(path).getroot().find("TEXTE/BLOC_TEXTUEL/CONTENU")
+        return "".join(content.itertext()) if content is not None else ""
+    return str(json.loads(path.read_text(encoding="utf-8"))["text"])
+
+
+def check_label(label: dict[str, object], text: str) -> None:
     assert set(label) == KEYS
-    assert label["quote"] in file_text(label["file"])
+    assert isinstance(label["quote"], str) and label["quote"] in text
     assert 20 <= len(label["quote"]) <= 400
     sums = {(m.value, m.currency) for m in find_amounts(label["quote"])}
     assert (label["value"], label["currency"]) in sums
@@ -52,7 +71,34 @@ def test_each_label_quotes_its_file_exactly_and_its_sum_reads_as_its_value(label
     assert isinstance(label["creditor"], str) and isinstance(label["debtor"], str)
 
 
-def test_no_sum_is_labelled_twice():
+@pytest.mark.parametrize("label", LABELS, ids=lambda label: f"{label['file']}:{label['value']}")
+def test_each_label_quotes_its_file_exactly_and_its_sum_reads_as_its_value(label):
+    check_label(label, file_text(label["file"]))
+
+
+@pytest.mark.parametrize("labels", [LABELS, LABELS2], ids=["dev", "dev2"])
+def test_no_sum_is_labelled_twice(labels):
     keys = [(label["file"], label["value"], label["head"], label["outcome"], label["creditor"])
-            for label in LABELS]  # fmt: skip
+            for label in labels]  # fmt: skip
     assert len(keys) == len(set(keys))
+
+
+def test_the_second_set_is_20_decisions_outside_the_frozen_set_with_some_holding_no_sum():
+    frozen = set(_lines("amounts_heldout_files.txt"))
+    assert len(FILES2) == len(set(FILES2)) == 20
+    assert not set(FILES2) & frozen
+    labelled = {label["file"] for label in LABELS2}
+    assert labelled <= set(FILES2)
+    assert len(set(FILES2) - labelled) >= 3  # decisions whose sums are facts or none
+    assert {label["outcome"] for label in LABELS2} == set(OUTCOMES)
+
+
+@needs_open
+def test_the_second_set_lists_files_of_corpus_open():
+    assert all((OPEN / name).is_file() for name in FILES2)
+
+
+@needs_open
+@pytest.mark.parametrize("label", LABELS2, ids=lambda label: f"{label['file']}:{label['value']}")
+def test_each_second_set_label_quotes_its_file_exactly_and_its_sum_reads_as_its_value(label):
+    check_label(label, open_text(label["file"]))
