@@ -153,7 +153,8 @@ def test_an_unfinished_server_generation_is_discarded(
     judgment, chunks = build_judgment("tal-1", ["un contrat de bail"])
     with store.writer() as writer:
         writer.put(judgment, chunks, EMBED.embed_documents([c.text for c in chunks]))
+        store_id = (path / "STORE_ID").read_text().strip()
     assert store.stats().judgments == 0
-    store_id = (path / "STORE_ID").read_text().strip()
+    assert not path.exists()  # a new store whose first run committed nothing leaves no folder
     assert [c.name for c in server_client(host, port).list_collections()
             if store_id in c.name] == []
