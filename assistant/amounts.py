@@ -43,8 +43,9 @@ Outcome = Literal["claimed", "granted", "rejected"]
 OUTCOMES: tuple[Outcome, ...] = ("claimed", "granted", "rejected")
 # Heads of damage, most specific first: the order decides when a clause names several.
 _HEAD_WORDS: tuple[tuple[str, str], ...] = (
-    ("indemnite_procedure", r"art(?:icle|\.)\s*(?:240|700)\b|indemnite de procedure"
-                            r"|indemnite procedurale|frais irrepetibles"),
+    ("indemnite_procedure", r"art(?:icle|\.)\s*(?:240|700|238-1|618-1|475-1|1022)\b"
+                            r"|indemnite de procedure|indemnite procedurale|frais irrepetibles"
+                            r"|frais (?:non compris dans les depens|de procedure)"),
     ("astreinte", r"astreinte"),
     ("penalite", r"clause penale|penalite|indemnite de (?:resiliation|rupture)"),
     ("perte_de_chance", r"perte (?:de|d'une) chance"),
@@ -52,7 +53,9 @@ _HEAD_WORDS: tuple[tuple[str, str], ...] = (
                            r"|perte de chiffre d'affaires"),
     ("image", r"\bimage\b|reputation|prejudice commercial"),
     ("moral", r"\bmora(?:l|ux)\b"),
-    ("materiel", r"materiel|financier|frais engages"),
+    # not "le matériel informatique", "vente de matériel": the goods of the case
+    ("materiel", r"(?:prejudices?|dommages?)\s+(?:materiels?|financiers?)|frais engages"
+                 r"|^\|\s*(?:materiel|financier)"),
     ("remboursement", r"rembours|restitu"),
     ("interets", r"au titre des interets|interets (?:de retard|echus|moratoires)"),
     ("paiement", r"factur|\bprix\b|honoraires|redevance|loyers?\b|echeances"),
@@ -76,7 +79,7 @@ _CURRENCIES = (  # ISO code, how decisions write it
 )
 _CURRENCY_WORDS = "|".join(words for _, words in _CURRENCIES) + "|francs?"  # francs: the country's
 _MONEY = re.compile(
-    rf"(?<![\w.,])(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
+    rf"(?<![\w.,])(?<!\d,\s)(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
     rf"(?P<cur>{_CURRENCY_WORDS})(?!\w)"
     rf"|(?P<cur2>EUR|€|CHF|USD|LUF|BEF|FRF|XOF|TND|GBP|£)\s?(?P<num2>{_NUMBER})(?:\.-|,-)?"
     rf"(?!\d|[.,]\d))"
@@ -86,14 +89,28 @@ _FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF"}
 # Cues, on folded text (lower case, no accents, same length). The nearest one before a sum
 # gives its voice; a claim cue wins over a grant cue at the same place ("voir condamner").
 _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a claim
-    "claim": (r"voir condamner", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b", r"sollicit",
-              r"reclam", r"chiffr", r"conclu(?:t|ent|ait|aient)? a\b", r"en paiement de\b"),
+    "claim": (r"voir (?:condamn|fix|allou|accord)", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b",
+              r"sollicit", r"reclam", r"chiffr", r"conclu(?:t|ent|ait|aient)? a\b",
+              r"(?<!demande )en paiement d(?:e\b|')"),
     "reject": (r"debout", r"rejet", r"non[- ]fonde"),
-    "grant": (r"condamn", r"alloue", r"fix", r"fonde"),
+    "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"accord"),
 }
 _CUES = re.compile("|".join(f"(?P<{voice}>" + "|".join(rf"\b{w}\w*" for w in words) + ")"
                             for voice, words in _CUE_WORDS.items()))
 _NOUN_BEFORE = re.compile(r"(?:\b(?:la|sa|leur|une|cette|de|en|des|les|ses|leurs)\s+)$")
+_NOUN_CUE = re.compile(r"demand|condamnation|fixation")
+# What a rejection without a sum rules on: a claim ("déboute X de sa demande", "la demande
+# reconventionnelle est à rejeter", "la dit non fondée et en déboute"), not a plea or a ground
+# ("le moyen est non fondé").
+_RULED_CLAIM = re.compile(r"\b(?:la|les|sa|ses|leur|leurs) (?:demandes?|pretentions?"
+                          r"|reclamations?)\b|\b(?:la|les) dit\b|\ben debout")
+# A result computed from the sums before it ("..., ce qui porte à X le montant"): the cues
+# before it are not its voice, and the sum just before it is a step of the computation.
+_RESULT = re.compile(r"\s*,?\s*ce qui porte\b")
+_CLAIM_NOUN = re.compile(r"\b(?:la|sa|leur|les|ses|leurs) (?:demandes?|pretentions?)\b")
+_INFINITIVE = re.compile(r"(?:condamn|allou|fix|accord)er$")
+_PASSIVE = re.compile(r"[^;.]{0,60}?\b(?:est|sont) (?:(?P<reject>rejetee?s?"
+                      r"|declaree?s? non fondee?s?)|accordee?s?|allouee?s?|fixee?s?)\b")
 _CONDITIONAL = re.compile(r"\b\w+(?:rait|raient)\b(?:\s+\S+){0,3}\s*$")
 # On lower-case text with its accents: "a rejeté" (another decision), not "à rejeter".
 _PRIOR = re.compile(
@@ -101,46 +118,83 @@ _PRIOR = re.compile(
     r"(?:condamné|alloué|débouté|rejeté|fixé|accordé|ordonné)"
 )
 _PRIOR_LEAD = re.compile(r"\b(?:a|ont|avait|avaient)\s*:\s*$")
+# On folded text, before a sum in its clause: the sum is another decision's, told by this one
+# (a cassation ruling's moyens and its reading of the attacked decision, an appeal's account
+# of the judgment) -- unless the court confirms that ruling ("confirme le jugement en ce
+# qu'il ...").
+_REPORTED = re.compile(
+    r"\bf(?:ait|ont) grief a\b|\breproch\w* a l'arret|\bcritique l'arret|\bcasse et annule"
+    r"|\ben ce qu'(?:il|elle)s?\b|\bqu'en (?:condamnant|fixant|allouant|accordant|limitant)"
+    r"|\bpour (?:condamner|fixer|allouer|accorder|limiter|rejeter|debouter)\b"
+    r"|\bl'arret (?:attaque |d'appel )?(?:retient|enonce|constate|releve|ajoute|considere|estime)"
+    r"|\b(?:la cour d'appel|les juges(?: du fond| d'appel)?|les? premiers? juges?|le tribunal)"
+    r"\s+(?:l'\s*)?(?:a|ont|avait|avaient)\s"
+    r"|\bpar (?:jugement|arret|ordonnance|decision)\b[^,;]{0,40}?\b(?:du|rendue?)\b"
+    r"|\bau lieu de\b")
+_CONFIRMED = re.compile(r"\bconfirm\w*")
+# Court costs, not sums owed between parties: dépens, court fees, the contributions to a fund.
+_COSTS = re.compile(r"\bdepens\b|\bdroits? de role\b|\bcontribution\b|\bfrais (?:et honoraires )?"
+                    r"d'expertise\b|\bles frais sont\b")
 _PAYMENT_OBJECT = re.compile(
     r"(?:somme|montant|indemnit|payer|verser|regler|rembours|restitu|paiement|allocation"
-    r"|allouer|prejudice|dommage|evalu|fix|hauteur|concurrence|total)"
+    r"|allouer|prejudice|dommage|evalu|fix|hauteur|concurrence|total|frais|creance|recompense"
+    r"|dette)"
 )
 _COUNTERCLAIM = re.compile(r"reconvention")
+_NEAR = 100  # characters before a sum where what it is (reported, costs) is read
 _ITEM = re.compile(r"^\s*(?:[-–•*|]|\d+[°.)]\s|[a-z]\)\s)")
+# After a lead-in ("... demande au Tribunal de :"), a line opening with an infinitive is an
+# item of the list of requests ("Condamner X à payer ...", "Dire que ...").
+_REQUEST = re.compile(r"^(?:(?:Lui|Leur|Les|Se) [a-zéèêô]+|[A-ZÉÈ][a-zéèêô]+)(?:er|ir|re)\b")
 _CLAUSE_END = re.compile(r"\n\s*\n|;\s+|(?<=[.!?:])\s+(?=[-–•«(\"A-ZÀ-Þ])|\n(?=\s*[-–•*|])"
-                         r"|(?<=[.;:])\n")
+                         r"|(?<=[.;:])\n|(?<=,)\n(?=[A-ZÉÈ][a-zéèêô]+(?:er|ir|re)\b)")
 # A full stop that ends an abbreviation or initial ("M.", "MM. Y...", "art.") ends no clause.
 _ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]{1,3}|M|MM|Mme|Me|Mes|art|al|cf|n°|no|p|pp)\.|\.\.\.)$")
 _SECTION_PREFERENCE = {"operative": 0, "reasons": 1, "other": 2, "claims": 3, "procedure": 4,
                        "facts": 5, "header": 6}  # fmt: skip
 
 # Parties, on the original text.
-_PARTY_STOP = (r"(?=\s*(?:,|;|\(|$|\bsur base\b|\bau titre\b|\bsur le fondement\b|\bà titre\b"
+_PARTY_STOP = (r"(?=\s*(?:,|;|\(|$|\.\s*$|\bsur base\b|\bau titre\b|\bsur le fondement\b"
+               r"|\bà titre\b"
+               r"|\ben application\b|\bune indemnité\b|\bau paiement\b|\bà la charge\b|\bune\b"
+               r"|\ben (?:allocation|paiement|obtention)\b|\bet (?:la |le |les )?condamn"
                r"|\bdu chef\b|\bpour\b|\bavec\b|\bla somme\b|\bune somme\b|\ble montant\b"
                r"|\bun montant\b|\bles montants\b|\bla demande\b|\bchacune?\b|\best\b|\bsont\b"
                r"|\bpour autant\b|\ben ce qu|\btendant\b|\bqui\b))")  # fmt: skip
 _DEBTOR = re.compile(
-    r"condamn\w*\s+(?P<p>.+?)\s+à\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler|rembourser|restituer)"
-    rf"|à l'encontre d(?:e\s+|')(?P<q>.+?){_PARTY_STOP}",
-    re.IGNORECASE,
+    r"condamn\w*\s+(?P<p>.+?)\s+(?:à\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler|rembourser"
+    r"|restituer)|au paiement)"
+    rf"|(?:à l'encontre|à la charge) d(?:e\s+|')(?P<q>.+?){_PARTY_STOP}"
+    r"|(?:somme|montant) que\s+(?P<r>.+?)\s+(?:devra|devront|doit|doivent)\s"
+    r"|(?:assign|cit)\w*\s+(?P<s>.+?)\s*(?:en paiement|devant|aux fins)"
+    r"|\bdue?s? par\s+(?P<v>.+?)\s+à\s",
+    re.IGNORECASE | re.DOTALL,  # names run over the line breaks of hard-wrapped texts
 )
 _CREDITOR = re.compile(
-    r"(?:payer|verser|régler|rembourser|restituer|allouer|accorder)\s+(?:à|au|aux)\s+"
+    r"(?:payer|verser|régler|rembourser|restituer|allouer|accorder|accordée?s?)\s+(?:à|au|aux)\s+"
     rf"(?P<p>.+?){_PARTY_STOP}|au profit de\s+(?P<q>.+?){_PARTY_STOP}"
-    rf"|\bla demande (?:principale )?d(?:e\s+|')(?P<r>.+?){_PARTY_STOP}",
-    re.IGNORECASE,
+    rf"|\bla demande (?:principale )?d(?:e\s+|')(?P<r>.+?){_PARTY_STOP}"
+    rf"|formulée?s? par\s+(?P<s>.+?){_PARTY_STOP}"
+    rf"|\bdue?s? par\s+.+?\s+à\s+(?P<v>.+?){_PARTY_STOP}"
+    rf"|\btant à\s+(?P<t>.+?)\s+qu'à\s+(?P<u>.+?){_PARTY_STOP}",
+    re.IGNORECASE | re.DOTALL,  # names run over the line breaks of hard-wrapped texts
 )
 # The subject of a clause ("Par acte du ..., PERSONNE1.) et SOCIETE2.) ont ...", "Elle
 # demande ..."): who claims a sum that names no creditor; a pronoun is the last one named.
-_SUBJECT = re.compile(r"^\W*(?:[^,;:]{0,80},\s*)?(?P<p>[^,;:]{2,80}?)\s+(?:ont|a|demande|demandent"
+_SUBJECT = re.compile(r"^\W*(?i:(?:mais\s+)?(?:attendu|considérant)\s+qu(?:e\s+|'))?"
+                      r"(?:[^,;:]{0,80},\s*)?(?P<p>[^,;:]{2,80}?)\s+(?:ont|a|demande|demandent"
                       r"|sollicite|sollicitent|réclame|réclament|conclut|concluent)\b")
-_NAME_WORD = re.compile(r"^(?:et|de|la|le|les|l'|société|sociétés|M\.|MM\.|Mme|Me|\S*[A-Z\[]\S*)$")
+# Words of a name: capitalised or bracketed, the usual titles, and the lower-case initials and
+# family words of pseudonymised names ("j.f A", "g B épouse C").
+_NAME_WORD = re.compile(r"^(?:et|de|la|le|les|l'|société|sociétés|M\.|MM\.|Mme|Me|épouse|veuve|née"
+                        r"|[a-z]{1,2}(?:\.[a-z]{1,2})*|\S*[A-Z\[]\S*)$")
 _SUBJECT_PRONOUNS = frozenset({"Elle", "Elles", "Il", "Ils"})
 _LEGAL_FORM = re.compile(
     r"^(?:(?:le|la|l')\s*)?(?:groupement d'intérêt économique|société anonyme(?: de droit \w+)?"
     r"|société à responsabilité limitée|société par actions simplifiée|société civile"
     r"|association sans but lucratif)\s+(?=\S)", re.IGNORECASE)  # fmt: skip
-_LEADING = re.compile(r"^(?:à|au|aux|de|du|des|d')\s*", re.IGNORECASE)
+_LEADING = re.compile(r"^(?:(?:à|au|aux|de|du|des)\s+|d'\s*"
+                      r"|(?:in solidum|solidairement)(?:\s+|$))+", re.IGNORECASE)
 _PSEUDONYM_ARTICLE = re.compile(r"\b(?:de\s+)?(?:l'|le\s+|la\s+)(?=[A-Z]+\d+\.\))")
 _PRONOUNS = frozenset({"lui", "leur", "elle", "elles", "il", "ils", "les", "la", "le", "eux"})
 _PLURAL = re.compile(r"\bchacune?\b", re.IGNORECASE)
@@ -291,17 +345,19 @@ def _clauses(judgment: Judgment) -> list[_Clause]:
     text = judgment.text
     clauses: list[_Clause] = []
     leads: list[tuple[int, int]] = []
-    cuts = [0, *(m.end() for m in _CLAUSE_END.finditer(text)
-                 if not _ABBREVIATION.search(text[max(0, m.start() - 12) : m.start()])),
+    cuts = [0, *(m.end() for m in _CLAUSE_END.finditer(text)  # a blank line always cuts
+                 if "\n\n" in m.group().replace(" ", "")
+                 or not _ABBREVIATION.search(text[max(0, m.start() - 12) : m.start()])),
             len(text)]
     for begin, stop in zip(cuts, cuts[1:], strict=False):
         piece = text[begin:stop]
         start, end = begin + len(piece) - len(piece.lstrip()), begin + len(piece.rstrip())
         if end <= start:
             continue
-        item = bool(_ITEM.match(text[start:end]))
+        item = bool(_ITEM.match(text[start:end]) or (leads and _REQUEST.match(text[start:end])))
         lead = text[start:end].endswith(":")
-        if not item and not lead:
+        heading = end - start < 60 and text[start:end].endswith(",")  # "En tout état de cause,"
+        if not item and not lead and not heading:
             leads = []
         clauses.append(_Clause(start, end, _deepest(judgment.sections, start), item,
                                tuple(leads) if item else ()))
@@ -357,18 +413,30 @@ def _head(folded: str, before: int, at: int, after: int, context: str) -> str:
 
 
 def _noun(folded: str, cue: re.Match[str]) -> bool:
-    """'la demande de X' names a claim; it is not a party asking."""
-    return cue.group().startswith("demand") and bool(_NOUN_BEFORE.search(folded[: cue.start()]))
+    """'la demande de X', 'sollicitent la condamnation de X' name a claim or a ruling; they are
+    not a party asking nor the court ruling."""
+    return bool(_NOUN_CUE.match(cue.group()) and _NOUN_BEFORE.search(folded[: cue.start()]))
 
 
 def _voice(folded: str, at: int, kind: str) -> Outcome | None:
-    """The outcome the nearest cue before position `at` of a clause gives, or None."""
-    cue = None
-    for match in _CUES.finditer(folded[:at]):
-        if not _noun(folded, match):
-            cue = match
-    if cue is None:
-        return None
+    """The outcome the nearest cue before position `at` of a clause gives (else a passive
+    ruling just after the sum: "... 770 euros est accordée"), or None. A request told inside a
+    claim that the court rules on ("rejette la demande de X tendant à voir fixer ...") takes
+    the ruling's voice; a ruling verb in the infinitive after a party's request ("demande au
+    tribunal de ... condamner X à ...") is the request's."""
+    result = folded.rfind("ce qui porte", 0, at)
+    cues = [m for m in _CUES.finditer(folded[:at]) if not _noun(folded, m) and m.start() > result]
+    if not cues:
+        passive = _PASSIVE.match(folded, at)
+        return None if passive is None else "rejected" if passive.group("reject") else "granted"
+    cue = cues[-1]
+    if cue.lastgroup == "claim" and _CLAIM_NOUN.search(folded, 0, cue.start()):
+        claim_noun = list(_CLAIM_NOUN.finditer(folded, 0, cue.start()))[-1]
+        ruling = [m for m in cues if m.end() <= claim_noun.start() and m.lastgroup != "claim"]
+        cue = ruling[-1] if ruling else cue
+    elif cue.lastgroup == "grant" and _INFINITIVE.match(cue.group()) and any(
+            m.lastgroup == "claim" for m in cues[:-1]):
+        return "claimed"
     if cue.lastgroup == "claim" or kind in ("claims", "procedure", "facts"):
         return "claimed"
     if cue.lastgroup == "grant" and _CONDITIONAL.search(folded[: cue.start()]):
@@ -383,10 +451,12 @@ def _party(raw: str | None) -> str:
         return ""
     name = re.sub(r"«[^»]*»|\*", " ", raw)
     name = " ".join(name.split()).strip(" ,")
-    name = name.split(",")[0].strip()
+    parts = name.split(",")
+    if not (" et " in parts[-1] and all(len(part.split()) <= 4 for part in parts)):
+        name = parts[0].strip()  # an apposition, unless the commas list parties: "X, Y et Z"
     name = _LEGAL_FORM.sub("", _LEADING.sub("", name))
     name = _PSEUDONYM_ARTICLE.sub("", name)
-    name = re.sub(r"\bet\s+(?:de\s+)?", "et ", name)
+    name = re.sub(r"\bet\s+(?:de\s+|à\s+)?", "et ", name)
     lower = name.lower()
     if lower in _PRONOUNS or lower.startswith("chacun") or len(name) > 150 \
             or not re.search(r"[A-Za-zÀ-ÿ]", name):
@@ -403,14 +473,18 @@ def _parties(text: str, clause: _Clause, at: int) -> tuple[str, str, bool]:
     def named(pattern: re.Pattern[str], groups: str) -> str:
         before = after = ""
         for match in pattern.finditer(words):
-            name = _party(next((match.group(g) for g in groups if match.group(g)), None))
+            if match.group("t" if "t" in groups else groups[0]) and "t" in groups:
+                # "tant à X qu'à Y": two creditors, one row each
+                name = "|".join(filter(None, (_party(match.group(g)) for g in "tu")))
+            else:
+                name = _party(next((match.group(g) for g in groups if match.group(g)), None))
             if name and match.start() < at:
                 before = name
-            elif name and match.start() < at + 40 and not after:
+            elif name and match.start() < at + _NEAR and not after:
                 after = name
         return before or after
 
-    creditor, debtor = named(_CREDITOR, "pqr"), named(_DEBTOR, "pq")
+    creditor, debtor = named(_CREDITOR, "pqrstuv"), named(_DEBTOR, "pqrsv")
     plural = bool(_PLURAL.search(words[max(0, at - 80) : at + 60]))
     return creditor, debtor, plural
 
@@ -426,17 +500,57 @@ def _subject(clause: str, last: str) -> str:
     return _party(match.group("p")) if all(_NAME_WORD.match(w) for w in words) else ""
 
 
+def _reported(folded: str, at: int) -> bool:
+    """Whether the sum at `at` of a clause is another decision's, told by this one: a report
+    marker before it, with no confirmation by this court in between."""
+    before = folded[:at]
+    marks = list(_REPORTED.finditer(before))
+    if not marks:
+        return False
+    confirmed = marks[-1].group().startswith("en ce qu") and _CONFIRMED.search(
+        before[: marks[-1].start()])
+    return not confirmed
+
+
+def _costs(folded: str, at: int, lead: str) -> bool:
+    """Whether the sum at `at` is court costs (dépens, court fees, a fund's contribution): named
+    just before it or just after it, or in the lead-in of its list item, and no head of damage
+    is named next to it."""
+    near = folded[max(0, at - _NEAR) : at + 40]
+    if not (_COSTS.search(near) or _COSTS.search(lead)):
+        return False
+    return not any(h not in _GENERIC_HEADS for _, h in _heads_in(near))
+
+
+_NAMED = re.compile(rf"(?:formée?s? par|la demande d(?:e\s+|'))\s*(?P<p>.+?){_PARTY_STOP}",
+                    re.DOTALL)
+_PRONOUN_DEBTOR = re.compile(r"\b(?:la|le|les)\s+condamn\w*\s+(?:in solidum\s+)?(?:à|au)\b[^;]*$")
+
+
+def _named_in(clause: str) -> str:
+    """The party whose claim a clause names ("rejette la demande formée par X"), else ''."""
+    found = [_party(m.group("p")) for m in _NAMED.finditer(clause)]
+    return next((name for name in reversed(found) if name), "")
+
+
+def _pronoun_debtor(before: str, last_named: str) -> str:
+    """'rejette la demande formée par X et la condamne à payer': the pronoun is X."""
+    return last_named if _PRONOUN_DEBTOR.search(before) else ""
+
+
 def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
     text, country = judgment.text, judgment.meta.country
     folded = fold(text)
     mentions: list[_Mention] = []
     rulings: list[_Ruling] = []
     claimant = ""  # the last party named as the subject of a clause
+    last_named = ""  # the last party whose claim a clause names ("la demande formée par X")
     for clause in _clauses(judgment):
         if clause.kind == "header":
             continue
         subject = _subject(text[clause.start : clause.end], claimant)
         claimant = subject or claimant
+        last_named = _named_in(text[clause.start : clause.end]) or last_named
         words = folded[clause.start : clause.end]
         lead_words = " ".join(folded[s:e] for s, e in clause.leads)
         section_words = fold(" ".join(clause.section.path)) if clause.section else ""
@@ -446,8 +560,9 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
         counterclaim = bool(_COUNTERCLAIM.search(words + section_words + lead_words))
         sums = find_amounts(text[clause.start : clause.end], country)
         first = next((m for m in _CUES.finditer(words) if not _noun(words, m)), None)
-        if not sums and clause.kind in ("reasons", "operative") and first and \
-                first.lastgroup == "reject":
+        if not sums and clause.kind in ("reasons", "operative", "other") and first and \
+                first.lastgroup == "reject" and _RULED_CLAIM.search(words) and \
+                not words.startswith("«"):  # a quoted ruling is another decision's
             demand = re.search(r"\bla demande (?:principale )?d(?:e\s+|')(.+?)" + _PARTY_STOP,
                                text[clause.start : clause.end])
             rulings.append(_Ruling(frozenset(h for _, h in _heads_in(words)),
@@ -455,6 +570,9 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
         for n, money in enumerate(sums):
             at, end = money.start, money.end
             if not (_PAYMENT_OBJECT.search(words[max(0, at - 50) : at]) or words.startswith("|")):
+                continue
+            if _reported(words, at) or _costs(words, at, lead_words if clause.item else "") \
+                    or _RESULT.match(words, end):
                 continue
             outcome = _voice(words, at, clause.kind)
             if outcome is None and clause.item:
@@ -467,9 +585,14 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             absolute = replace(money, start=clause.start + at, end=clause.start + end)
             creditor, debtor, plural = _parties(text, clause, clause.start + at)
             if outcome == "claimed" and not creditor:
-                creditor = subject  # "SOCIETE3.) demande ... à lui payer", "Elle demande"
-            mentions.append(_Mention(absolute, clause, outcome, head, creditor, debtor,
-                                     plural, counterclaim))
+                # "SOCIETE3.) demande ... à lui payer", "Elle demande", "X demande : - ..."
+                creditor = subject or next(
+                    (name for s, e in clause.leads if (name := _subject(text[s:e], ""))), "")
+            if not debtor and outcome != "claimed":
+                debtor = _pronoun_debtor(text[clause.start : clause.start + at], last_named)
+            for one in creditor.split("|"):
+                mentions.append(_Mention(absolute, clause, outcome, head, one, debtor,
+                                         plural, counterclaim))
     return mentions, rulings
 
 
@@ -497,6 +620,12 @@ def _drop_totals(claims: list[_Mention]) -> None:
                     break
 
 
+def _same_party(decided: _Mention, claim: _Mention) -> bool:
+    """Whether a ruling may be the one on a claim: the same creditor, or one of them unnamed."""
+    return not (decided.creditor and claim.creditor) or \
+        party_key(decided.creditor) == party_key(claim.creditor)
+
+
 def _resolve(mentions: list[_Mention], rulings: list[_Ruling]) -> list[_Mention]:
     claims = [m for m in mentions if m.outcome == "claimed"]
     _drop_totals(claims)
@@ -509,8 +638,8 @@ def _resolve(mentions: list[_Mention], rulings: list[_Ruling]) -> list[_Mention]
                     and (d.head == claim.head or {d.head, claim.head} & _GENERIC_HEADS)]
         if same_sum:
             claim.dropped = True  # the grant (or rejection) of this very sum is its row
-        elif any(d.outcome == "granted" and d.head == claim.head for d in decided
-                 if claim.head not in _GENERIC_HEADS):
+        elif any(d.outcome == "granted" and d.head == claim.head and _same_party(d, claim)
+                 for d in decided if claim.head not in _GENERIC_HEADS):
             claim.outcome = "rejected"  # reduced: granted under the same head for less
         else:
             covering = [r for r in rulings
@@ -586,13 +715,17 @@ def extraction(judgment: Judgment) -> Extraction:
     """The damages table of one judgment, every quote checked against its text."""
     mentions, rulings = _mentions(judgment)
     mentions = _resolve(mentions, rulings)
-    specific: dict[tuple[float, str, str], set[str]] = {}
+    specific: dict[tuple[float, str, str], list[tuple[str, str]]] = {}
     for m in mentions:
         if m.head not in _GENERIC_HEADS:
-            specific.setdefault((m.money.value, m.money.currency, m.outcome), set()).add(m.head)
+            specific.setdefault((m.money.value, m.money.currency, m.outcome), []).append(
+                (party_key(m.creditor) if m.creditor else "", m.head))
     groups: dict[tuple[float, str, str, str], list[_Mention]] = {}
     for m in mentions:
-        heads = specific.get((m.money.value, m.money.currency, m.outcome), set())
+        mine = party_key(m.creditor) if m.creditor else ""
+        heads = {head for creditor, head in specific.get((m.money.value, m.money.currency,
+                                                          m.outcome), [])
+                 if not (creditor and mine) or creditor == mine}  # another party's: not it
         if m.head in _GENERIC_HEADS and len(heads) == 1:
             m.head = next(iter(heads))  # "ce préjudice ... 500 euros" is the image one
         groups.setdefault((m.money.value, m.money.currency, m.head, m.outcome), []).append(m)
