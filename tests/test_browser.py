@@ -74,3 +74,32 @@ def test_a_lawyer_asks_and_sees_quotes_with_citations(
         page.screenshot(path=str(tmp_path / "viewer.png"))
         browser.close()
     assert (tmp_path / "answer.png").stat().st_size > 10_000
+
+
+def test_a_lawyer_opens_the_damages_table_and_a_sum_in_its_judgment(
+    app_env: dict[str, str], chromium: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    rows = Assistant.from_settings(Settings.from_env()).amounts()
+    assert rows
+    with running_app(app_env, tmp_path / "streamlit.log") as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+        page.goto(url)
+        montants = page.get_by_text("Montants", exact=True)
+        expect(montants).to_be_visible(timeout=120_000)
+        montants.click()
+        table = page.get_by_test_id("stDataFrame")
+        expect(table).to_be_visible(timeout=60_000)
+        expect(page.get_by_text(f"{len(rows)} montant(s)", exact=False)).to_be_visible()
+        page.screenshot(path=str(tmp_path / "amounts.png"), full_page=True)
+        page.get_by_role("button", name="Voir dans la décision").click()
+        dialog = page.get_by_role("dialog")
+        expect(dialog).to_be_visible(timeout=30_000)
+        mark = dialog.frame_locator("iframe").locator("mark#passage")
+        expect(mark).to_be_visible(timeout=30_000)
+        assert _squash(mark.inner_text()) == _squash(rows[0].quote)  # the first row's span
+        expect(mark).to_be_in_viewport(timeout=10_000)
+        browser.close()
+    assert (tmp_path / "amounts.png").stat().st_size > 10_000
