@@ -65,7 +65,7 @@ HEADS: tuple[str, ...] = tuple(head for head, _ in _HEAD_WORDS) + ("autre",)
 _GENERIC_HEADS = frozenset({"dommages", "autre"})
 _HEAD_REACH = 100  # characters on each side of a sum where its head is looked for
 
-_NUMBER = r"\d{1,3}(?:[. \u00a0\u202f]\d{3})+(?:,\d{1,2})?|\d+(?:,\d{1,2})?"
+_NUMBER = r"\d{1,3}(?:(?:[.\u00a0\u202f]| \n?|\n)\d{3})+(?:,\d{1,2})?|\d+(?:,\d{1,2})?"
 _CURRENCIES = (  # ISO code, how decisions write it
     ("EUR", r"EUR|euros?|€"),
     ("LUF", r"LUF|francs? luxembourgeois"),
@@ -79,7 +79,7 @@ _CURRENCIES = (  # ISO code, how decisions write it
 )
 _CURRENCY_WORDS = "|".join(words for _, words in _CURRENCIES) + "|francs?"  # francs: the country's
 _MONEY = re.compile(
-    rf"(?<![\w.,])(?<!\d,\s)(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
+    rf"(?<![\dA-Z_.,°/])(?<!\d,\s)(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
     rf"(?P<cur>{_CURRENCY_WORDS})(?!\w)"
     rf"|(?P<cur2>EUR|€|CHF|USD|LUF|BEF|FRF|XOF|TND|GBP|£)\s?(?P<num2>{_NUMBER})(?:\.-|,-)?"
     rf"(?!\d|[.,]\d))"
@@ -92,7 +92,7 @@ _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a
     "claim": (r"voir (?:condamn|fix|allou|accord)", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b",
               r"sollicit", r"reclam", r"chiffr", r"conclu(?:t|ent|ait|aient)? a\b",
               r"(?<!demande )en paiement d(?:e\b|')"),
-    "reject": (r"debout", r"rejet", r"non[- ]fonde"),
+    "reject": (r"debout", r"rejet", r"non[- ]fonde", r"n'y (?:a pas |avoir )lieu a"),
     "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"accord"),
 }
 _CUES = re.compile("|".join(f"(?P<{voice}>" + "|".join(rf"\b{w}\w*" for w in words) + ")"
@@ -109,8 +109,9 @@ _RULED_CLAIM = re.compile(r"\b(?:la|les|sa|ses|leur|leurs) (?:demandes?|pretenti
 _RESULT = re.compile(r"\s*,?\s*ce qui porte\b")
 _CLAIM_NOUN = re.compile(r"\b(?:la|sa|leur|les|ses|leurs) (?:demandes?|pretentions?)\b")
 _INFINITIVE = re.compile(r"(?:condamn|allou|fix|accord)er$")
-_PASSIVE = re.compile(r"[^;.]{0,60}?\b(?:est|sont) (?:(?P<reject>rejetee?s?"
-                      r"|declaree?s? non fondee?s?)|accordee?s?|allouee?s?|fixee?s?)\b")
+_PASSIVE = re.compile(r"[^;.]{0,60}?\b(?:(?:est|sont) (?:(?P<reject>rejetee?s?"
+                      r"|declaree?s? non fondee?s?)|fixee?s?)|(?:(?:est|sont) )?(?:accordee?s?"
+                      r"|allouee?s?))\b")
 _CONDITIONAL = re.compile(r"\b\w+(?:rait|raient)\b(?:\s+\S+){0,3}\s*$")
 # On lower-case text with its accents: "a rejeté" (another decision), not "à rejeter".
 _PRIOR = re.compile(
@@ -147,7 +148,7 @@ _ITEM = re.compile(r"^\s*(?:[-–•*|]|\d+[°.)]\s|[a-z]\)\s)")
 # item of the list of requests ("Condamner X à payer ...", "Dire que ...").
 _REQUEST = re.compile(r"^(?:(?:Lui|Leur|Les|Se) [a-zéèêô]+|[A-ZÉÈ][a-zéèêô]+)(?:er|ir|re)\b")
 _CLAUSE_END = re.compile(r"\n\s*\n|;\s+|(?<=[.!?:])\s+(?=[-–•«(\"A-ZÀ-Þ])|\n(?=\s*[-–•*|])"
-                         r"|(?<=[.;:])\n|(?<=,)\n(?=[A-ZÉÈ][a-zéèêô]+(?:er|ir|re)\b)")
+                         r"|(?<=[.;:])\n|(?<=,) ?\n(?=[A-ZÉÈ][a-zéèêô]+(?:er|ir|re)\b)")
 # A full stop that ends an abbreviation or initial ("M.", "MM. Y...", "art.") ends no clause.
 _ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]{1,3}|M|MM|Mme|Me|Mes|art|al|cf|n°|no|p|pp)\.|\.\.\.)$")
 _SECTION_PREFERENCE = {"operative": 0, "reasons": 1, "other": 2, "claims": 3, "procedure": 4,
@@ -158,13 +159,14 @@ _PARTY_STOP = (r"(?=\s*(?:,|;|\(|$|\.\s*$|\bsur base\b|\bau titre\b|\bsur le fon
                r"|\bà titre\b"
                r"|\ben application\b|\bune indemnité\b|\bau paiement\b|\bà la charge\b|\bune\b"
                r"|\ben (?:allocation|paiement|obtention)\b|\bet (?:la |le |les )?condamn"
+               r"|\bet (?:de )?(?:lui|leur)\b|\bou qui mieux\b"
                r"|\bdu chef\b|\bpour\b|\bavec\b|\bla somme\b|\bune somme\b|\ble montant\b"
                r"|\bun montant\b|\bles montants\b|\bla demande\b|\bchacune?\b|\best\b|\bsont\b"
                r"|\bpour autant\b|\ben ce qu|\btendant\b|\bqui\b))")  # fmt: skip
 _DEBTOR = re.compile(
     r"condamn\w*\s+(?P<p>.+?)\s+(?:à\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler|rembourser"
     r"|restituer)|au paiement)"
-    rf"|(?:à l'encontre|à la charge) d(?:e\s+|')(?P<q>.+?){_PARTY_STOP}"
+    rf"|(?:à l['’]encontre|à la charge) d(?:e\s+|['’])(?P<q>.+?){_PARTY_STOP}"
     r"|(?:somme|montant) que\s+(?P<r>.+?)\s+(?:devra|devront|doit|doivent)\s"
     r"|(?:assign|cit)\w*\s+(?P<s>.+?)\s*(?:en paiement|devant|aux fins)"
     r"|\bdue?s? par\s+(?P<v>.+?)\s+à\s",
@@ -173,10 +175,10 @@ _DEBTOR = re.compile(
 _CREDITOR = re.compile(
     r"(?:payer|verser|régler|rembourser|restituer|allouer|accorder|accordée?s?)\s+(?:à|au|aux)\s+"
     rf"(?P<p>.+?){_PARTY_STOP}|au profit de\s+(?P<q>.+?){_PARTY_STOP}"
-    rf"|\bla demande (?:principale )?d(?:e\s+|')(?P<r>.+?){_PARTY_STOP}"
+    rf"|\bla demande (?:principale )?d(?:e\s+|['’])(?P<r>.+?){_PARTY_STOP}"
     rf"|formulée?s? par\s+(?P<s>.+?){_PARTY_STOP}"
     rf"|\bdue?s? par\s+.+?\s+à\s+(?P<v>.+?){_PARTY_STOP}"
-    rf"|\btant à\s+(?P<t>.+?)\s+qu'à\s+(?P<u>.+?){_PARTY_STOP}",
+    rf"|\btant à\s+(?P<t>.+?)\s+qu['’]à\s+(?P<u>.+?){_PARTY_STOP}",
     re.IGNORECASE | re.DOTALL,  # names run over the line breaks of hard-wrapped texts
 )
 # The subject of a clause ("Par acte du ..., PERSONNE1.) et SOCIETE2.) ont ...", "Elle
@@ -186,16 +188,20 @@ _SUBJECT = re.compile(r"^\W*(?i:(?:mais\s+)?(?:attendu|considérant)\s+qu(?:e\s+
                       r"|sollicite|sollicitent|réclame|réclament|conclut|concluent)\b")
 # Words of a name: capitalised or bracketed, the usual titles, and the lower-case initials and
 # family words of pseudonymised names ("j.f A", "g B épouse C").
-_NAME_WORD = re.compile(r"^(?:et|de|la|le|les|l'|société|sociétés|M\.|MM\.|Mme|Me|épouse|veuve|née"
+_NAME_WORD = re.compile(r"^(?:et|de|la|le|les|l['’]|société|sociétés|M\.|MM\.|Mme|Me"
+                        r"|épouse|veuve|née"
                         r"|[a-z]{1,2}(?:\.[a-z]{1,2})*|\S*[A-Z\[]\S*)$")
+_COMPANY = re.compile(r"(?:la |les |l['’])?(?:société|sociétés|compagnie|caisse|banque)\b",
+                      re.IGNORECASE)
 _SUBJECT_PRONOUNS = frozenset({"Elle", "Elles", "Il", "Ils"})
 _LEGAL_FORM = re.compile(
-    r"^(?:(?:le|la|l')\s*)?(?:groupement d'intérêt économique|société anonyme(?: de droit \w+)?"
+    r"^(?:(?:le|la|l['’])\s*)?(?:groupement d['’]intérêt économique"
+    r"|société anonyme(?: de droit \w+)?"
     r"|société à responsabilité limitée|société par actions simplifiée|société civile"
     r"|association sans but lucratif)\s+(?=\S)", re.IGNORECASE)  # fmt: skip
-_LEADING = re.compile(r"^(?:(?:à|au|aux|de|du|des)\s+|d'\s*"
+_LEADING = re.compile(r"^(?:à l['’]encontre d(?:e\s+|['’])|(?:à|au|aux|de|du|des)\s+|d['’]\s*"
                       r"|(?:in solidum|solidairement)(?:\s+|$))+", re.IGNORECASE)
-_PSEUDONYM_ARTICLE = re.compile(r"\b(?:de\s+)?(?:l'|le\s+|la\s+)(?=[A-Z]+\d+\.\))")
+_PSEUDONYM_ARTICLE = re.compile(r"\b(?:de\s+)?(?:l['’]|le\s+|la\s+)(?=[A-Z]+\d+\.\))")
 _PRONOUNS = frozenset({"lui", "leur", "elle", "elles", "il", "ils", "les", "la", "le", "eux"})
 _PLURAL = re.compile(r"\bchacune?\b", re.IGNORECASE)
 
@@ -279,10 +285,11 @@ class Money:
 
 def parse_number(written: str) -> float:
     """'2.000' -> 2000.0, '1 500,50' -> 1500.5, '1.250.-' -> 1250.0 (French, Luxembourg and
-    Belgian writing: dots or spaces group thousands, the comma marks decimals)."""
+    Belgian writing: dots or spaces group thousands, the comma marks decimals; a number
+    wrapped over a line break, '2 \n500', is one number)."""
     digits = re.sub(r"[.,]-$", "", written.strip())
     whole, _, cents = digits.partition(",")
-    return float(re.sub(r"[. \u00a0\u202f]", "", whole) + (f".{cents}" if cents else ""))
+    return float(re.sub(r"[.\s]", "", whole) + (f".{cents}" if cents else ""))
 
 
 def _iso(written: str, country: str) -> str:
@@ -412,6 +419,10 @@ def _head(folded: str, before: int, at: int, after: int, context: str) -> str:
     return min(near)[2] if near else "autre"
 
 
+def _specific_head(folded: str) -> bool:
+    return any(head not in _GENERIC_HEADS for _, head in _heads_in(folded))
+
+
 def _noun(folded: str, cue: re.Match[str]) -> bool:
     """'la demande de X', 'sollicitent la condamnation de X' name a claim or a ruling; they are
     not a party asking nor the court ruling."""
@@ -454,11 +465,12 @@ def _party(raw: str | None) -> str:
     parts = name.split(",")
     if not (" et " in parts[-1] and all(len(part.split()) <= 4 for part in parts)):
         name = parts[0].strip()  # an apposition, unless the commas list parties: "X, Y et Z"
-    name = _LEGAL_FORM.sub("", _LEADING.sub("", name))
+    name = _LEGAL_FORM.sub("", _LEADING.sub("", re.sub(r"\s+ou qui mieux\b.*$", "", name)))
     name = _PSEUDONYM_ARTICLE.sub("", name)
     name = re.sub(r"\bet\s+(?:de\s+|à\s+)?", "et ", name)
     lower = name.lower()
-    if lower in _PRONOUNS or lower.startswith("chacun") or len(name) > 150 \
+    if lower in _PRONOUNS or lower.startswith(("chacun", "tous ", "toute partie")) \
+            or len(name) > 150 \
             or not re.search(r"[A-Za-zÀ-ÿ]", name):
         return ""
     return name
@@ -497,19 +509,21 @@ def _subject(clause: str, last: str) -> str:
     words = match.group("p").split()
     if match.group("p") in _SUBJECT_PRONOUNS:
         return last
-    return _party(match.group("p")) if all(_NAME_WORD.match(w) for w in words) else ""
+    named = all(_NAME_WORD.match(w) for w in words) or _COMPANY.match(match.group("p"))
+    return _party(match.group("p")) if named else ""
 
 
 def _reported(folded: str, at: int) -> bool:
     """Whether the sum at `at` of a clause is another decision's, told by this one: a report
-    marker before it, with no confirmation by this court in between."""
+    marker before it, unless the only one is "en ce qu'il ..." after this court's
+    confirmation ("le jugement doit être confirmé en ce qu'il rejette ...")."""
     before = folded[:at]
     marks = list(_REPORTED.finditer(before))
     if not marks:
         return False
-    confirmed = marks[-1].group().startswith("en ce qu") and _CONFIRMED.search(
-        before[: marks[-1].start()])
-    return not confirmed
+    if any(not mark.group().startswith("en ce qu") for mark in marks):
+        return True  # "fait grief à l'arrêt de confirmer le jugement en ce qu'il ..."
+    return not _CONFIRMED.search(before[: marks[-1].start()])
 
 
 def _costs(folded: str, at: int, lead: str) -> bool:
@@ -519,10 +533,10 @@ def _costs(folded: str, at: int, lead: str) -> bool:
     near = folded[max(0, at - _NEAR) : at + 40]
     if not (_COSTS.search(near) or _COSTS.search(lead)):
         return False
-    return not any(h not in _GENERIC_HEADS for _, h in _heads_in(near))
+    return not _specific_head(near)
 
 
-_NAMED = re.compile(rf"(?:formée?s? par|la demande d(?:e\s+|'))\s*(?P<p>.+?){_PARTY_STOP}",
+_NAMED = re.compile(rf"(?:formée?s? par|la demande d(?:e\s+|['’]))\s*(?P<p>.+?){_PARTY_STOP}",
                     re.DOTALL)
 _PRONOUN_DEBTOR = re.compile(r"\b(?:la|le|les)\s+condamn\w*\s+(?:in solidum\s+)?(?:à|au)\b[^;]*$")
 
@@ -561,9 +575,10 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
         sums = find_amounts(text[clause.start : clause.end], country)
         first = next((m for m in _CUES.finditer(words) if not _noun(words, m)), None)
         if not sums and clause.kind in ("reasons", "operative", "other") and first and \
-                first.lastgroup == "reject" and _RULED_CLAIM.search(words) and \
+                first.lastgroup == "reject" and \
+                (_RULED_CLAIM.search(words) or _specific_head(words)) and \
                 not words.startswith("«"):  # a quoted ruling is another decision's
-            demand = re.search(r"\bla demande (?:principale )?d(?:e\s+|')(.+?)" + _PARTY_STOP,
+            demand = re.search(r"\bla demande (?:principale )?d(?:e\s+|['’])(.+?)" + _PARTY_STOP,
                                text[clause.start : clause.end])
             rulings.append(_Ruling(frozenset(h for _, h in _heads_in(words)),
                                    counterclaim, _party(demand.group(1) if demand else "")))

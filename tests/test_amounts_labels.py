@@ -1,5 +1,6 @@
 """The development labels of the damages table (eval/amounts_dev.jsonl on data/corpus,
-eval/amounts_dev2.jsonl on ../shared/corpus-open; format in eval/amounts_and_tags.md) are well
+eval/amounts_dev2.jsonl and the fresh check eval/amounts_dev2_fresh.jsonl on
+../shared/corpus-open; format in eval/amounts_and_tags.md) are well
 formed: every label names a listed file, quotes its text exactly (a JSON record's `text`, a DILA
 XML's TEXTE/BLOC_TEXTUEL/CONTENU with its tags removed), holds a written sum that reads as its
 value and currency, and uses the allowed heads and outcomes. The second set keeps out the
@@ -34,6 +35,8 @@ LABELS = [json.loads(line) for line in _lines("amounts_dev.jsonl")]
 FILES = _lines("amounts_dev_files.txt")
 LABELS2 = [json.loads(line) for line in _lines("amounts_dev2.jsonl")]
 FILES2 = _lines("amounts_dev2_files.txt")
+FRESH = [json.loads(line) for line in _lines("amounts_dev2_fresh.jsonl")]
+FRESH_FILES = _lines("amounts_dev2_fresh_files.txt")
 needs_open = pytest.mark.skipif(not OPEN.is_dir(), reason="../shared/corpus-open is absent")
 KEYS = {"file", "value", "currency", "head", "outcome", "creditor", "debtor", "quote"}
 
@@ -65,7 +68,7 @@ def check_label(label: dict[str, Any], text: str) -> None:
     assert set(label) == KEYS
     assert label["quote"] in text
     assert 20 <= len(label["quote"]) <= 400
-    sums = {(m.value, m.currency) for m in find_amounts(label["quote"])}
+    sums = {(m.value, m.currency) for m in find_amounts(label["quote"])}  # "2 \n500 €" too
     assert (label["value"], label["currency"]) in sums
     assert label["head"] in HEADS and label["outcome"] in OUTCOMES
     assert re.fullmatch(r"[A-Z]{3}", label["currency"])
@@ -77,7 +80,7 @@ def test_each_label_quotes_its_file_exactly_and_its_sum_reads_as_its_value(label
     check_label(label, file_text(label["file"]))
 
 
-@pytest.mark.parametrize("labels", [LABELS, LABELS2], ids=["dev", "dev2"])
+@pytest.mark.parametrize("labels", [LABELS, LABELS2, FRESH], ids=["dev", "dev2", "fresh"])
 def test_no_sum_is_labelled_twice(labels):
     keys = [(label["file"], label["value"], label["head"], label["outcome"], label["creditor"])
             for label in labels]  # fmt: skip
@@ -94,12 +97,20 @@ def test_the_second_set_is_20_decisions_outside_the_frozen_set_with_some_holding
     assert {label["outcome"] for label in LABELS2} == set(OUTCOMES)
 
 
-@needs_open
-def test_the_second_set_lists_files_of_corpus_open():
-    assert all((OPEN / name).is_file() for name in FILES2)
+def test_the_fresh_check_is_11_other_decisions():
+    frozen = set(_lines("amounts_heldout_files.txt"))
+    assert len(FRESH_FILES) == len(set(FRESH_FILES)) == 11
+    assert not set(FRESH_FILES) & (frozen | set(FILES2))
+    assert {label["file"] for label in FRESH} < set(FRESH_FILES)
 
 
 @needs_open
-@pytest.mark.parametrize("label", LABELS2, ids=lambda label: f"{label['file']}:{label['value']}")
+def test_the_second_set_and_the_fresh_check_list_files_of_corpus_open():
+    assert all((OPEN / name).is_file() for name in FILES2 + FRESH_FILES)
+
+
+@needs_open
+@pytest.mark.parametrize("label", LABELS2 + FRESH,
+                         ids=lambda label: f"{label['file']}:{label['value']}")
 def test_each_second_set_label_quotes_its_file_exactly_and_its_sum_reads_as_its_value(label):
     check_label(label, open_text(label["file"]))
