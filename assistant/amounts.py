@@ -104,11 +104,6 @@ _NOUN_CUE = re.compile(r"demand|condamnation|fixation")
 # ("le moyen est non fondé").
 _RULED_CLAIM = re.compile(r"\b(?:la|les|sa|ses|leur|leurs) (?:demandes?|pretentions?"
                           r"|reclamations?)\b|\b(?:la|les) dit\b|\ben debout")
-# A result computed from the sums before it ("..., ce qui porte à X le montant"): the cues
-# before it are not its voice, and the sum just before it is a step of the computation.
-_RESULT = re.compile(r"\s*,?\s*ce qui porte\b")
-_CLAIM_NOUN = re.compile(r"\b(?:la|sa|leur|les|ses|leurs) (?:demandes?|pretentions?)\b")
-_INFINITIVE = re.compile(r"(?:condamn|allou|fix|accord)er$")
 _PASSIVE = re.compile(r"[^;.]{0,60}?\b(?:(?:est|sont) (?:(?P<reject>rejetee?s?"
                       r"|declaree?s? non fondee?s?)|fixee?s?)|(?:(?:est|sont) )?(?:accordee?s?"
                       r"|allouee?s?))\b")
@@ -144,11 +139,8 @@ _PAYMENT_OBJECT = re.compile(
 _COUNTERCLAIM = re.compile(r"reconvention")
 _NEAR = 100  # characters before a sum where what it is (reported, costs) is read
 _ITEM = re.compile(r"^\s*(?:[-–•*|]|\d+[°.)]\s|[a-z]\)\s)")
-# After a lead-in ("... demande au Tribunal de :"), a line opening with an infinitive is an
-# item of the list of requests ("Condamner X à payer ...", "Dire que ...").
-_REQUEST = re.compile(r"^(?:(?:Lui|Leur|Les|Se) [a-zéèêô]+|[A-ZÉÈ][a-zéèêô]+)(?:er|ir|re)\b")
 _CLAUSE_END = re.compile(r"\n\s*\n|;\s+|(?<=[.!?:])\s+(?=[-–•«(\"A-ZÀ-Þ])|\n(?=\s*[-–•*|])"
-                         r"|(?<=[.;:])\n|(?<=,) ?\n(?=[A-ZÉÈ][a-zéèêô]+(?:er|ir|re)\b)")
+                         r"|(?<=[.;:])\n")
 # A full stop that ends an abbreviation or initial ("M.", "MM. Y...", "art.") ends no clause.
 _ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]{1,3}|M|MM|Mme|Me|Mes|art|al|cf|n°|no|p|pp)\.|\.\.\.)$")
 _SECTION_PREFERENCE = {"operative": 0, "reasons": 1, "other": 2, "claims": 3, "procedure": 4,
@@ -361,10 +353,9 @@ def _clauses(judgment: Judgment) -> list[_Clause]:
         start, end = begin + len(piece) - len(piece.lstrip()), begin + len(piece.rstrip())
         if end <= start:
             continue
-        item = bool(_ITEM.match(text[start:end]) or (leads and _REQUEST.match(text[start:end])))
+        item = bool(_ITEM.match(text[start:end]))
         lead = text[start:end].endswith(":")
-        heading = end - start < 60 and text[start:end].endswith(",")  # "En tout état de cause,"
-        if not item and not lead and not heading:
+        if not item and not lead:
             leads = []
         clauses.append(_Clause(start, end, _deepest(judgment.sections, start), item,
                                tuple(leads) if item else ()))
@@ -430,24 +421,13 @@ def _noun(folded: str, cue: re.Match[str]) -> bool:
 
 
 def _voice(folded: str, at: int, kind: str) -> Outcome | None:
-    """The outcome the nearest cue before position `at` of a clause gives (else a passive
-    ruling just after the sum: "... 770 euros est accordée"), or None. A request told inside a
-    claim that the court rules on ("rejette la demande de X tendant à voir fixer ...") takes
-    the ruling's voice; a ruling verb in the infinitive after a party's request ("demande au
-    tribunal de ... condamner X à ...") is the request's."""
-    result = folded.rfind("ce qui porte", 0, at)
-    cues = [m for m in _CUES.finditer(folded[:at]) if not _noun(folded, m) and m.start() > result]
+    """The outcome the nearest cue before position `at` of a clause gives (else a ruling's
+    participle just after the sum: "... 770 euros est accordée"), or None."""
+    cues = [m for m in _CUES.finditer(folded[:at]) if not _noun(folded, m)]
     if not cues:
         passive = _PASSIVE.match(folded, at)
         return None if passive is None else "rejected" if passive.group("reject") else "granted"
     cue = cues[-1]
-    if cue.lastgroup == "claim" and _CLAIM_NOUN.search(folded, 0, cue.start()):
-        claim_noun = list(_CLAIM_NOUN.finditer(folded, 0, cue.start()))[-1]
-        ruling = [m for m in cues if m.end() <= claim_noun.start() and m.lastgroup != "claim"]
-        cue = ruling[-1] if ruling else cue
-    elif cue.lastgroup == "grant" and _INFINITIVE.match(cue.group()) and any(
-            m.lastgroup == "claim" for m in cues[:-1]):
-        return "claimed"
     if cue.lastgroup == "claim" or kind in ("claims", "procedure", "facts"):
         return "claimed"
     if cue.lastgroup == "grant" and _CONDITIONAL.search(folded[: cue.start()]):
@@ -586,8 +566,7 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             at, end = money.start, money.end
             if not (_PAYMENT_OBJECT.search(words[max(0, at - 50) : at]) or words.startswith("|")):
                 continue
-            if _reported(words, at) or _costs(words, at, lead_words if clause.item else "") \
-                    or _RESULT.match(words, end):
+            if _reported(words, at) or _costs(words, at, lead_words if clause.item else ""):
                 continue
             outcome = _voice(words, at, clause.kind)
             if outcome is None and clause.item:
@@ -635,12 +614,6 @@ def _drop_totals(claims: list[_Mention]) -> None:
                     break
 
 
-def _same_party(decided: _Mention, claim: _Mention) -> bool:
-    """Whether a ruling may be the one on a claim: the same creditor, or one of them unnamed."""
-    return not (decided.creditor and claim.creditor) or \
-        party_key(decided.creditor) == party_key(claim.creditor)
-
-
 def _resolve(mentions: list[_Mention], rulings: list[_Ruling]) -> list[_Mention]:
     claims = [m for m in mentions if m.outcome == "claimed"]
     _drop_totals(claims)
@@ -653,7 +626,7 @@ def _resolve(mentions: list[_Mention], rulings: list[_Ruling]) -> list[_Mention]
                     and (d.head == claim.head or {d.head, claim.head} & _GENERIC_HEADS)]
         if same_sum:
             claim.dropped = True  # the grant (or rejection) of this very sum is its row
-        elif any(d.outcome == "granted" and d.head == claim.head and _same_party(d, claim)
+        elif any(d.outcome == "granted" and d.head == claim.head
                  for d in decided if claim.head not in _GENERIC_HEADS):
             claim.outcome = "rejected"  # reduced: granted under the same head for less
         else:
