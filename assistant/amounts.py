@@ -703,17 +703,13 @@ def extraction(judgment: Judgment) -> Extraction:
     """The damages table of one judgment, every quote checked against its text."""
     mentions, rulings = _mentions(judgment)
     mentions = _resolve(mentions, rulings)
-    specific: dict[tuple[float, str, str], list[tuple[str, str]]] = {}
+    specific: dict[tuple[float, str, str], set[str]] = {}
     for m in mentions:
         if m.head not in _GENERIC_HEADS:
-            specific.setdefault((m.money.value, m.money.currency, m.outcome), []).append(
-                (party_key(m.creditor) if m.creditor else "", m.head))
+            specific.setdefault((m.money.value, m.money.currency, m.outcome), set()).add(m.head)
     groups: dict[tuple[float, str, str, str], list[_Mention]] = {}
     for m in mentions:
-        mine = party_key(m.creditor) if m.creditor else ""
-        heads = {head for creditor, head in specific.get((m.money.value, m.money.currency,
-                                                          m.outcome), [])
-                 if not (creditor and mine) or creditor == mine}  # another party's: not it
+        heads = specific.get((m.money.value, m.money.currency, m.outcome), set())
         if m.head in _GENERIC_HEADS and len(heads) == 1:
             m.head = next(iter(heads))  # "ce préjudice ... 500 euros" is the image one
         groups.setdefault((m.money.value, m.money.currency, m.head, m.outcome), []).append(m)
