@@ -131,6 +131,7 @@ _CONFIRMED = re.compile(r"\bconfirm\w*")
 # Court costs, not sums owed between parties: dépens, court fees, the contributions to a fund.
 _COSTS = re.compile(r"\bdepens\b|\bdroits? de role\b|\bcontribution\b|\bfrais (?:et honoraires )?"
                     r"d'expertise\b|\bles frais sont\b")
+_PAYING = re.compile(r"\b(?:payer|verser|regler|rembourser|restituer)\b")
 _PAYMENT_OBJECT = re.compile(
     r"(?:somme|montant|indemnit|payer|verser|regler|rembours|restitu|paiement|allocation"
     r"|allouer|prejudice|dommage|evalu|fix|hauteur|concurrence|total|frais|creance|recompense"
@@ -507,13 +508,19 @@ def _reported(folded: str, at: int) -> bool:
 
 
 def _costs(folded: str, at: int, lead: str) -> bool:
-    """Whether the sum at `at` is court costs (dépens, court fees, a fund's contribution): named
-    just before it or just after it, or in the lead-in of its list item, and no head of damage
-    is named next to it."""
-    near = folded[max(0, at - _NEAR) : at + 40]
-    if not (_COSTS.search(near) or _COSTS.search(lead)):
+    """Whether the sum at `at` is court costs (dépens, court fees, a fund's contribution): the
+    last thing named before it in its clause with no payment verb in between ("la contribution
+    ..., liquidée par la cour à la somme de 22,00 €"), or named just after it ("22 EUR à titre
+    de contribution"), or in the lead-in of its list item -- and no head of damage is named
+    next to it."""
+    before = folded[:at]
+    costs = list(_COSTS.finditer(before))
+    heads = _heads_in(before)
+    told_before = bool(costs) and not _PAYING.search(before, costs[-1].end()) and all(
+        p < costs[-1].start() for p, _ in heads)
+    if not (told_before or _COSTS.search(folded, at, at + 40) or _COSTS.search(lead)):
         return False
-    return not _specific_head(near)
+    return not _specific_head(folded[max(0, at - _NEAR) : at + 60])
 
 
 _NAMED = re.compile(rf"(?:formée?s? par|la demande d(?:e\s+|['’]))\s*(?P<p>.+?){_PARTY_STOP}",

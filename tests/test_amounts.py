@@ -181,6 +181,8 @@ def test_a_row_whose_quote_is_not_verbatim_is_dropped_and_counted(lux):
         ("CHF 5.000", "", (5000.0, "CHF")),
         ("10 000 dollars", "", (10000.0, "USD")),
         ("1.000.000 F CFA", "", (1000000.0, "XOF")),
+        ("2 \n500 €", "", (2500.0, "EUR")),  # wrapped over a line
+        ("de3.000 euros", "", (3000.0, "EUR")),  # glued to the word before it
         ("20.00 euros", "", None),  # not a French writing: dots group thousands by three
         ("CHF 5,000", "", None),  # nor is a comma before three digits
         ("deux factures", "", None),
@@ -283,6 +285,101 @@ def test_open_data_records_parsed_as_ingest_parses_them_give_only_verbatim_rows(
         result = extraction(judgment)
         assert result.dropped == ()
         assert all(judgment.text[r.char_start : r.char_end] == r.quote for r in result.rows)
+
+
+# -- decisions of ../shared/corpus-open (eval/amounts_dev2.jsonl), read as ingest reads them ------
+
+OPEN = ROOT.parent / "shared" / "corpus-open"
+needs_open = pytest.mark.skipif(not OPEN.is_dir(), reason="../shared/corpus-open is absent")
+
+
+def open_rows(name: str) -> list[tuple[str, float, str, str, str]]:
+    from bench.amounts import judgments_of
+
+    (judgment,) = judgments_of(OPEN / name)
+    return [(r.outcome, r.value, r.head, r.creditor, r.debtor) for r in extract_amounts(judgment)]
+
+
+@needs_open
+def test_a_cassation_ruling_gives_its_own_award_not_the_sums_of_the_grievances():
+    # the moyens: "fait grief à l'arrêt de le condamner à payer ... 234 831 euros", "qu'en
+    # condamnant l'employeur à payer la somme de 46 966,38 euros", "115 000 euros déjà allouée"
+    assert open_rows("dila-cass/JURITEXT000048389682.xml") == [
+        ("granted", 3000.0, "indemnite_procedure",
+         "Mme [S] et l'union locale des syndicats CGT du 2e arrondissement de [Localité 5]",
+         "la Société nationale industrielle et minière")]  # fmt: skip
+
+
+@needs_open
+def test_the_party_condemned_by_a_pronoun_is_the_one_whose_claim_was_rejected_before():
+    # "rejette la demande formée par Mme [V] et la condamne à payer à Mme [D] la somme de ..."
+    assert open_rows("records/FR_CASS_84e7a27b33.json") == [
+        ("granted", 3000.0, "indemnite_procedure", "Mme [D]", "Mme [V]")]
+
+
+@needs_open
+def test_the_attacked_judgments_award_quoted_and_summed_up_is_no_row_its_claim_is_claimed():
+    # "Par jugement du 17 décembre 2024, le Tribunal de paix ... condamné PERSONNE1.) au
+    # paiement de la somme de 21.654,60 euros": another decision's award; the summons' claim
+    # is told and the Cour de cassation does not rule on it.
+    assert open_rows("records/LU_SupremeCourt_731a256265.json") == [
+        ("claimed", 20054.6, "paiement", "PERSONNE2.)", "PERSONNE1.)")]
+
+
+@needs_open
+def test_court_fees_and_costs_are_no_rows_a_procedure_indemnity_granted_after_its_sum_is():
+    # "La contribution ... liquidée à la somme de 24 euros", "Les autres dépens, liquidés à la
+    # somme de 1.100 euros", "le remboursement du montant de 900 euros" (droit de rôle)
+    assert open_rows("records/BE_ConseilEtat_333bd33777.json") == [
+        ("granted", 770.0, "indemnite_procedure", "la partie requérante",
+         "la première partie adverse")]  # fmt: skip
+    # "condamne le CPAS ... au paiement des dépens : - liquidés à 6.069,00 € + 2.950,00 € ..."
+    rows = open_rows("records/BE_CourTravail_c49c0e88c8.json")
+    assert {row[1] for row in rows} == {4936.69}
+    assert ("granted", 4936.69, "remboursement", "CPAS de XXX", "Madame W.") in rows
+
+
+@needs_open
+def test_a_criminal_courts_award_under_article_618_1_names_who_pays_and_who_is_paid():
+    # "FIXE à 2 500 euros la somme que la société [5] devra payer à l'URSSAF PACA en
+    # application de l'article 618-1 du code de procédure pénale"; the fine is no row
+    rows = open_rows("dila-cass/JURITEXT000048242129.xml")
+    assert {(r[0], r[1], r[2], r[4]) for r in rows} == {
+        ("granted", 2500.0, "indemnite_procedure", "la société [5]")}
+    assert [r[3] for r in rows] == [
+        "l'URSSAF PACA", "parties représentées par la SCP Lyon-Caen et Thiriez",
+        "la Fédération de l'équipement"]  # weak: a name's own commas end it (", de l'environ...")
+
+
+@needs_open
+def test_a_claim_for_damages_the_court_dismisses_is_rejected_in_cfa_francs():
+    # "Ab C… et De F… sollicitent la condamnation de Lm N… et Ij K… à leur payer la somme de
+    # 20 000 000 FCFA ..." then "Déboute Ab C… et De F… de leur demande en dommages intérêts"
+    assert open_rows("records/CI_CourSupreme_1ab5de81e1.json") == [
+        ("rejected", 20000000.0, "dommages", "Ab C… et De F…", "Lm N… et Ij K…")]
+
+
+@needs_open
+def test_claims_of_a_decision_that_stays_its_ruling_stay_claimed():
+    # the Monaco tribunal "sursoit à statuer sur les autres demandes"; "Condamner solidairement
+    # ze A, b A et c B-A au paiement de la somme de 458.000 euros tant à j.f A qu'à c A"
+    rows = open_rows("records/MC_LegiMonaco_0210a96e13.json")
+    assert {row[0] for row in rows} == {"claimed"}
+    assert [(r[1], r[3]) for r in rows if r[1] == 458000.0] == [
+        (458000.0, "j.f A"), (458000.0, "c A")]
+    assert ("claimed", 30000.0, "indemnite_procedure", "", "c A et j.f A") in rows  # frais de
+    # procédure (Monaco, art. 238-1 CPC)
+
+
+@needs_open
+@pytest.mark.parametrize("name", [
+    "records/LU_Courts_ec7fc3faec.json",  # a tax refund and a balance told as facts
+    "records/INTL_BeneluxCourt_0272941828.json",  # astreintes of the national courts; its costs
+    "records/BE_CourTravail_45bd8c8a2e.json",  # a fund's contribution of 22 EUR
+    "dila-cass/JURITEXT000048430313.xml",  # the attacked award quashed, a fine, tax evaded
+])  # fmt: skip
+def test_decisions_whose_sums_are_facts_costs_or_other_decisions_give_no_row(name):
+    assert open_rows(name) == []
 
 
 # -- the store and the command line --------------------------------------------------------------
