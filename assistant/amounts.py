@@ -79,7 +79,7 @@ _CURRENCIES = (  # ISO code, how decisions write it
 )
 _CURRENCY_WORDS = "|".join(words for _, words in _CURRENCIES) + "|francs?"  # francs: the country's
 _MONEY = re.compile(
-    rf"(?<![\dA-Z_.,°/])(?<!\d,\s)(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
+    rf"(?<![\dA-Z_.,°/'’])(?<!\d,\s)(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
     rf"(?P<cur>{_CURRENCY_WORDS})(?!\w)"
     rf"|(?P<cur2>EUR|€|CHF|USD|LUF|BEF|FRF|XOF|TND|GBP|£)\s?(?P<num2>{_NUMBER})(?:\.-|,-)?"
     rf"(?!\d|[.,]\d))"
@@ -98,6 +98,9 @@ _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a
 _CUES = re.compile("|".join(f"(?P<{voice}>" + "|".join(rf"\b{w}\w*" for w in words) + ")"
                             for voice, words in _CUE_WORDS.items()))
 _NOUN_BEFORE = re.compile(r"(?:\b(?:la|sa|leur|une|cette|de|en|des|les|ses|leurs)\s+)$")
+_AUXILIARY = re.compile(r"\b(?:est|sont|etre|sera|seront|soit|soient)\s+$")
+_DECLARED = re.compile(r"\b(?:dit|disons|declare|declarons|juge|est|sont|etre|et|bien|partiellement"
+                       r"|recevable)\b[^;.]*$")
 _NOUN_CUE = re.compile(r"demand|condamnation|fixation")
 # What a rejection without a sum rules on: a claim ("déboute X de sa demande", "la demande
 # reconventionnelle est à rejeter", "la dit non fondée et en déboute"), not a plea or a ground
@@ -110,7 +113,7 @@ _PASSIVE = re.compile(r"[^;.]{0,60}?\b(?:(?:est|sont) (?:(?P<reject>rejetee?s?"
 _CONDITIONAL = re.compile(r"\b\w+(?:rait|raient)\b(?:\s+\S+){0,3}\s*$")
 # On lower-case text with its accents: "a rejeté" (another decision), not "à rejeter".
 _PRIOR = re.compile(
-    r"\b(?:a|ont|avait|avaient|avoir|ayant)\s+(?:été\s+|notamment\s+)?"
+    r"\b(?:a|ont|avait|avaient|avoir|ayant)\s+(?:été\s+|notamment\s+|\w+ment\s+)?"
     r"(?:condamné|alloué|débouté|rejeté|fixé|accordé|ordonné)"
 )
 _PRIOR_LEAD = re.compile(r"\b(?:a|ont|avait|avaient)\s*:\s*$")
@@ -126,11 +129,13 @@ _REPORTED = re.compile(
     r"|\b(?:la cour d'appel|les juges(?: du fond| d'appel)?|les? premiers? juges?|le tribunal)"
     r"\s+(?:l'\s*)?(?:a|ont|avait|avaient)\s"
     r"|\bpar (?:jugement|arret|ordonnance|decision)\b[^,;]{0,40}?\b(?:du|rendue?)\b"
-    r"|\bau lieu de\b")
+    r"|\bau lieu de\b|\bla cour d'appel\b"
+    r"|\b(?:accordee?s?|allouee?s?|prononcee?s?|fixee?s?) par (?:le tribunal|les? premiers? juges?"
+    r"|la cour d'appel|l'arret|le jugement)\b")
 _CONFIRMED = re.compile(r"\bconfirm\w*")
 # Court costs, not sums owed between parties: dépens, court fees, the contributions to a fund.
 _COSTS = re.compile(r"\bdepens\b|\bdroits? de role\b|\bcontribution\b|\bfrais (?:et honoraires )?"
-                    r"d'expertise\b|\bles frais sont\b")
+                    r"d'expertise\b|\b(?:les|ces) frais(?: exposes)? sont\b")
 _PAYING = re.compile(r"\b(?:payer|verser|regler|rembourser|restituer)\b")
 _PAYMENT_OBJECT = re.compile(
     r"(?:somme|montant|indemnit|payer|verser|regler|rembours|restitu|paiement|allocation"
@@ -421,10 +426,24 @@ def _noun(folded: str, cue: re.Match[str]) -> bool:
     return bool(_NOUN_CUE.match(cue.group()) and _NOUN_BEFORE.search(folded[: cue.start()]))
 
 
-def _voice(folded: str, at: int, kind: str) -> Outcome | None:
+def _no_ruling(folded: str, cue: re.Match[str], written: str) -> bool:
+    """A ruling verb that does not rule here: a bare past participle ("le plafond fixé à 60
+    euros", "la somme allouée") without "est", "sont", "être"; "fondé(e)" that is not declared
+    ("une recommandation fondée sur ...", not "dit la demande fondée")."""
+    word = cue.group()
+    if word.startswith(("fix", "allou", "accord")) and "é" in written[cue.start() : cue.end()]:
+        return not _AUXILIARY.search(folded, 0, cue.start())
+    if word.startswith("fonde"):
+        return not _DECLARED.search(folded, max(0, cue.start() - 60), cue.start())
+    return False
+
+
+def _voice(folded: str, at: int, kind: str, written: str = "") -> Outcome | None:
     """The outcome the nearest cue before position `at` of a clause gives (else a ruling's
-    participle just after the sum: "... 770 euros est accordée"), or None."""
-    cues = [m for m in _CUES.finditer(folded[:at]) if not _noun(folded, m)]
+    participle just after the sum: "... 770 euros est accordée"), or None. `written` is the
+    clause with its accents, which tell "fixe" (the court rules) from "fixé" (a fact)."""
+    cues = [m for m in _CUES.finditer(folded[:at])
+            if not _noun(folded, m) and not _no_ruling(folded, m, written)]
     if not cues:
         passive = _PASSIVE.match(folded, at)
         return None if passive is None else "rejected" if passive.group("reject") else "granted"
@@ -573,9 +592,10 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             at, end = money.start, money.end
             if not (_PAYMENT_OBJECT.search(words[max(0, at - 50) : at]) or words.startswith("|")):
                 continue
-            if _reported(words, at) or _costs(words, at, lead_words if clause.item else ""):
+            if _reported(words, at) or (clause.item and _REPORTED.search(lead_words)) \
+                    or _costs(words, at, lead_words if clause.item else ""):
                 continue
-            outcome = _voice(words, at, clause.kind)
+            outcome = _voice(words, at, clause.kind, text[clause.start : clause.end])
             if outcome is None and clause.item:
                 outcome = _voice(lead_words, len(lead_words), clause.kind)
             if outcome is None:
