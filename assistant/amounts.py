@@ -165,9 +165,7 @@ _DEBTOR = re.compile(
     r"condamn\w*\s+(?P<p>.+?)\s+(?:à\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler|rembourser"
     r"|restituer)|au paiement)"
     rf"|(?:à l['’]encontre|à la charge) d(?:e\s+|['’])(?P<q>.+?){_PARTY_STOP}"
-    r"|(?:somme|montant) que\s+(?P<r>.+?)\s+(?:devra|devront|doit|doivent)\s"
-    r"|(?:assign|cit)\w*\s+(?P<s>.+?)\s*(?:en paiement|devant|aux fins)"
-    r"|\bdue?s? par\s+(?P<v>.+?)\s+à\s",
+    r"|(?:assign|cit)\w*\s+(?P<s>.+?)\s*(?:en paiement|devant|aux fins)",
     re.IGNORECASE | re.DOTALL,  # names run over the line breaks of hard-wrapped texts
 )
 _CREDITOR = re.compile(
@@ -175,7 +173,6 @@ _CREDITOR = re.compile(
     rf"(?P<p>.+?){_PARTY_STOP}|au profit de\s+(?P<q>.+?){_PARTY_STOP}"
     rf"|\bla demande (?:principale )?d(?:e\s+|['’])(?P<r>.+?){_PARTY_STOP}"
     rf"|formulée?s? par\s+(?P<s>.+?){_PARTY_STOP}"
-    rf"|\bdue?s? par\s+.+?\s+à\s+(?P<v>.+?){_PARTY_STOP}"
     rf"|\btant à\s+(?P<t>.+?)\s+qu['’]à\s+(?P<u>.+?){_PARTY_STOP}",
     re.IGNORECASE | re.DOTALL,  # names run over the line breaks of hard-wrapped texts
 )
@@ -496,7 +493,7 @@ def _parties(text: str, clause: _Clause, at: int) -> tuple[str, str, bool]:
                 after = name
         return before or after
 
-    creditor, debtor = named(_CREDITOR, "pqrstuv"), named(_DEBTOR, "pqrsv")
+    creditor, debtor = named(_CREDITOR, "pqrstu"), named(_DEBTOR, "pqs")
     plural = bool(_PLURAL.search(words[max(0, at - 80) : at + 60]))
     return creditor, debtor, plural
 

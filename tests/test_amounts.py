@@ -340,12 +340,13 @@ def test_court_fees_and_costs_are_no_rows_a_procedure_indemnity_granted_after_it
 
 
 @needs_open
-def test_a_criminal_courts_award_under_article_618_1_names_who_pays_and_who_is_paid():
+def test_a_criminal_courts_award_under_article_618_1_is_a_procedure_indemnity_per_creditor():
     # "FIXE à 2 500 euros la somme que la société [5] devra payer à l'URSSAF PACA en
-    # application de l'article 618-1 du code de procédure pénale"; the fine is no row
+    # application de l'article 618-1 du code de procédure pénale"; the fine is no row. Who
+    # pays is not read: « la somme que X devra payer » paid on no other decision.
     rows = open_rows("dila-cass/JURITEXT000048242129.xml")
     assert {(r[0], r[1], r[2], r[4]) for r in rows} == {
-        ("granted", 2500.0, "indemnite_procedure", "la société [5]")}
+        ("granted", 2500.0, "indemnite_procedure", "")}
     assert [r[3] for r in rows] == [
         "l'URSSAF PACA", "parties représentées par la SCP Lyon-Caen et Thiriez",
         "la Fédération de l'équipement"]  # weak: a name's own commas end it (", de l'environ...")
