@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/amounts.py --labels eval/amounts_dev.jsonl \
         --files eval/amounts_dev_files.txt --corpus data/corpus --out bench/amounts-dev.json
+    .venv/bin/python bench/amounts.py --labels eval/amounts_dev2.jsonl \
+        --files eval/amounts_dev2_files.txt --corpus ../shared/corpus-open \
+        --out bench/amounts-dev2.json
 
 Each listed decision is read and parsed as ingest does (`ingest.read` + `ingest.parse` for a
 document; `ingest.open_data` + `judgment_from_record` for a JSON or XML record, every record of
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -156,10 +160,10 @@ def table(summary: dict[str, Any]) -> str:
 
 
 def shown_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT.resolve()))
-    except ValueError:
-        return path.name
+    """The path relative to the repository ("../shared/corpus-open" for a sibling folder), never
+    the machine's absolute path."""
+    relative = os.path.relpath(path.resolve(), ROOT.resolve())
+    return relative if relative.startswith(("..", "bench", "eval", "data")) else path.name
 
 
 def main() -> None:
