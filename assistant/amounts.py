@@ -186,8 +186,6 @@ _SUBJECT = re.compile(r"^\W*(?i:(?:mais\s+)?(?:attendu|considérant)\s+qu(?:e\s+
 _NAME_WORD = re.compile(r"^(?:et|de|la|le|les|l['’]|société|sociétés|M\.|MM\.|Mme|Me"
                         r"|épouse|veuve|née"
                         r"|[a-z]{1,2}(?:\.[a-z]{1,2})*|\S*[A-Z\[]\S*)$")
-_COMPANY = re.compile(r"(?:la |les |l['’])?(?:société|sociétés|compagnie|caisse|banque)\b",
-                      re.IGNORECASE)
 _SUBJECT_PRONOUNS = frozenset({"Elle", "Elles", "Il", "Ils"})
 _LEGAL_FORM = re.compile(
     r"^(?:(?:le|la|l['’])\s*)?(?:groupement d['’]intérêt économique"
@@ -506,8 +504,7 @@ def _subject(clause: str, last: str) -> str:
     words = match.group("p").split()
     if match.group("p") in _SUBJECT_PRONOUNS:
         return last
-    named = all(_NAME_WORD.match(w) for w in words) or _COMPANY.match(match.group("p"))
-    return _party(match.group("p")) if named else ""
+    return _party(match.group("p")) if all(_NAME_WORD.match(w) for w in words) else ""
 
 
 def _reported(folded: str, at: int) -> bool:
