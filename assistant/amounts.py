@@ -5,21 +5,31 @@ How a judgment is read, in four steps:
 1. Clauses: the text is cut into sentences, `;`-clauses, list items and table rows, each in
    its section (claims, reasons, operative...). A list item or table row also reads the
    lead-in that introduces it ("le tribunal a :", "chiffrent leurs préjudices comme suit :").
-2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000")
-   that is the object of a payment (somme, montant, indemnité, payer, préjudice...) gets the
-   voice of the nearest cue before it: the court grants (condamne, alloue, évalue, déclare
-   fondée) or rejects (déboute, rejette, non fondée), or a party claims (demande, sollicite,
-   réclame, voir condamner; any cue in the parties' sections, in the conditional, or as an
-   infinitive request). Sums of another decision ("le tribunal a condamné", "d'avoir
-   condamné") and sums without a cue (a price, an invoice told as a fact) are not mentions.
-   The head of damage is the most specific one named next to the sum, else in the clause.
+2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000",
+   "2 \n500 €" wrapped over a line) that is the object of a payment (somme, montant,
+   indemnité, payer, préjudice...) gets the voice of the nearest cue before it: the court
+   grants (condamne, alloue, fixe, accorde, déclare fondée) or rejects (déboute, rejette, non
+   fondée, dit n'y avoir lieu), or a party claims (demande, sollicite, réclame, voir
+   condamner; any cue in the parties' sections or in the conditional); with no cue before
+   it, a ruling's participle after it ("770 euros est accordée"). A cue used as a noun ("la
+   condamnation de"), a bare past participle ("le plafond fixé à") and an undeclared "fondée"
+   ("fondée sur") are no cues. Not mentions: sums without a cue (a price, an invoice told as
+   a fact); sums of another decision, restated ("le tribunal a condamné", "d'avoir
+   condamné") or reported (a cassation grievance, "fait grief à l'arrêt de", "pour condamner
+   ..., l'arrêt retient", "casse et annule ... en ce qu'il", "par jugement du", "au lieu
+   de"; not "confirme ... en ce qu'il", which this court decides); court costs (dépens,
+   droits de rôle, a fund's contribution, "les frais sont fixés à"). The head of damage is
+   the most specific one named next to the sum, else in the clause.
 3. Claims resolved: a total claimed under no specific head whose parts are claimed too gives
    way to them (and parts of one head to their total); a claim granted in full is the grant;
    a claim the court reduced (granted under the same head for less) or rejected by head
-   ("déclare non fondée la demande ... d'un dommage matériel") or as a counterclaim is
-   rejected; other claims stay claimed (the decision does not rule on them). When the court
-   condemns one party only, a claim that names no debtor and is not a counterclaim is taken
-   to be against that party.
+   ("déclare non fondée la demande ... d'un dommage matériel", "dit n'y avoir lieu à
+   indemnité au titre de l'article 700") or as a counterclaim is rejected -- a rejection
+   without a sum counts when it rules on a claim or names a head, and not when it is quoted
+   from another decision; other claims stay claimed (the decision does not rule on them).
+   When the court condemns one party only, a claim that names no debtor and is not a
+   counterclaim is taken to be against that party; "rejette la demande formée par X et la
+   condamne" condemns X.
 4. Rows: mentions of the same sum, head and outcome are one row per creditor (a sum said in
    the reasons and again in the operative part is one row, quoted from the operative part).
 
