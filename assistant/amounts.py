@@ -191,11 +191,8 @@ _CREDITOR = re.compile(
 _SUBJECT = re.compile(r"^\W*(?i:(?:mais\s+)?(?:attendu|considérant)\s+qu(?:e\s+|'))?"
                       r"(?:[^,;:]{0,80},\s*)?(?P<p>[^,;:]{2,80}?)\s+(?:ont|a|demande|demandent"
                       r"|sollicite|sollicitent|réclame|réclament|conclut|concluent)\b")
-# Words of a name: capitalised or bracketed, the usual titles, and the lower-case initials and
-# family words of pseudonymised names ("j.f A", "g B épouse C").
 _NAME_WORD = re.compile(r"^(?:et|de|la|le|les|l['’]|société|sociétés|M\.|MM\.|Mme|Me"
-                        r"|épouse|veuve|née"
-                        r"|[a-z]{1,2}(?:\.[a-z]{1,2})*|\S*[A-Z\[]\S*)$")
+                        r"|\S*[A-Z\[]\S*)$")
 _SUBJECT_PRONOUNS = frozenset({"Elle", "Elles", "Il", "Ils"})
 _LEGAL_FORM = re.compile(
     r"^(?:(?:le|la|l['’])\s*)?(?:groupement d['’]intérêt économique"
