@@ -182,8 +182,7 @@ _CREDITOR = re.compile(
     r"(?:payer|verser|régler|rembourser|restituer|allouer|accorder|accordée?s?)\s+(?:à|au|aux)\s+"
     rf"(?P<p>.+?){_PARTY_STOP}|au profit de\s+(?P<q>.+?){_PARTY_STOP}"
     rf"|\bla demande (?:principale )?d(?:e\s+|['’])(?P<r>.+?){_PARTY_STOP}"
-    rf"|formulée?s? par\s+(?P<s>.+?){_PARTY_STOP}"
-    rf"|\btant à\s+(?P<t>.+?)\s+qu['’]à\s+(?P<u>.+?){_PARTY_STOP}",
+    rf"|formulée?s? par\s+(?P<s>.+?){_PARTY_STOP}",
     re.IGNORECASE | re.DOTALL,  # names run over the line breaks of hard-wrapped texts
 )
 # The subject of a clause ("Par acte du ..., PERSONNE1.) et SOCIETE2.) ont ...", "Elle
@@ -487,18 +486,14 @@ def _parties(text: str, clause: _Clause, at: int) -> tuple[str, str, bool]:
     def named(pattern: re.Pattern[str], groups: str) -> str:
         before = after = ""
         for match in pattern.finditer(words):
-            if match.group("t" if "t" in groups else groups[0]) and "t" in groups:
-                # "tant à X qu'à Y": two creditors, one row each
-                name = "|".join(filter(None, (_party(match.group(g)) for g in "tu")))
-            else:
-                name = _party(next((match.group(g) for g in groups if match.group(g)), None))
+            name = _party(next((match.group(g) for g in groups if match.group(g)), None))
             if name and match.start() < at:
                 before = name
             elif name and match.start() < at + _NEAR and not after:
                 after = name
         return before or after
 
-    creditor, debtor = named(_CREDITOR, "pqrstu"), named(_DEBTOR, "pqs")
+    creditor, debtor = named(_CREDITOR, "pqrs"), named(_DEBTOR, "pqs")
     plural = bool(_PLURAL.search(words[max(0, at - 80) : at + 60]))
     return creditor, debtor, plural
 
@@ -612,9 +607,8 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
                     (name for s, e in clause.leads if (name := _subject(text[s:e], ""))), "")
             if not debtor and outcome != "claimed":
                 debtor = _pronoun_debtor(text[clause.start : clause.start + at], last_named)
-            for one in creditor.split("|"):
-                mentions.append(_Mention(absolute, clause, outcome, head, one, debtor,
-                                         plural, counterclaim))
+            mentions.append(_Mention(absolute, clause, outcome, head, creditor, debtor,
+                                     plural, counterclaim))
     return mentions, rulings
 
 
