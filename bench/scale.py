@@ -13,7 +13,10 @@ dims): embedding 100k chunks with e5 on
 query embedding time is measured separately and reported beside the retrieval time.
 
     .venv/bin/python bench/scale.py [--sizes 1000,10000,100000]
-        [--modes embedded,server] [--queries 60]
+        [--modes embedded,server] [--runs 6] [--rounds 3] [--queries 60]
+
+`--rounds 3` splits the runs into three rounds that go through the sizes in turn: on a shared
+machine, a busy spell then slows every size alike instead of one.
 """
 
 from __future__ import annotations
@@ -102,12 +105,14 @@ def build(path: Path, chunks: int, per_judgment: int, paragraphs: list[str], ser
 
 
 def measure_commits(
-    path: Path, chunks: int, per_judgment: int, paragraphs: list[str], server: dict, runs: int
+    path: Path, chunks: int, per_judgment: int, paragraphs: list[str], server: dict, runs: int,
+    offset: int = 0,
 ) -> dict:
-    """Runs that add one judgment each, then a run that changes nothing."""
+    """Runs that add one judgment each (new judgments numbered from `offset` past the built
+    ones), then a run that changes nothing."""
     hasher, model_id = make_embeddings("hash:384")
-    rng = random.Random(11)
-    first = chunks // per_judgment
+    rng = random.Random(11 + offset)
+    first = chunks // per_judgment + offset
     seconds, open_s = [], []
     for n in range(first, first + runs):
         judgment, judgment_chunks = synthetic_judgment(n, paragraphs, per_judgment, rng)
@@ -143,6 +148,19 @@ def measure_commits(
         "noop_run_s": round(noop_s, 3), "noop_created_generation": created,
         "segments_after": segments,
     }  # fmt: skip
+
+
+def merge_commits(result: dict, found: dict) -> None:
+    """Add one round of `measure_commits` to the store's result."""
+    runs = result.get("one_judgment_commit_s", {}).get("runs", []) + \
+        found["one_judgment_commit_s"]["runs"]
+    result["one_judgment_commit_s"] = {"median": round(statistics.median(runs), 3),
+                                       "max": round(max(runs), 3), "runs": runs}  # fmt: skip
+    result["store_open_s"] = found["store_open_s"]
+    result["noop_run_s"] = max(result.get("noop_run_s", 0.0), found["noop_run_s"])
+    result["noop_created_generation"] = (result.get("noop_created_generation", False)
+                                         or found["noop_created_generation"])  # fmt: skip
+    result["segments_after"] = found["segments_after"]
 
 
 def disk_mb(path: Path) -> float:
@@ -226,6 +244,8 @@ def main() -> None:
     parser.add_argument("--modes", default="embedded,server")
     parser.add_argument("--server-sizes", help="sizes in server mode (default: --sizes)")
     parser.add_argument("--runs", type=int, default=6, help="one-judgment commits per store")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="split the runs into rounds that alternate the store sizes")
     parser.add_argument("--per-judgment", type=int, default=50)
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--corpus", type=Path, default=ROOT / "data" / "corpus")
@@ -248,17 +268,28 @@ def main() -> None:
                 server = {"chroma_host": "127.0.0.1", "chroma_port": port}
             try:
                 server_sizes = [int(x) for x in (args.server_sizes or args.sizes).split(",")]
-                for size in server_sizes if server else sizes:
-                    path = Path(tmp) / f"{mode}-{size}"
-                    build_s = build(path, size, args.per_judgment, paragraphs, server)
-                    result = {"build_s": round(build_s, 1)}
-                    result.update(measure_commits(path, size, args.per_judgment, paragraphs,
-                                                  server, args.runs))  # fmt: skip
-                    result["store_mb"] = disk_mb(path)
-                    result["registry_mb"] = round(
+                mode_sizes = server_sizes if server else sizes
+                paths = {size: Path(tmp) / f"{mode}-{size}" for size in mode_sizes}
+                results: dict[int, dict] = {
+                    size: {"build_s": round(build(paths[size], size, args.per_judgment,
+                                                  paragraphs, server), 1)}
+                    for size in mode_sizes
+                }  # fmt: skip
+                # Rounds alternate the sizes, so that a busy spell of the machine falls on all
+                # of them rather than on one.
+                per_round = max(1, args.runs // args.rounds)
+                for number in range(args.rounds):
+                    for size in mode_sizes:
+                        found = measure_commits(paths[size], size, args.per_judgment, paragraphs,
+                                                server, per_round, offset=number * per_round)
+                        merge_commits(results[size], found)
+                for size in mode_sizes:
+                    path, measured = paths[size], results[size]
+                    measured["store_mb"] = disk_mb(path)
+                    measured["registry_mb"] = round(
                         (path / "registry.sqlite").stat().st_size / 2**20, 1)
-                    stores.setdefault(mode, {})[str(size)] = result
-                    print(mode, size, json.dumps(result), flush=True)
+                    stores.setdefault(mode, {})[str(size)] = measured
+                    print(mode, size, json.dumps(measured), flush=True)
                     if mode == "embedded" and size == max(sizes):
                         out = subprocess.run(
                             [sys.executable, __file__, "--query-only", str(path),
