@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.amounts import HEADS, OUTCOMES, AmountFilters, AmountRow
+from assistant.export import amount_summary
 from assistant.records import Answer
 from assistant.settings import Settings
 from assistant.synthesis_check import NO_ANSWER_LABEL, flagged_sentences
@@ -236,6 +237,14 @@ def render_text(answer: Answer, width: int = 100) -> str:
         lines += [f"Synthèse ({badge}) :", textwrap.fill(answer.synthesis.text, width)]
         for flag in flagged_sentences(answer.synthesis):  # each unverified sentence, with why
             lines.append(textwrap.fill(f"⚠ {flag}", width, subsequent_indent="  "))
+        lines.append("")
+    if answer.amounts:
+        lines.append("Sommes relevées dans ces décisions :")
+        for row in answer.amounts:
+            lines.append(textwrap.fill(f"- {amount_summary(row)} — {row.citation}", width,
+                                       subsequent_indent="  "))  # fmt: skip
+            lines.append(textwrap.fill(f"« {row.quote} »", width, initial_indent="    ",
+                                       subsequent_indent="    "))  # fmt: skip
         lines.append("")
     for p in answer.passages:
         marked = p.text

@@ -137,8 +137,11 @@ class Answer:
                 }
                 for s in self.synthesis.sentences
             ]
-        return {
+        found: dict[str, Any] = {
             "question": self.question,
             "answer": answer,
             "passages": [p.to_json() for p in self.passages],
         }
+        if self.amounts:  # a question on sums: the damages-table rows of the quoted judgments
+            found["amounts"] = [row.to_dict() for row in self.amounts]
+        return found

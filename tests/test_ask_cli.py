@@ -120,3 +120,21 @@ def test_eval_prints_the_metrics_and_dumps_each_answer(env, tmp_path, capsys):
     assert [line["id"] for line in lines] == ["a", "b"]
     assert set(lines[0]) == {"id", "question", "answer", "passages"}
     assert lines[1]["answer"]["no_answer"] is True
+
+
+def test_a_question_on_sums_gets_the_table_rows_of_the_quoted_judgments(env, capsys):
+    question = "Quels montants ont été alloués pour la coupure de la messagerie ?"
+    data = ask_json(capsys, question)
+    assert data["answer"]["no_answer"] is False and data["amounts"]
+    quoted = {p["judgment"]["id"] for p in data["passages"]}
+    store = Store.open(env, E5)
+    for row in data["amounts"]:  # rows of the quoted judgments, each its judgment's own text
+        assert row["judgment_id"] in quoted
+        text = store.judgment(row["judgment_id"]).text
+        assert text[row["char_start"] : row["char_end"]] == row["quote"]
+        assert row["amount_text"] in row["quote"]
+    assert any(r["outcome"] == "granted" and r["value"] in (500.0, 2000.0) for r in data["amounts"])
+    assert main(["ask", question]) == 0
+    out = capsys.readouterr().out
+    assert "Sommes relevées dans ces décisions :" in out
+    assert "amounts" not in ask_json(capsys, "Le prestataire est-il responsable des pannes ?")
