@@ -25,8 +25,8 @@ How a judgment is read, in four steps:
    a claim the court reduced (granted under the same head for less) or rejected by head
    ("déclare non fondée la demande ... d'un dommage matériel", "dit n'y avoir lieu à
    indemnité au titre de l'article 700") or as a counterclaim is rejected -- a rejection
-   without a sum counts when it rules on a claim or names a head, and not when it is quoted
-   from another decision; other claims stay claimed (the decision does not rule on them).
+   without a sum counts when it rules on a claim or names a head; other claims stay claimed
+   (the decision does not rule on them).
    When the court condemns one party only, a claim that names no debtor and is not a
    counterclaim is taken to be against that party; "rejette la demande formée par X et la
    condamne" condemns X.
@@ -578,8 +578,7 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
         first = next((m for m in _CUES.finditer(words) if not _noun(words, m)), None)
         if not sums and clause.kind in ("reasons", "operative", "other") and first and \
                 first.lastgroup == "reject" and \
-                (_RULED_CLAIM.search(words) or _specific_head(words)) and \
-                not words.startswith("«"):  # a quoted ruling is another decision's
+                (_RULED_CLAIM.search(words) or _specific_head(words)):
             demand = re.search(r"\bla demande (?:principale )?d(?:e\s+|['’])(.+?)" + _PARTY_STOP,
                                text[clause.start : clause.end])
             rulings.append(_Ruling(frozenset(h for _, h in _heads_in(words)),
