@@ -132,12 +132,12 @@ def _entry(row: tuple[str, str, str, str, str, str]) -> RegistryEntry:
 
 
 @dataclass(frozen=True)
-class VisibleChunk:
-    """A chunk row live in a view, with what search filters need."""
+class VisibleChunks:
+    """The chunk rows live in a view, as columns, with what search filters need."""
 
-    vid: str
-    judgment_id: str
-    section_kind: str
+    vids: list[str]
+    judgment_ids: list[str]
+    section_kinds: list[str]
 
 
 class Registry:
@@ -468,14 +468,19 @@ class Registry:
             found.setdefault(jid, set()).update(terms.split())
         return found
 
-    def visible_chunks(self, view: int) -> list[VisibleChunk]:
-        """Every chunk live in `view`: its vector id, judgment and section kind."""
+    def visible_chunks(self, view: int) -> VisibleChunks:
+        """Every chunk live in `view`: its vector id, judgment and section kind (as columns:
+        a reader opening a 100k-chunk store builds no object per chunk)."""
         with self._lock:
             rows = self._db.execute(
                 f"SELECT id, added_in, judgment_id, section_kind FROM chunks WHERE {_visible()}",
                 _view_args(view),
             ).fetchall()
-        return [VisibleChunk(vector_id(cid, added), jid, kind) for cid, added, jid, kind in rows]
+        return VisibleChunks(
+            vids=[vector_id(cid, added) for cid, added, _, _ in rows],
+            judgment_ids=[jid for _, _, jid, _ in rows],
+            section_kinds=[kind for _, _, _, kind in rows],
+        )
 
     def removed_between(self, low: int, high: int) -> list[str]:
         """Vector ids of the chunks removed by generations low + 1 .. high."""

@@ -198,23 +198,25 @@ class Store:
         visible = registry.visible_chunks(number)
         row_of = {vid: row for row, vid in
                   enumerate(vid for s in view.segments for vid in s.ids)}  # fmt: skip
-        live = np.zeros(len(row_of), dtype=bool)
+        rows = [row_of.get(vid, -1) for vid in visible.vids]
+        if rows and min(rows) < 0:
+            missing = visible.vids[rows.index(-1)]
+            raise StoreError(
+                f"store {self.path}: chunk {missing} of generation {number} is in no "
+                "segment; re-index with legal-assistant ingest --rebuild"
+            )
         view.metas = registry.judgment_metas(number)
         judgment_index = {m.id: i for i, m in enumerate(view.metas)}
         kind_index: dict[str, int] = {k: i for i, k in enumerate(SECTION_KINDS)}
+        other = kind_index["other"]
+        live = np.zeros(len(row_of), dtype=bool)
         view.row_judgment = np.full(len(row_of), len(view.metas), dtype=np.int64)
         view.row_kind = np.zeros(len(row_of), dtype=np.int64)
-        for chunk in visible:
-            row = row_of.get(chunk.vid)
-            if row is None:
-                raise StoreError(
-                    f"store {self.path}: chunk {chunk.vid} of generation {number} is in no "
-                    "segment; re-index with legal-assistant ingest --rebuild"
-                )
-            live[row] = True
-            view.vid_row[chunk.vid] = row
-            view.row_judgment[row] = judgment_index[chunk.judgment_id]
-            view.row_kind[row] = kind_index.get(chunk.section_kind, kind_index["other"])
+        at = np.asarray(rows, dtype=np.int64)
+        live[at] = True
+        view.row_judgment[at] = [judgment_index[j] for j in visible.judgment_ids]
+        view.row_kind[at] = [kind_index.get(k, other) for k in visible.section_kinds]
+        view.vid_row = dict(zip(visible.vids, rows, strict=True))
         view.lexical = LexicalIndex([s.lexical for s in view.segments], live)
         view.readable = True
         return view
