@@ -89,7 +89,7 @@ _CURRENCIES = (  # ISO code, how decisions write it
 )
 _CURRENCY_WORDS = "|".join(words for _, words in _CURRENCIES) + "|francs?"  # francs: the country's
 _MONEY = re.compile(
-    rf"(?<![\dA-Z_.,°/'’])(?<!\d,\s)(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
+    rf"(?<![\w.,'’])(?<!\d,\s)(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
     rf"(?P<cur>{_CURRENCY_WORDS})(?!\w)"
     rf"|(?P<cur2>EUR|€|CHF|USD|LUF|BEF|FRF|XOF|TND|GBP|£)\s?(?P<num2>{_NUMBER})(?:\.-|,-)?"
     rf"(?!\d|[.,]\d))"
@@ -99,7 +99,7 @@ _FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF"}
 # Cues, on folded text (lower case, no accents, same length). The nearest one before a sum
 # gives its voice; a claim cue wins over a grant cue at the same place ("voir condamner").
 _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a claim
-    "claim": (r"voir (?:condamn|fix|allou|accord)", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b",
+    "claim": (r"voir condamn", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b",
               r"sollicit", r"reclam", r"chiffr", r"conclu(?:t|ent|ait|aient)? a\b",
               r"(?<!demande )en paiement d(?:e\b|')"),
     "reject": (r"debout", r"rejet", r"non[- ]fonde", r"n'y (?:a pas |avoir )lieu a"),
@@ -174,8 +174,7 @@ _PARTY_STOP = (r"(?=\s*(?:,|;|\(|$|\.\s*$|\bsur base\b|\bau titre\b|\bsur le fon
 _DEBTOR = re.compile(
     r"condamn\w*\s+(?P<p>.+?)\s+(?:à\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler|rembourser"
     r"|restituer)|au paiement)"
-    rf"|(?:à l['’]encontre|à la charge) d(?:e\s+|['’])(?P<q>.+?){_PARTY_STOP}"
-    r"|(?:assign|cit)\w*\s+(?P<s>.+?)\s*(?:en paiement|devant|aux fins)",
+    rf"|(?:à l['’]encontre|à la charge) d(?:e\s+|['’])(?P<q>.+?){_PARTY_STOP}",
     re.IGNORECASE | re.DOTALL,  # names run over the line breaks of hard-wrapped texts
 )
 _CREDITOR = re.compile(
@@ -493,7 +492,7 @@ def _parties(text: str, clause: _Clause, at: int) -> tuple[str, str, bool]:
                 after = name
         return before or after
 
-    creditor, debtor = named(_CREDITOR, "pqrs"), named(_DEBTOR, "pqs")
+    creditor, debtor = named(_CREDITOR, "pqrs"), named(_DEBTOR, "pq")
     plural = bool(_PLURAL.search(words[max(0, at - 80) : at + 60]))
     return creditor, debtor, plural
 

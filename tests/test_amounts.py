@@ -182,7 +182,7 @@ def test_a_row_whose_quote_is_not_verbatim_is_dropped_and_counted(lux):
         ("10 000 dollars", "", (10000.0, "USD")),
         ("1.000.000 F CFA", "", (1000000.0, "XOF")),
         ("2 \n500 €", "", (2500.0, "EUR")),  # wrapped over a line
-        ("de3.000 euros", "", (3000.0, "EUR")),  # glued to the word before it
+        ("de3.000 euros", "", None),  # glued to the word before it: not read (weak)
         ("20.00 euros", "", None),  # not a French writing: dots group thousands by three
         ("CHF 5,000", "", None),  # nor is a comma before three digits
         ("deux factures", "", None),
@@ -323,11 +323,10 @@ def test_the_attacked_judgments_award_quoted_and_summed_up_is_no_row_its_claim_i
     # paiement de la somme de 21.654,60 euros": another decision's award; the summons' claim
     # is told and the Cour de cassation does not rule on it.
     rows = open_rows("records/LU_SupremeCourt_731a256265.json")
-    assert [(r[1], r[2], r[3], r[4]) for r in rows] == [
-        (20054.6, "paiement", "PERSONNE2.)", "PERSONNE1.)")]
+    assert [(r[1], r[2], r[3]) for r in rows] == [(20054.6, "paiement", "PERSONNE2.)")]
     # weak: it reads "rejected", from the attacked judgment's dispositif quoted in the parquet's
-    # conclusions (« ... dit non fondée la demande de PERSONNE2.) ... ») -- skipping quoted
-    # rulings paid on no other decision
+    # conclusions (« ... dit non fondée la demande de PERSONNE2.) ... »), and without debtor
+    # (« a cité PERSONNE1.) ») -- rules for both paid on no other decision
 
 
 @needs_open

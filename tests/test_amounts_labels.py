@@ -68,7 +68,10 @@ def check_label(label: dict[str, Any], text: str) -> None:
     assert set(label) == KEYS
     assert label["quote"] in text
     assert 20 <= len(label["quote"]) <= 400
-    sums = {(m.value, m.currency) for m in find_amounts(label["quote"])}  # "2 \n500 €" too
+    # read as a person reads it: "2 \n500 €" is 2,500; "de3.000 euros" (words glued by the
+    # publisher) is 3,000
+    unglued = re.sub(r"(?<=[^\W\d_])(?=\d)", " ", label["quote"])
+    sums = {(m.value, m.currency) for m in find_amounts(unglued)}
     assert (label["value"], label["currency"]) in sums
     assert label["head"] in HEADS and label["outcome"] in OUTCOMES
     assert re.fullmatch(r"[A-Z]{3}", label["currency"])
