@@ -5,13 +5,13 @@ How a judgment is read, in four steps:
 1. Clauses: the text is cut into sentences, `;`-clauses, list items and table rows, each in
    its section (claims, reasons, operative...). A list item or table row also reads the
    lead-in that introduces it ("le tribunal a :", "chiffrent leurs préjudices comme suit :").
-2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000",
-   "2 \n500 €" wrapped over a line) that is the object of a payment (somme, montant,
-   indemnité, payer, préjudice...) gets the voice of the nearest cue before it: the court
-   grants (condamne, alloue, fixe, accorde, déclare fondée) or rejects (déboute, rejette, non
-   fondée, dit n'y avoir lieu), or a party claims (demande, sollicite, réclame, voir
-   condamner; any cue in the parties' sections or in the conditional); with no cue before
-   it, a ruling's participle after it ("770 euros est accordée"). A cue used as a noun ("la
+2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000")
+   that is the object of a payment (somme, montant, indemnité, payer, préjudice...) gets the
+   voice of the nearest cue before it: the court grants (condamne, alloue, fixe, accorde,
+   déclare fondée) or rejects (déboute, rejette, non fondée), or a party claims (demande,
+   sollicite, réclame, voir condamner; any cue in the parties' sections or in the
+   conditional); with no cue before it, a ruling's participle after it ("770 euros est
+   accordée"). A cue used as a noun ("la
    condamnation de"), a bare past participle ("le plafond fixé à") and an undeclared "fondée"
    ("fondée sur") are no cues. Not mentions: sums without a cue (a price, an invoice told as
    a fact); sums of another decision, restated ("le tribunal a condamné", "d'avoir
@@ -23,13 +23,11 @@ How a judgment is read, in four steps:
 3. Claims resolved: a total claimed under no specific head whose parts are claimed too gives
    way to them (and parts of one head to their total); a claim granted in full is the grant;
    a claim the court reduced (granted under the same head for less) or rejected by head
-   ("déclare non fondée la demande ... d'un dommage matériel", "dit n'y avoir lieu à
-   indemnité au titre de l'article 700") or as a counterclaim is rejected -- a rejection
-   without a sum counts when it rules on a claim or names a head; other claims stay claimed
-   (the decision does not rule on them).
-   When the court condemns one party only, a claim that names no debtor and is not a
-   counterclaim is taken to be against that party; "rejette la demande formée par X et la
-   condamne" condemns X.
+   ("déclare non fondée la demande ... d'un dommage matériel") or as a counterclaim is
+   rejected -- a rejection without a sum counts when it rules on a claim or names a head;
+   other claims stay claimed (the decision does not rule on them). When the court condemns
+   one party only, a claim that names no debtor and is not a counterclaim is taken to be
+   against that party; "rejette la demande formée par X et la condamne" condemns X.
 4. Rows: mentions of the same sum, head and outcome are one row per creditor (a sum said in
    the reasons and again in the operative part is one row, quoted from the operative part).
 
@@ -75,7 +73,7 @@ HEADS: tuple[str, ...] = tuple(head for head, _ in _HEAD_WORDS) + ("autre",)
 _GENERIC_HEADS = frozenset({"dommages", "autre"})
 _HEAD_REACH = 100  # characters on each side of a sum where its head is looked for
 
-_NUMBER = r"\d{1,3}(?:(?:[.\u00a0\u202f]| \n?|\n)\d{3})+(?:,\d{1,2})?|\d+(?:,\d{1,2})?"
+_NUMBER = r"\d{1,3}(?:[. \u00a0\u202f]\d{3})+(?:,\d{1,2})?|\d+(?:,\d{1,2})?"
 _CURRENCIES = (  # ISO code, how decisions write it
     ("EUR", r"EUR|euros?|€"),
     ("LUF", r"LUF|francs? luxembourgeois"),
@@ -102,7 +100,7 @@ _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a
     "claim": (r"voir condamn", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b",
               r"sollicit", r"reclam", r"chiffr", r"conclu(?:t|ent|ait|aient)? a\b",
               r"(?<!demande )en paiement d(?:e\b|')"),
-    "reject": (r"debout", r"rejet", r"non[- ]fonde", r"n'y (?:a pas |avoir )lieu a"),
+    "reject": (r"debout", r"rejet", r"non[- ]fonde"),
     "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"accord"),
 }
 _CUES = re.compile("|".join(f"(?P<{voice}>" + "|".join(rf"\b{w}\w*" for w in words) + ")"
@@ -283,8 +281,7 @@ class Money:
 
 def parse_number(written: str) -> float:
     """'2.000' -> 2000.0, '1 500,50' -> 1500.5, '1.250.-' -> 1250.0 (French, Luxembourg and
-    Belgian writing: dots or spaces group thousands, the comma marks decimals; a number
-    wrapped over a line break, '2 \n500', is one number)."""
+    Belgian writing: dots or spaces group thousands, the comma marks decimals)."""
     digits = re.sub(r"[.,]-$", "", written.strip())
     whole, _, cents = digits.partition(",")
     return float(re.sub(r"[.\s]", "", whole) + (f".{cents}" if cents else ""))

