@@ -87,7 +87,7 @@ _CURRENCIES = (  # ISO code, how decisions write it
 )
 _CURRENCY_WORDS = "|".join(words for _, words in _CURRENCIES) + "|francs?"  # francs: the country's
 _MONEY = re.compile(
-    rf"(?<![\w.,'’])(?<!\d,\s)(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
+    rf"(?<![\w.,'’])(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
     rf"(?P<cur>{_CURRENCY_WORDS})(?!\w)"
     rf"|(?P<cur2>EUR|€|CHF|USD|LUF|BEF|FRF|XOF|TND|GBP|£)\s?(?P<num2>{_NUMBER})(?:\.-|,-)?"
     rf"(?!\d|[.,]\d))"
@@ -147,8 +147,7 @@ _COSTS = re.compile(r"\bdepens\b|\bdroits? de role\b|\bcontribution\b|\bfrais (?
 _PAYING = re.compile(r"\b(?:payer|verser|regler|rembourser|restituer)\b")
 _PAYMENT_OBJECT = re.compile(
     r"(?:somme|montant|indemnit|payer|verser|regler|rembours|restitu|paiement|allocation"
-    r"|allouer|prejudice|dommage|evalu|fix|hauteur|concurrence|total|frais|creance|recompense"
-    r"|dette)"
+    r"|allouer|prejudice|dommage|evalu|fix|hauteur|concurrence|total)"
 )
 _COUNTERCLAIM = re.compile(r"reconvention")
 _NEAR = 100  # characters before a sum where what it is (reported, costs) is read
