@@ -7,8 +7,8 @@ How a judgment is read, in four steps:
    lead-in that introduces it ("le tribunal a :", "chiffrent leurs préjudices comme suit :").
 2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000")
    that is the object of a payment (somme, montant, indemnité, payer, préjudice...) gets the
-   voice of the nearest cue before it: the court grants (condamne, alloue, fixe, accorde,
-   déclare fondée) or rejects (déboute, rejette, non fondée), or a party claims (demande,
+   voice of the nearest cue before it: the court grants (condamne, alloue, fixe, déclare
+   fondée) or rejects (déboute, rejette, non fondée), or a party claims (demande,
    sollicite, réclame, voir condamner; any cue in the parties' sections or in the
    conditional); with no cue before it, a ruling's participle after it ("770 euros est
    accordée"). A cue used as a noun ("la
@@ -101,7 +101,7 @@ _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a
               r"sollicit", r"reclam", r"chiffr", r"conclu(?:t|ent|ait|aient)? a\b",
               r"(?<!demande )en paiement d(?:e\b|')"),
     "reject": (r"debout", r"rejet", r"non[- ]fonde"),
-    "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"accord"),
+    "grant": (r"condamn", r"alloue", r"fix", r"fonde"),
 }
 _CUES = re.compile("|".join(f"(?P<{voice}>" + "|".join(rf"\b{w}\w*" for w in words) + ")"
                             for voice, words in _CUE_WORDS.items()))
@@ -427,7 +427,7 @@ def _no_ruling(folded: str, cue: re.Match[str], written: str) -> bool:
     euros", "la somme allouée") without "est", "sont", "être"; "fondé(e)" that is not declared
     ("une recommandation fondée sur ...", not "dit la demande fondée")."""
     word = cue.group()
-    if word.startswith(("fix", "allou", "accord")) and "é" in written[cue.start() : cue.end()]:
+    if word.startswith(("fix", "allou")) and "é" in written[cue.start() : cue.end()]:
         return not _AUXILIARY.search(folded, 0, cue.start())
     if word.startswith("fonde"):
         return not _DECLARED.search(folded, max(0, cue.start() - 60), cue.start())
