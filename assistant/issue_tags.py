@@ -10,11 +10,13 @@ tagged with an issue when its best window reaches the threshold, and that window
 of the judgment text checked in code, is the evidence. A decision deals with an issue when one of
 its passages is tagged with it.
 
-The threshold and the classifier's regularisation come from the versioned
-`data/issue_tags-v1.json` that `bench/tags.py --fit` writes after cross-validating the
-threshold by decision on `eval/tags_dev.jsonl`; it also holds the classifier learned for the
-model it was fitted with, so the page does not embed the taxonomy at start. For another model
-(or a changed taxonomy) the classifier is learned again from the taxonomy on first use.
+The threshold, the classifier's regularisation and the number of windows a decision needs over
+the threshold come from the versioned `data/issue_tags-v1.json` that `bench/tags.py --fit` writes
+after cross-validating by decision on `eval/tags_dev.jsonl` and `eval/tags_dev2.jsonl`; it also
+holds the classifier learned for the model it was fitted with (from the taxonomy's texts and, as
+background, the windows of the labelled decisions that carry no issue), so the page does not
+embed the taxonomy at start. For another model (or a changed taxonomy) the classifier is learned
+again on first use from the taxonomy alone.
 """
 
 from __future__ import annotations
@@ -166,13 +168,15 @@ class IssueClassifier:
 
 
 def fit_softmax(
-    x: np.ndarray, y: np.ndarray, classes: int, c: float
+    x: np.ndarray, y: np.ndarray, classes: int, c: float, sample_weight: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Weights and biases minimising `c * sum(cross-entropy) + |W|^2 / 2` (the bias is not
-    penalised): scikit-learn's LogisticRegression(C=c) objective, solved by L-BFGS."""
+    """Weights and biases minimising `c * sum(weight * cross-entropy) + |W|^2 / 2` (the bias is
+    not penalised): scikit-learn's LogisticRegression(C=c) objective, solved by L-BFGS."""
     n, dim = x.shape
     onehot = np.zeros((n, classes))
     onehot[np.arange(n), y] = 1.0
+    if sample_weight is not None:
+        onehot *= np.asarray(sample_weight, dtype=np.float64)[:, None]
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         w = theta[: classes * dim].reshape(classes, dim)
@@ -180,7 +184,7 @@ def fit_softmax(
         z = x @ w.T + b
         z -= z.max(axis=1, keepdims=True)
         logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-        diff = np.exp(logp) - onehot
+        diff = np.exp(logp) * onehot.sum(axis=1, keepdims=True) - onehot
         value = -c * float((onehot * logp).sum()) + 0.5 * float((w * w).sum())
         grad_w = c * diff.T @ x + w
         grad_b = c * diff.sum(axis=0)
@@ -191,9 +195,17 @@ def fit_softmax(
     return found.x[: classes * dim].reshape(classes, dim), found.x[classes * dim :]
 
 
-def fit_classifier(taxonomy: Taxonomy, embeddings: Embeddings, c: float) -> IssueClassifier:
+def fit_classifier(
+    taxonomy: Taxonomy,
+    embeddings: Embeddings,
+    c: float,
+    negatives: np.ndarray | None = None,
+    negative_weight: float = 0.0,
+) -> IssueClassifier:
     """Learn the classifier from the taxonomy's texts embedded as passages (the same side as
-    the stored window vectors)."""
+    the stored window vectors). `negatives`: window vectors of labelled decisions that carry
+    no issue, added to the background class with a total weight of `negative_weight` times
+    the taxonomy's background examples."""
     texts: list[str] = []
     labels: list[int] = []
     for k, issue in enumerate(taxonomy.issues):
@@ -202,7 +214,13 @@ def fit_classifier(taxonomy: Taxonomy, embeddings: Embeddings, c: float) -> Issu
     texts += taxonomy.background
     labels += [len(taxonomy.issues)] * len(taxonomy.background)
     x = np.asarray(embeddings.embed_documents(texts), dtype=np.float64)
-    weights, bias = fit_softmax(x, np.asarray(labels), len(taxonomy.issues) + 1, c)
+    weight = np.ones(len(texts))
+    if negatives is not None and len(negatives) and negative_weight > 0:
+        x = np.vstack([x, np.asarray(negatives, dtype=np.float64)])
+        labels += [len(taxonomy.issues)] * len(negatives)
+        share = negative_weight * len(taxonomy.background) / len(negatives)
+        weight = np.concatenate([weight, np.full(len(negatives), share)])
+    weights, bias = fit_softmax(x, np.asarray(labels), len(taxonomy.issues) + 1, c, weight)
     return IssueClassifier(taxonomy.ids, weights, bias)
 
 
@@ -217,6 +235,8 @@ class TaggerParams:
     model_id: str  # the embedding model the stored classifier was learned with
     taxonomy_digest: str  # the taxonomy file it was learned from
     classifier: IssueClassifier | None  # learned for model_id and that taxonomy
+    negative_weight: float = 0.0  # weight of the labelled decisions' windows in the background
+    min_windows: int = 1  # windows of a decision that must reach the threshold for its tag
 
 
 def load_params(path: Path = PARAMS_PATH) -> TaggerParams:
@@ -231,6 +251,8 @@ def load_params(path: Path = PARAMS_PATH) -> TaggerParams:
             classifier=IssueClassifier.from_json(data["classifier"])
             if data.get("classifier")
             else None,
+            negative_weight=float(data.get("negative_weight", 0.0)),
+            min_windows=int(data.get("min_windows", 1)),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigurationError(
@@ -308,16 +330,24 @@ def window_scores(
 
 
 def tags_from_scores(
-    judgment: Judgment, scored: Iterable[WindowScores], issue_ids: Sequence[str], threshold: float
+    judgment: Judgment,
+    scored: Iterable[WindowScores],
+    issue_ids: Sequence[str],
+    threshold: float,
+    min_windows: int = 1,
 ) -> list[IssueTag]:
     """A tag per (passage, issue) whose best window reaches `threshold`, with that window as
-    evidence. A window that is not the judgment's text at its offsets is never shown (logged)."""
+    evidence, for the issues of which at least `min_windows` windows of the judgment reach it.
+    A window that is not the judgment's text at its offsets is never shown (logged)."""
+    scored = list(scored)
+    reaching = sum(((s.probabilities >= threshold).sum(axis=0) for s in scored),
+                   np.zeros(len(issue_ids), dtype=int))  # fmt: skip
     tags: list[IssueTag] = []
     for item in scored:
         best = item.probabilities.argmax(axis=0)
         for k, issue_id in enumerate(issue_ids):
             score = float(item.probabilities[best[k], k])
-            if score < threshold:
+            if score < threshold or reaching[k] < min_windows:
                 continue
             span = item.windows[int(best[k])]
             start, end = item.chunk.char_start + span.start, item.chunk.char_start + span.end
@@ -331,7 +361,7 @@ def tags_from_scores(
     return tags
 
 
-_cache: dict[tuple[str, str, str, float], list[IssueTag]] = {}
+_cache: dict[tuple[str, str, str, float, int], list[IssueTag]] = {}
 _cache_lock = Lock()
 _CACHE_MAX = 20_000  # judgments
 
@@ -356,13 +386,14 @@ def tag_store(
     fingerprint = classifier.fingerprint
     tags: list[IssueTag] = []
     for meta in metas:
-        key = (meta.id, meta.content_hash, fingerprint, params.threshold)
+        key = (meta.id, meta.content_hash, fingerprint, params.threshold, params.min_windows)
         with _cache_lock:
             found = _cache.get(key)
         if found is None:
             judgment = store.judgment(meta.id)
             scored = window_scores(store, store.chunks_of(meta.id), classifier, embeddings)
-            found = tags_from_scores(judgment, scored, classifier.issue_ids, params.threshold)
+            found = tags_from_scores(judgment, scored, classifier.issue_ids, params.threshold,
+                                     params.min_windows)  # fmt: skip
             with _cache_lock:
                 if len(_cache) >= _CACHE_MAX:
                     _cache.clear()

@@ -21,6 +21,7 @@ import argparse
 import datetime
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.issue_tags import (  # noqa: E402
     PARAMS_PATH,
+    IssueClassifier,
     IssueTag,
     TaggerParams,
     Taxonomy,
@@ -37,9 +39,9 @@ from assistant.issue_tags import (  # noqa: E402
     load_params,
     load_taxonomy,
     tag_store,
-    window_scores,
 )
 from store.embeddings import make_embeddings  # noqa: E402
+from store.sentences import sentence_windows  # noqa: E402
 from store.store import Store  # noqa: E402
 
 BETA = 0.5  # the threshold's objective weighs precision twice as much as recall
@@ -106,34 +108,115 @@ def best_threshold(best: dict[tuple[str, str], float], gold: set[tuple[str, str]
     return chosen
 
 
+@dataclass
+class LabelSet:
+    name: str
+    store: Store
+    judgment_of: dict[str, str]  # label file -> judgment id
+    gold: set[tuple[str, str]]  # (judgment id, issue)
+
+
+FOLDS = 10
+
+
+def folds_of(decisions: list[str], gold: set[tuple[str, str]]) -> dict[str, int]:
+    """Decision -> fold (FOLDS folds by decision): decisions sorted by their number of labels,
+    then by id, dealt out in turn, so that the labelled ones spread over the folds."""
+    labelled = {j: sum(1 for g in gold if g[0] == j) for j in decisions}
+    order = sorted(decisions, key=lambda j: (-labelled[j], j))
+    return {j: n % FOLDS for n, j in enumerate(order)}
+
+
+def decision_windows(store: Store, jid: str, embeddings) -> np.ndarray:
+    """The decision's window vectors (stored, or embedded now for a chunk stored without)."""
+    chunks = store.chunks_of(jid)
+    stored = store.sentence_vectors([c.id for c in chunks])
+    rows: list[np.ndarray] = []
+    for chunk in chunks:
+        spans = sentence_windows(chunk.text)
+        vectors = stored.get(chunk.id)
+        if spans and (vectors is None or len(vectors) != len(spans)):
+            texts = [chunk.text[s.start : s.end] for s in spans]
+            vectors = np.asarray(embeddings.embed_documents(texts), dtype=np.float32)
+        if spans:
+            rows.append(np.asarray(vectors, dtype=np.float32))
+    return np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
+
+class _Memo:
+    """An embedder that embeds each text once."""
+
+    def __init__(self, embeddings) -> None:
+        self.embeddings = embeddings
+        self.seen: dict[str, list[float]] = {}
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        new = [t for t in dict.fromkeys(texts) if t not in self.seen]
+        if new:
+            self.seen |= dict(zip(new, self.embeddings.embed_documents(new), strict=True))
+        return [self.seen[t] for t in texts]
+
+
+def decision_scores(
+    classifier: IssueClassifier, windows: dict[str, np.ndarray], min_windows: int
+) -> dict[tuple[str, str], float]:
+    """(decision, issue) -> the decision's min_windows-th best window probability of the issue."""
+    best: dict[tuple[str, str], float] = {}
+    for jid, vectors in windows.items():
+        p = classifier.probabilities(vectors) if len(vectors) else None
+        for k, issue in enumerate(classifier.issue_ids):
+            column = np.sort(p[:, k]) if p is not None else np.zeros(0)
+            best[(jid, issue)] = float(column[-min_windows]) if len(column) >= min_windows else 0.0
+    return best
+
+
 def fit(
-    store: Store,
+    sets: list[LabelSet],
     embeddings,
     model_id: str,
     taxonomy: Taxonomy,
     c: float,
-    judgment_of: dict[str, str],
-    gold: set[tuple[str, str]],
+    negative_weight: float,
+    min_windows: int,
 ) -> tuple[dict, TaggerParams]:
-    """Cross-validated threshold (leave one decision out) and the final parameters."""
-    classifier = fit_classifier(taxonomy, embeddings, c)
-    best: dict[tuple[str, str], float] = {}
-    for jid in judgment_of.values():
-        scored = window_scores(store, store.chunks_of(jid), classifier, embeddings)
-        top = np.max([s.probabilities.max(axis=0) for s in scored], axis=0) if scored else None
-        for k, issue in enumerate(taxonomy.ids):
-            best[(jid, issue)] = float(top[k]) if top is not None else 0.0
+    """Cross-validation by decision over the pooled sets, then the final parameters.
+
+    In each of FOLDS folds by decision, the classifier is learned from the taxonomy plus (when
+    negative_weight > 0) the windows of the other folds' decisions that carry no label, as
+    background; the fold's decisions are scored with it. The threshold that tags a fold is the
+    one maximising F0.5 on the other folds' (out-of-fold) scores. Pooled counts are the CV
+    figures, also given per set."""
+    gold = set().union(*(s.gold for s in sets))
+    embeddings = _Memo(embeddings)  # the taxonomy is embedded once for the FOLDS + 1 fits
+    windows = {j: decision_windows(s.store, j, embeddings) for s in sets
+               for j in s.judgment_of.values()}  # fmt: skip
+    fold = folds_of(sorted(windows), gold)
+    untagged = {j for j in windows if not any(g[0] == j for g in gold)}
+
+    def negatives(exclude: int | None) -> np.ndarray | None:
+        if negative_weight <= 0:
+            return None
+        chosen = [windows[j] for j in sorted(untagged) if fold[j] != exclude and len(windows[j])]
+        return np.vstack(chosen) if chosen else None
+
+    out_of_fold: dict[tuple[str, str], float] = {}
+    for f in range(FOLDS):
+        classifier = fit_classifier(taxonomy, embeddings, c, negatives(f), negative_weight)
+        held = {j: v for j, v in windows.items() if fold[j] == f}
+        out_of_fold |= decision_scores(classifier, held, min_windows)
     cv_pred: set[tuple[str, str]] = set()
     thresholds = []
-    for held in judgment_of.values():
-        train = {k: v for k, v in best.items() if k[0] != held}
-        th = best_threshold(train, {g for g in gold if g[0] != held})
+    for f in range(FOLDS):
+        train = {k: v for k, v in out_of_fold.items() if fold[k[0]] != f}
+        th = best_threshold(train, {g for g in gold if fold[g[0]] != f})
         thresholds.append(th)
-        cv_pred |= {k for k, v in best.items() if k[0] == held and v >= th}
-    threshold = best_threshold(best, gold)
-    params = TaggerParams(1, c, round(threshold, 4), model_id, taxonomy.digest, classifier)
-    fold = {
-        "scheme": "leave one decision out",
+        cv_pred |= {k for k, v in out_of_fold.items() if fold[k[0]] == f and v >= th}
+    classifier = fit_classifier(taxonomy, embeddings, c, negatives(None), negative_weight)
+    threshold = best_threshold(decision_scores(classifier, windows, min_windows), gold)
+    params = TaggerParams(1, c, round(threshold, 4), model_id, taxonomy.digest, classifier,
+                          negative_weight, min_windows)  # fmt: skip
+    cv = {
+        "scheme": f"{FOLDS} folds by decision, pooled over {', '.join(s.name for s in sets)}",
         "objective": f"F{BETA}",
         "thresholds": {
             "min": round(min(thresholds), 4),
@@ -141,8 +224,14 @@ def fit(
             "median": round(float(np.median(thresholds)), 4),
         },
         **table(cv_pred, gold, taxonomy),
+        "per_set": {
+            s.name: table(
+                {p for p in cv_pred if p[0] in set(s.judgment_of.values())}, s.gold, taxonomy
+            )
+            for s in sets
+        },  # fmt: skip
     }
-    return fold, params
+    return cv, params
 
 
 def write_params(path: Path, params: TaggerParams, fitted_on: dict) -> None:
@@ -151,10 +240,15 @@ def write_params(path: Path, params: TaggerParams, fitted_on: dict) -> None:
         "version": params.version,
         "about": "Issue tagger parameters written by bench/tags.py --fit (issue 14): the "
         "classifier's C, the window probability from which a passage is tagged (threshold, "
-        "cross-validated by decision), and the classifier learned from the taxonomy for "
-        "model_id. A changed taxonomy or another model relearns the classifier at run time.",
+        "cross-validated by decision), the windows of a decision that must reach it "
+        "(min_windows), and the classifier learned for model_id from the taxonomy plus, as "
+        "background with weight negative_weight, the windows of the labelled decisions that carry "
+        "no issue. A changed taxonomy or another model relearns the classifier at run time from "
+        "the taxonomy alone.",
         "c": params.c,
         "threshold": params.threshold,
+        "min_windows": params.min_windows,
+        "negative_weight": params.negative_weight,
         "model_id": params.model_id,
         "taxonomy_digest": params.taxonomy_digest,
         "fitted_on": fitted_on,
@@ -187,82 +281,124 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--labels", type=Path, required=True)
-    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        action="append",
+        required=True,
+        help="a label set; repeat with one --store each, pooled in order",
+    )
+    parser.add_argument("--store", type=Path, action="append", required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--model", default="e5", help="the store's embedding model (spec)")
     parser.add_argument("--fit", action="store_true", help="cross-validate and write --params")
     parser.add_argument("--c", type=float, default=10.0, help="classifier C (with --fit)")
+    parser.add_argument(
+        "--negative-weight",
+        type=float,
+        default=0.0,
+        help="weight of the untagged decisions' windows in the background "
+        "(with --fit; 0: the taxonomy's texts only)",
+    )
+    parser.add_argument(
+        "--min-windows",
+        type=int,
+        default=1,
+        help="windows of a decision that must reach the threshold (with --fit)",
+    )
     parser.add_argument("--params", type=Path, default=PARAMS_PATH)
     args = parser.parse_args()
 
+    if len(args.labels) != len(args.store):
+        parser.error("give one --store per --labels")
     taxonomy = load_taxonomy()
     embeddings, model_id = make_embeddings(args.model)
-    store = Store.open(args.store, model_id)
-    labels = load_labels(args.labels)
-    judgment_of = match_judgments(store, sorted(labels))
-    gold = {(judgment_of[f], t) for f, tags in labels.items() for t in tags}
+    sets: list[LabelSet] = []
+    for labels_path, store_path in zip(args.labels, args.store, strict=True):
+        store = Store.open(store_path, model_id)
+        labels = load_labels(labels_path)
+        judgment_of = match_judgments(store, sorted(labels))
+        gold = {(judgment_of[f], t) for f, tags in labels.items() for t in tags}
+        sets.append(LabelSet(labels_path.stem, store, judgment_of, gold))
+    gold = set().union(*(s.gold for s in sets))
     result: dict = {
         "command": "python bench/tags.py " + " ".join(shown_arguments(sys.argv[1:])),
         "date": datetime.date.today().isoformat(),
-        "labels": args.labels.name,
-        "decisions": len(labels),
+        "labels": [p.name for p in args.labels],
+        "decisions": sum(len(s.judgment_of) for s in sets),
         "labelled_tags": len(gold),
         "model_id": model_id,
     }
     if args.fit:
-        cv, params = fit(store, embeddings, model_id, taxonomy, args.c, judgment_of, gold)
+        cv, params = fit(sets, embeddings, model_id, taxonomy, args.c, args.negative_weight,
+                         args.min_windows)  # fmt: skip
         write_params(
             args.params,
             params,
             {
-                "labels": args.labels.name,
-                "decisions": len(labels),
+                "labels": result["labels"],
+                "decisions": result["decisions"],
                 "date": result["date"],
                 "cv": cv["overall"],
             },
         )
         result["cv"] = cv
     params = load_params(args.params)
-    result.update({"c": params.c, "threshold": params.threshold})
-    # the product path: tag_store over the whole store, restricted to the labelled decisions
-    labelled = set(judgment_of.values())
-    tags: list[IssueTag] = [
-        t
-        for t in tag_store(store, embeddings, taxonomy=taxonomy, params=params)
-        if t.judgment_id in labelled
-    ]
+    result.update(
+        {
+            "c": params.c,
+            "threshold": params.threshold,
+            "negative_weight": params.negative_weight,
+            "min_windows": params.min_windows,
+        }
+    )
+    # the product path: tag_store over each whole store, restricted to the labelled decisions
+    tags: list[IssueTag] = []
+    texts: dict[str, str] = {}
+    chunk_span: dict[str, tuple[int, int]] = {}
+    for s in sets:
+        labelled = set(s.judgment_of.values())
+        found = [t for t in tag_store(s.store, embeddings, taxonomy=taxonomy, params=params)
+                 if t.judgment_id in labelled]  # fmt: skip
+        tags += found
+        texts |= {jid: s.store.judgment(jid).text for jid in labelled}
+        for t in found:
+            chunk = s.store.chunk(t.chunk_id)
+            chunk_span[t.chunk_id] = (chunk.char_start, chunk.char_end)
     pred = {(t.judgment_id, t.issue_id) for t in tags}
-    texts = {jid: store.judgment(jid).text for jid in labelled}
     exact = [texts[t.judgment_id][t.char_start : t.char_end] == t.evidence for t in tags]
-    result["fit_on_all" if args.fit else "result"] = table(pred, gold, taxonomy)
+    key = "fit_on_all" if args.fit else "result"
+    result[key] = table(pred, gold, taxonomy)
+    result[key]["per_set"] = {
+        s.name: table({p for p in pred if p[0] in set(s.judgment_of.values())}, s.gold, taxonomy)
+        for s in sets
+    }
     result["evidence_exact_slices"] = {
         "tags": len(tags),
         "share": round(sum(exact) / len(exact), 3) if exact else None,
     }
     # does a correctly tagged decision show its evidence in the passage the labeller quoted?
-    raw = {
-        json.loads(x)["file"]: json.loads(x)["evidence"]
-        for x in args.labels.read_text(encoding="utf-8").splitlines()
-        if x.strip()
-    }
     agree, located = 0, 0
-    for f, evidence in raw.items():
-        jid = judgment_of[f]
-        for issue, quote in evidence.items():
-            span = locate(texts[jid], quote)
-            if span is None or (jid, issue) not in pred:
+    for labels_path, s in zip(args.labels, sets, strict=True):
+        for line in labels_path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
                 continue
-            located += 1
-            agree += any(
-                t.judgment_id == jid
-                and t.issue_id == issue
-                and store.chunk(t.chunk_id).char_start < span[1]
-                and span[0] < store.chunk(t.chunk_id).char_end
-                for t in tags
-            )
+            item = json.loads(line)
+            jid = s.judgment_of[item["file"]]
+            for issue, quote in item["evidence"].items():
+                span = locate(texts[jid], quote)
+                if span is None or (jid, issue) not in pred:
+                    continue
+                located += 1
+                agree += any(
+                    t.judgment_id == jid
+                    and t.issue_id == issue
+                    and chunk_span[t.chunk_id][0] < span[1]
+                    and span[0] < chunk_span[t.chunk_id][1]
+                    for t in tags
+                )
     result["true_tags_with_labelled_passage"] = {"located": located, "agree": agree}
-    file_of = {j: f for f, j in judgment_of.items()}
+    file_of = {j: f for s in sets for f, j in s.judgment_of.items()}
     result["false_positives"] = sorted(
         {
             (file_of[j], i, max(t.score for t in tags if (t.judgment_id, t.issue_id) == (j, i)))
@@ -276,32 +412,37 @@ def main() -> None:
 
 def markdown(result: dict, taxonomy: Taxonomy) -> str:
     main_key = "result" if "result" in result else "fit_on_all"
-    lines = [
-        "| tag | labelled | precision | recall |"
-        + (" CV precision | CV recall |" if "cv" in result else ""),
-        "|---|---|---|---|" + ("---|---|" if "cv" in result else ""),
-    ]
+    cv = result.get("cv")
+    sets = list(cv["per_set"]) if cv else []
+    header = "| tag | labelled | precision | recall |"
+    if cv:
+        header += " CV precision | CV recall |" + "".join(f" CV P {n} | CV R {n} |" for n in sets)
+    lines = [header, "|---" * (header.count("|") - 1) + "|"]
     for issue in (*taxonomy.ids, None):
-        row = result[main_key]["overall"] if issue is None else result[main_key]["per_tag"][issue]
-        name = "**overall**" if issue is None else issue
         cells = [
-            name,
-            str(row["tp"] + row["fn"]),
-            fmt(row["precision"], row["tp"] + row["fp"]),
-            fmt(row["recall"], row["tp"] + row["fn"]),
+            "**overall**" if issue is None else issue,
+            str(_row(result[main_key], issue)["tp"] + _row(result[main_key], issue)["fn"]),
+            *_pr(_row(result[main_key], issue)),
         ]
-        if "cv" in result:
-            cv = result["cv"]["overall"] if issue is None else result["cv"]["per_tag"][issue]
-            cells += [
-                fmt(cv["precision"], cv["tp"] + cv["fp"]),
-                fmt(cv["recall"], cv["tp"] + cv["fn"]),
-            ]
+        if cv:
+            cells += _pr(_row(cv, issue))
+            for n in sets:
+                cells += _pr(_row(cv["per_set"][n], issue))
         lines.append("| " + " | ".join(cells) + " |")
     lines.append(
-        f"\nthreshold {result['threshold']}, C {result['c']}; evidence exact slices: "
-        f"{result['evidence_exact_slices']}"
+        f"\nthreshold {result['threshold']}, C {result['c']}, min_windows "
+        f"{result['min_windows']}, negative_weight {result['negative_weight']}; evidence exact "
+        f"slices: {result['evidence_exact_slices']}"
     )
     return "\n".join(lines)
+
+
+def _row(table_: dict, issue: str | None) -> dict:
+    return table_["overall"] if issue is None else table_["per_tag"][issue]
+
+
+def _pr(row: dict) -> list[str]:
+    return [fmt(row["precision"], row["tp"] + row["fp"]), fmt(row["recall"], row["tp"] + row["fn"])]
 
 
 def fmt(value: float | None, n: int) -> str:

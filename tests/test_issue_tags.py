@@ -1,9 +1,13 @@
 """Issue tags (issue 14), as a specification.
 
 - The taxonomy is data: 15 issues with unique ids, each with a label, a definition and generic
-  examples that are not sentences of the corpus; the tagger's threshold and classifier come from
-  the versioned assistant/data/issue_tags-v1.json that bench/tags.py --fit writes, fitted on the
-  taxonomy as it is now.
+  examples that are not sentences of the corpus; the tagger's threshold, the number of windows a
+  decision needs over it and the classifier come from the versioned
+  assistant/data/issue_tags-v1.json that bench/tags.py --fit writes, fitted on the taxonomy as it
+  is now (the classifier learns from the taxonomy's texts and, as background, from the windows of
+  labelled decisions that carry no issue; sample weights count as repeated examples).
+- A decision is tagged with an issue only when at least `min_windows` of its windows reach the
+  threshold; each of its passages whose best window reaches it is then tagged.
 - Every tag's evidence is the stored judgment text at the tag's offsets, checked in code: a window
   whose offsets do not give its text is never shown.
 - With the real e5 model, on real judgment text of data/corpus: a passage on the suspension of
@@ -92,6 +96,7 @@ def test_threshold_and_classifier_come_from_the_versioned_fit_of_the_current_tax
     taxonomy = load_taxonomy()
     assert params.version == 1
     assert 0.0 < params.threshold < 1.0 and params.c > 0
+    assert params.negative_weight >= 0 and params.min_windows >= 1
     assert params.taxonomy_digest == taxonomy.digest, "taxonomy changed: re-run bench/tags.py --fit"
     assert params.model_id == E5
     assert params.classifier is not None
@@ -123,6 +128,18 @@ def test_softmax_fit_learns_separable_classes():
     assert np.abs(small).sum() < np.abs(weights).sum()
 
 
+def test_softmax_sample_weights_count_as_repeated_examples():
+    rng = np.random.default_rng(1)
+    x = np.vstack([c + rng.normal(0, 1.0, (10, 4)) for c in np.eye(2, 4) * 2])
+    y = np.repeat(np.arange(2), 10)
+    weight = np.where(np.arange(20) % 3 == 0, 2.0, 1.0)
+    weighted = fit_softmax(x, y, 2, c=1.0, sample_weight=weight)
+    repeated = np.repeat(np.arange(20), weight.astype(int))
+    plain = fit_softmax(x[repeated], y[repeated], 2, c=1.0)
+    assert np.allclose(weighted[0], plain[0], atol=1e-3)
+    assert np.allclose(weighted[1], plain[1], atol=1e-3)
+
+
 def _scored(judgment, chunk, probabilities: list[list[float]]) -> WindowScores:
     windows = tuple(sentence_windows(chunk.text))
     assert len(windows) == len(probabilities)
@@ -147,6 +164,21 @@ def test_a_passage_is_tagged_with_its_best_window_as_exact_evidence(make_judgmen
     ]  # fmt: skip
     assert judgment.text[tags[0].char_start : tags[0].char_end] == tags[0].evidence
     assert tags_from_scores(judgment, scored, ids, threshold=0.7) == []
+
+
+def test_an_issue_needs_min_windows_of_the_decision_over_the_threshold(make_judgment):
+    judgment, chunks = make_judgment(
+        "j1", ["Une phrase. Une autre phrase. Encore une.", "Rien ici. Vraiment rien."]
+    )
+    scored = [
+        _scored(judgment, chunks[0], [[0.6, 0.7], [0.1, 0.1]]),
+        _scored(judgment, chunks[1], [[0.1, 0.55]]),
+    ]
+    one = tags_from_scores(judgment, scored, ("a", "b"), threshold=0.5, min_windows=1)
+    assert {t.issue_id for t in one} == {"a", "b"}
+    # "a" reaches the threshold in one window only, "b" in two (one in each passage)
+    two = tags_from_scores(judgment, scored, ("a", "b"), threshold=0.5, min_windows=2)
+    assert [(t.issue_id, t.chunk_id) for t in two] == [("b", chunks[0].id), ("b", chunks[1].id)]
 
 
 def test_a_window_that_is_not_the_judgment_text_at_its_offsets_is_never_shown(make_judgment):
