@@ -99,7 +99,7 @@ _FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF"}
 _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a claim
     "claim": (r"voir condamn", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b",
               r"sollicit", r"reclam", r"chiffr", r"conclu(?:t|ent|ait|aient)? a\b",
-              r"(?<!demande )en paiement d(?:e\b|')"),
+              r"en paiement de\b"),
     "reject": (r"debout", r"rejet", r"non[- ]fonde"),
     "grant": (r"condamn", r"alloue", r"fix", r"fonde"),
 }
@@ -465,7 +465,7 @@ def _party(raw: str | None) -> str:
     name = _PSEUDONYM_ARTICLE.sub("", name)
     name = re.sub(r"\bet\s+(?:de\s+|à\s+)?", "et ", name)
     lower = name.lower()
-    if lower in _PRONOUNS or lower.startswith(("chacun", "tous ", "toute partie")) \
+    if lower in _PRONOUNS or lower.startswith("chacun") \
             or len(name) > 150 \
             or not re.search(r"[A-Za-zÀ-ÿ]", name):
         return ""
