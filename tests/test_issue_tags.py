@@ -10,10 +10,11 @@
   threshold; each of its passages whose best window reaches it is then tagged.
 - Every tag's evidence is the stored judgment text at the tag's offsets, checked in code: a window
   whose offsets do not give its text is never shown.
-- With the real e5 model, on real judgment text of data/corpus: a passage on the suspension of
-  services for unpaid invoices is tagged exception_inexecution_suspension, one on a cyber-attack
-  invoked to escape liability force_majeure_cyberattaque, and decisions of other areas of law (an
-  association's dissolution, a liquidation; the corpus holds no divorce) get no tag.
+- With the real e5 model, on real judgments of data/corpus: in the Luxembourg judgment a passage
+  on the suspension of services for unpaid invoices is tagged exception_inexecution_suspension,
+  one on a cyber-attack invoked to escape liability force_majeure_cyberattaque, and decisions of
+  other areas of law (an association's dissolution, a liquidation; the corpus holds no divorce)
+  get no tag.
 - `legal-assistant issues` lists issue -> decisions -> passages with citations and evidence.
 """
 
@@ -57,11 +58,6 @@ TAL = CORPUS / "luxembourg" / "TAL_2025-01-24_2025TALCH11-00011.txt"
 DISSOLUTION = CORPUS / "full" / "judilibre-github_fr-ca-chambery-20220215-20-00024.txt"
 LIQUIDATION = CORPUS / "full" / "judilibre-github_fr-tcom-larochesuryon-20221123-2022004346.txt"
 E5 = "e5:multilingual-e5-small"
-
-# Paragraphs of the Luxembourg judgment (real text): the provider's defence (cyber-attacks) and
-# the clients' answer to its right to suspend the services for two unpaid invoices.
-DEFENCE = "Quant au fond, SOCIETE3.) conclut au rejet des demandes"
-SUSPENSION = "En ce qui concerne l'argumentation d'SOCIETE3.) qu'elle aurait été en droit"
 
 
 def _fold(text: str) -> str:
@@ -268,21 +264,17 @@ def test_an_empty_store_has_no_tags_and_embeds_nothing(tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def e5_store(tmp_path_factory: pytest.TempPathFactory, ingest_store) -> Path:
-    """Three decisions ingested with e5 by `legal-assistant ingest`: two paragraphs of the
-    Luxembourg judgment (the provider's defence; the suspension of services for unpaid invoices)
-    and two complete decisions of other areas of law."""
+    """Three complete decisions ingested with e5 by `legal-assistant ingest`: the Luxembourg
+    judgment (among its passages, the provider's defence and the suspension of services for
+    unpaid invoices) and two decisions of other areas of law. A whole judgment, since a decision
+    needs `min_windows` windows over the threshold for a tag."""
     folder = tmp_path_factory.mktemp("issue-tags")
-    paragraphs = [p.strip() for p in TAL.read_text(encoding="utf-8").split("\n\n")]
-    chosen = [p for p in paragraphs if p.startswith((DEFENCE, SUSPENSION))]
-    assert len(chosen) == 2
-    excerpt = folder / "files" / "tal-prétentions.txt"
-    excerpt.parent.mkdir()
-    excerpt.write_text("PRÉTENTIONS ET MOYENS DES PARTIES\n\n" + "\n\n".join(chosen) + "\n",
-                       encoding="utf-8")  # fmt: skip
-    for source in (DISSOLUTION, LIQUIDATION):
-        shutil.copy(source, excerpt.parent / source.name)
+    files = folder / "files"
+    files.mkdir()
+    for source in (TAL, DISSOLUTION, LIQUIDATION):
+        shutil.copy(source, files / source.name)
     store = folder / "store"
-    ingest_store([excerpt.parent], store)
+    ingest_store([files], store)
     return store
 
 
@@ -302,7 +294,7 @@ def _tags_by_file(store_path: Path) -> tuple[dict[str, list[IssueTag]], Store]:
 @pytest.mark.slow
 def test_real_passages_get_their_issue_and_other_areas_of_law_get_none(e5_store):
     found, store = _tags_by_file(e5_store)
-    tal = found["tal-prétentions.txt"]
+    tal = found[TAL.name]
     suspension = [t for t in tal if t.issue_id == "exception_inexecution_suspension"]
     assert suspension, [(t.issue_id, t.score) for t in tal]
     assert any("suspendre les services informatiques face à deux factures impayées" in t.evidence
@@ -337,7 +329,7 @@ def test_issues_command_lists_issue_decisions_and_passages(e5_store, cli_env, ca
         assert text[p["char_start"] : p["char_end"]] == p["evidence"]
         assert p["citation"].startswith(decisions[0]["citation"])
     listed = {d["judgment"]["id"] for i in data["issues"] for d in i["decisions"]}
-    assert len(listed) == 1  # only the Luxembourg paragraphs deal with IT issues
+    assert len(listed) == 1  # only the Luxembourg judgment deals with IT issues
 
     assert main(["issues", "--issue", "force_majeure_cyberattaque", "--store", str(e5_store)]) == 0
     out = capsys.readouterr().out
