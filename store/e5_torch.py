@@ -350,19 +350,7 @@ class E5Torch:
         return vectors, windows
 
     def _batches(self, segments: list[tuple[int, int, int]]) -> list[list[tuple[int, int, int]]]:
-        """Segments sorted by length, grouped so that a padded batch stays under the budget."""
-        ordered = sorted(segments, key=lambda s: s[2] - s[1])
-        batches: list[list[tuple[int, int, int]]] = []
-        current: list[tuple[int, int, int]] = []
-        for segment in ordered:
-            width = segment[2] - segment[1] + 2
-            if current and width * (len(current) + 1) > self.max_batch_tokens:
-                batches.append(current)
-                current = []
-            current.append(segment)
-        if current:
-            batches.append(current)
-        return batches
+        return batches_by_length(segments, self.max_batch_tokens)
 
     def _run(self, batch: list[tuple[int, int, int]], tokens: list[Tokens],
              states: list[np.ndarray], sums: np.ndarray, weights: np.ndarray) -> None:  # fmt: skip
@@ -390,6 +378,25 @@ class E5Torch:
             weight = max(end - start, 1)
             sums[text] += weight * means_np[row]
             weights[text] += weight
+
+
+def batches_by_length(
+    segments: list[tuple[int, int, int]], budget: int
+) -> list[list[tuple[int, int, int]]]:
+    """(text, first token, end token) segments sorted by length and grouped so that a padded
+    batch (with its two special tokens a row) stays under `budget` tokens."""
+    ordered = sorted(segments, key=lambda s: s[2] - s[1])
+    batches: list[list[tuple[int, int, int]]] = []
+    current: list[tuple[int, int, int]] = []
+    for segment in ordered:
+        width = segment[2] - segment[1] + 2
+        if current and width * (len(current) + 1) > budget:
+            batches.append(current)
+            current = []
+        current.append(segment)
+    if current:
+        batches.append(current)
+    return batches
 
 
 def _normalize(matrix: np.ndarray) -> np.ndarray:
