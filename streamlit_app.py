@@ -335,7 +335,7 @@ def sidebar(assistant: Assistant) -> tuple[SearchFilters, int]:
         )
         issues = st.multiselect(
             "Question juridique",
-            [issue.id for issue in load_taxonomy().issues],
+            list(ISSUE_LABELS),
             format_func=ISSUE_LABELS.__getitem__,
             key="f_issues",
             placeholder="Toutes",
