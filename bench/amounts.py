@@ -33,19 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.amounts import HEADS, OUTCOMES, AmountRow, extraction, party_key  # noqa: E402
-from ingest.open_data import is_record_file, read_records  # noqa: E402
-from ingest.parse import judgment_from_record, parse_judgment  # noqa: E402
-from ingest.read import read_document  # noqa: E402
-from store.records import Judgment  # noqa: E402
+from ingest.pipeline import judgments_in_file  # noqa: E402
 
 FIELDS = ("head", "creditor", "debtor")
-
-
-def judgments_of(path: Path) -> list[Judgment]:
-    """The judgments a file holds, parsed as ingest parses them."""
-    if is_record_file(path):
-        return [judgment_from_record(record) for record in read_records(path).records]
-    return [parse_judgment(read_document(path), str(path))]
 
 
 def agree(label: dict[str, Any], row: AmountRow, field: str) -> bool:
@@ -87,7 +77,7 @@ def evaluate(labels: list[dict[str, Any]], files: list[str], corpus: Path,
     for name in files:
         mine = [label for label in labels if label["file"] == name]
         rows: list[AmountRow] = []
-        for judgment in judgments_of(corpus / name):
+        for judgment in judgments_in_file(corpus / name):
             result = extraction(judgment)
             rows.extend(result.rows)
             counts["dropped"] += len(result.dropped)

@@ -288,6 +288,14 @@ def _prune(
         )  # fmt: skip
 
 
+def judgments_in_file(path: Path) -> list[Judgment]:
+    """The judgments a file holds, read and parsed as ingest reads and parses them (one for a
+    document, one per record for an open-data file); raises InputFileError on a bad file."""
+    if is_record_file(path):
+        return [judgment_from_record(record) for record in read_records(path).records]
+    return [parse_judgment(read_document(path), str(path))]
+
+
 def _ingest_file(
     path: Path,
     writer: StoreWriter,

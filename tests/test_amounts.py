@@ -294,9 +294,9 @@ needs_open = pytest.mark.skipif(not OPEN.is_dir(), reason="../shared/corpus-open
 
 
 def open_rows(name: str) -> list[tuple[str, float, str, str, str]]:
-    from bench.amounts import judgments_of
+    from ingest.pipeline import judgments_in_file
 
-    (judgment,) = judgments_of(OPEN / name)
+    (judgment,) = judgments_in_file(OPEN / name)
     return [(r.outcome, r.value, r.head, r.creditor, r.debtor) for r in extract_amounts(judgment)]
 
 
