@@ -4,6 +4,8 @@ whatever the batching, and a graph file built once, atomically, rebuilt when cor
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -193,6 +195,63 @@ def test_two_processes_building_at_once_both_get_a_whole_file(tmp_path: Path) ->
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert outputs[0][0] == outputs[1][0]
     assert [p.suffix for p in tmp_path.iterdir()] == [".onnx"]
+
+
+def run_traced(script: str, home: Path, *args: str) -> str:
+    """Run `script` in a fresh Python with its own home and cache folders and without `CI`
+    (ONNX Runtime's telemetry keeps quiet under CI); returns its network system calls as
+    strace saw them ("" without strace)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("CI", "ORT_DISABLE_TELEMETRY", "XDG_CACHE_HOME")}  # fmt: skip
+    env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"))
+    trace = home / "network.trace"
+    command = [sys.executable, "-c", script, *args]
+    if shutil.which("strace"):
+        command = ["strace", "-f", "-qq", "-e", "trace=connect,sendto", "-o", str(trace),
+                   *command]  # fmt: skip
+    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=600)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    if not trace.exists():
+        return ""
+    calls = [line for line in trace.read_text().splitlines() if "AF_UNIX" not in line]
+    return "\n".join(line for line in calls if "connect(" in line or "sendto(" in line)
+
+
+TINY_SESSION = """
+import numpy as np, onnxruntime as ort
+from onnx import TensorProto, helper
+value = helper.make_tensor_value_info
+graph = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "g",
+                          [value("x", TensorProto.FLOAT, [1])],
+                          [value("y", TensorProto.FLOAT, [1])])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+model.ir_version = 8
+ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(
+    None, {"x": np.ones(1, dtype=np.float32)})
+import time; time.sleep(3)
+"""
+
+
+def test_the_engine_leaves_no_device_id_and_looks_up_no_telemetry_server(
+    tmp_path: Path, cache_dir: Path, engine: E5Onnx
+) -> None:
+    # Control: onnxruntime on its own, in the same conditions, writes its device id (and,
+    # where strace runs, looks up its events server), so the check below can see it.
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    bare_calls = run_traced(TINY_SESSION, bare)
+    assert list(bare.rglob("deviceid")), "onnxruntime no longer writes a device id: update"
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    script = ("import sys, time; from pathlib import Path; from store.e5_onnx import E5Onnx; "
+              "E5Onnx(threads=1, cache_dir=Path(sys.argv[1])).passages(['bail commercial']); "
+              "time.sleep(3)")
+    our_calls = run_traced(script, ours, str(cache_dir))
+    assert not list(ours.rglob("Microsoft")), sorted(map(str, ours.rglob("*")))
+    assert "AF_INET" not in our_calls, our_calls
+    if bare_calls:
+        assert "AF_INET" in bare_calls
 
 
 def test_a_graph_that_cannot_be_built_is_a_clear_error(tmp_path: Path) -> None:
