@@ -207,11 +207,14 @@ def retrieve(
     settings = settings or RetrievalSettings()
     load = judgment_loader or store.judgment
     if settings.rescore and settings.learned_ranker:
-        found = candidates(question, store, embeddings, filters=filters, settings=settings)
+        found = candidates(question, store, embeddings, filters=filters, settings=settings,
+                           thesaurus=None if settings.thesaurus else ())  # fmt: skip
         expansion, fused = found.expansion, learned_order(found, settings)
     else:
-        expansion = expand(question)
-        fused, vector = fused_candidates(question, store, embeddings, filters, settings)
+        thesaurus = None if settings.thesaurus else ()
+        expansion = expand(question, thesaurus)
+        fused, vector = fused_candidates(question, store, embeddings, filters, settings,
+                                         thesaurus=thesaurus)  # fmt: skip
         if settings.rescore:
             fused = hand_set_order(question, expansion, fused, vector, store, filters, settings)
     groups = group_adjacent(fused, k)

@@ -50,6 +50,10 @@ class RetrievalSettings(BaseModel):
         False, description="Rank candidates with the learned ranker (assistant/ranker.py) "
         "instead of the hand-set weights below; off: it ranks worse (bench/train_ranker.py).",
     )
+    thesaurus: bool = Field(
+        True, description="Expand the question with the thesaurus (assistant/data/"
+        "thesaurus_fr.json); off only to measure what it brings.",
+    )
     dense_weight: float = Field(1.0, description="Weight of the normalised dense similarity.")
     lexical_weight: float = Field(0.5, description="Weight of the normalised BM25 score.")
     window_weight: float = Field(2.0, description="Weight of the best sentence-window coverage.")

@@ -207,3 +207,23 @@ def test_retrieval_with_the_learned_ranker_finds_the_passage_that_answers(
     assert "demande reconventionnelle en paiement" in found.passages[0].text
     assert [p.text for p in again.passages] == [p.text for p in found.passages]
     assert found.relevance > RetrievalSettings().no_answer_floor
+
+
+@pytest.mark.parametrize("learned", [False, True])
+def test_without_the_thesaurus_an_english_question_reaches_no_french_term(
+    tiny: tuple[Path, Path], learned: bool
+) -> None:
+    from assistant.retrieve import retrieve
+    from assistant.settings import RetrievalSettings
+    from store import HashEmbeddings, Store
+
+    store = Store.open(tiny[0], "hash:64")
+    question = "Was the counterclaim for the unpaid invoices rejected?"
+    found = {
+        thesaurus: retrieve(question, store, HashEmbeddings(64), k=3, settings=RetrievalSettings(
+            mode="lexical", learned_ranker=learned, thesaurus=thesaurus))
+        for thesaurus in (True, False)
+    }  # fmt: skip
+    store.close()
+    assert "demande reconventionnelle en paiement" in found[True].passages[0].text
+    assert found[False].passages == []  # its English words are in no French passage
