@@ -1,0 +1,182 @@
+"""Fit the no-answer model (assistant/no_answer.py) on the development questions, measure it by
+cross-validation against the relevance floor it replaces, and write its data file.
+
+    .venv/bin/python bench/train_no_answer.py --store bench/.store-open-e5/store
+        [--questions eval/dev_questions.jsonl ...] [--out assistant/data/no_answer-v1.json]
+        [--max-wrong 0.03] [--cache /tmp/no-answer.json] [--no-write]
+
+Each question is retrieved as the assistant retrieves it (hybrid, hand-set ranking, k=10) and
+gives the features of `assistant.no_answer.no_answer_features`; its label is whether the corpus
+answers it (a gold string). The model is a logistic regression on standardised features with
+balanced class weights. Cross-validation is GroupKFold(5) grouped by the question's source
+judgment (an unanswerable question is its own group). The decline threshold is the highest
+probability at which the out-of-fold predictions wrongly decline at most `--max-wrong` of the
+answerable questions; the relevance floor (settings.no_answer_floor) is scored on the same
+questions. Same store and questions write the same file. Held-out files are refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.evaluate import load_questions  # noqa: E402
+from assistant.no_answer import FEATURES, MODEL_PATH  # noqa: E402
+from assistant.retrieve import retrieve  # noqa: E402
+from assistant.settings import RetrievalSettings  # noqa: E402
+from store import Store  # noqa: E402
+from store.embeddings import make_embeddings  # noqa: E402
+
+SETS = ("eval/dev_questions.jsonl", "eval/dev_more_questions.jsonl",
+        "eval/open_dev_questions.jsonl")  # fmt: skip
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def shown(path: Path) -> str:
+    full = path.resolve()
+    return full.relative_to(ROOT).as_posix() if full.is_relative_to(ROOT) else path.name
+
+
+def mine(files: list[Path], store_path: Path, model: str) -> list[dict]:
+    """One row per question: id, set, group, answerable, relevance and features."""
+    embeddings, model_id = make_embeddings(model)
+    store = Store.open(store_path, model_id)
+    settings = RetrievalSettings()
+    rows = []
+    try:
+        for path in files:
+            for q in sorted(load_questions(path), key=lambda q: q.id):
+                found = retrieve(q.question, store, embeddings, k=10, settings=settings)
+                source = str(q.extras.get("source") or "")
+                rows.append({
+                    "id": q.id, "set": shown(path), "group": source or f"none:{q.id}",
+                    "answerable": q.answerable, "relevance": found.relevance,
+                    "features": found.signals,
+                })  # fmt: skip
+    finally:
+        store.close()
+    return rows
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, object]:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
+    model.fit((x - mean) / scale, y)
+    return mean, scale, model
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray, groups: list[str]) -> np.ndarray:
+    from sklearn.model_selection import GroupKFold
+
+    probability = np.zeros(len(y))
+    for train, test in GroupKFold(n_splits=5).split(x, y, groups):
+        mean, scale, model = fit(x[train], y[train])
+        probability[test] = model.predict_proba((x[test] - mean) / scale)[:, 1]  # type: ignore[attr-defined]
+    return probability
+
+
+def threshold_for(probability: np.ndarray, y: np.ndarray, max_wrong: float) -> float:
+    """The highest threshold that declines at most `max_wrong` of the answerable questions."""
+    answerable = np.sort(probability[y == 1])
+    allowed = int(np.floor(max_wrong * len(answerable)))
+    return float(answerable[allowed]) if allowed < len(answerable) else 1.0
+
+
+def scores(declined: np.ndarray, y: np.ndarray) -> dict:
+    return {
+        "unanswerable_declined": int((declined & (y == 0)).sum()),
+        "unanswerable": int((y == 0).sum()),
+        "answerable_wrongly_declined": int((declined & (y == 1)).sum()),
+        "answerable": int((y == 1).sum()),
+    }
+
+
+def per_set(rows: list[dict], declined: np.ndarray) -> dict:
+    out = {}
+    for name in sorted({r["set"] for r in rows}):
+        mask = np.array([r["set"] == name for r in rows])
+        y = np.array([r["answerable"] for r in rows], dtype=int)[mask]
+        out[name] = scores(declined[mask], y)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--model", default="e5")
+    parser.add_argument("--questions", type=Path, action="append")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--max-wrong", type=float, default=0.03)
+    parser.add_argument("--cache", type=Path, help="keep the mined rows in this file")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    files = args.questions or [ROOT / s for s in SETS]
+    if any("heldout" in f.name for f in files):
+        parser.error("the held-out questions are not for training")
+    digests = {shown(f): digest(f) for f in files}
+    if args.cache and args.cache.exists():
+        cached = json.loads(args.cache.read_text(encoding="utf-8"))
+        if cached["digests"] != digests:
+            parser.error(f"{args.cache} was mined from other questions: delete it")
+        rows = cached["rows"]
+    else:
+        rows = mine(files, args.store, args.model)
+        if args.cache:
+            args.cache.write_text(json.dumps({"digests": digests, "rows": rows}), "utf-8")
+    x = np.array([[r["features"][f] for f in FEATURES] for r in rows], dtype=np.float64)
+    y = np.array([r["answerable"] for r in rows], dtype=int)
+    groups = [r["group"] for r in rows]
+    probability = out_of_fold(x, y, groups)
+    threshold = threshold_for(probability, y, args.max_wrong)
+    cv_declined = probability < threshold
+    floor = RetrievalSettings().no_answer_floor
+    floor_declined = np.array([r["relevance"] < floor for r in rows])
+    mean, scale, model = fit(x, y)
+    report = {
+        "cv": scores(cv_declined, y)
+        | {"threshold": threshold, "per_set": per_set(rows, cv_declined)},
+        "relevance_floor": scores(floor_declined, y)
+        | {"floor": floor, "per_set": per_set(rows, floor_declined)},
+    }
+    print(json.dumps(report, indent=1))
+    coef = model.coef_[0]  # type: ignore[attr-defined]
+    for name, c in zip(FEATURES, coef, strict=True):
+        print(f"{name:22s} {c:+.3f}", file=sys.stderr)
+    if args.no_write:
+        return
+    data = {
+        "what": "no-answer model: logistic regression on standardised features "
+        "(bench/train_no_answer.py); the assistant declines below `threshold`",
+        "date": dt.date.today().isoformat(),
+        "store": args.store.name, "model": args.model,
+        "trained_on": digests, "questions": len(rows), "max_wrong": args.max_wrong,
+        "features": list(FEATURES),
+        "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale],
+        "coef": [round(float(v), 6) for v in coef],
+        "intercept": round(float(model.intercept_[0]), 6),  # type: ignore[attr-defined]
+        "threshold": round(threshold, 6),
+        "evaluation": report,
+    }  # fmt: skip
+    args.out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
