@@ -19,7 +19,6 @@ from assistant.citations import format_citation
 from assistant.expand import Expansion, Group, expand, is_english, lexical_query
 from assistant.features import feature_matrix
 from assistant.fusion import FusedChunk, reciprocal_rank_fusion
-from assistant.no_answer import no_answer_features
 from assistant.ranker import load_ranker
 from assistant.records import Passage
 from assistant.rescore import asks_for_header_fact, rescore, sentence_terms, with_case_headers
@@ -38,7 +37,6 @@ class Retrieval:
     fused: list[FusedChunk] = field(default_factory=list)
     top_window: float = 0.0
     unknown_share: float = 0.0
-    signals: dict[str, float] = field(default_factory=dict)  # assistant/no_answer.py features
 
     @property
     def relevance(self) -> float:
@@ -222,9 +220,9 @@ def retrieve(
     groups = group_adjacent(fused, k)
     passages = [build_passage(i, g, load(g[0].chunk.judgment_id)) for i, g in enumerate(groups, 1)]
     top_window = max((f.window for g in groups[:3] for f in g), default=0.0)
-    unknown = unknown_share(expansion, fused)
-    return Retrieval(passages, fused, top_window=top_window, unknown_share=unknown,
-                     signals=no_answer_features(question, fused, top_window, unknown))  # fmt: skip
+    return Retrieval(
+        passages, fused, top_window=top_window, unknown_share=unknown_share(expansion, fused)
+    )
 
 
 def complete_scores(fused: Sequence[FusedChunk], store: Store, vector: list[float]) -> None:

@@ -1,9 +1,10 @@
-"""Fit the no-answer model (assistant/no_answer.py) on the development questions, measure it by
-cross-validation against the relevance floor it replaces, and write its data file.
+"""Would a learned no-answer decision beat the relevance floor? Fits a logistic model on the
+features of assistant/no_answer.py, measures it by cross-validation against the floor on the
+same questions, and writes the comparison.
 
     .venv/bin/python bench/train_no_answer.py --store bench/.store-open-e5/store
-        [--questions eval/dev_questions.jsonl ...] [--out assistant/data/no_answer-v1.json]
-        [--max-wrong 0.03] [--cache /tmp/no-answer.json] [--no-write]
+        [--questions eval/dev_questions.jsonl ...] [--out bench/no-answer-mixed.json]
+        [--max-wrong 0.03] [--cache /tmp/no-answer.json]
 
 Each question is retrieved as the assistant retrieves it (hybrid, hand-set ranking, k=10) and
 gives the features of `assistant.no_answer.no_answer_features`; its label is whether the corpus
@@ -12,7 +13,9 @@ balanced class weights. Cross-validation is GroupKFold(5) grouped by the questio
 judgment (an unanswerable question is its own group). The decline threshold is the highest
 probability at which the out-of-fold predictions wrongly decline at most `--max-wrong` of the
 answerable questions; the relevance floor (settings.no_answer_floor) is scored on the same
-questions. Same store and questions write the same file. Held-out files are refused.
+questions, and both trade-offs are listed (unanswerable declined for 0, 3, 5, 10 and 16
+answerable wrongly declined, the relevance ranked as the model's probability is). Held-out
+files are refused.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluate import load_questions  # noqa: E402
-from assistant.no_answer import FEATURES, MODEL_PATH  # noqa: E402
+from assistant.no_answer import FEATURES, no_answer_features  # noqa: E402
 from assistant.retrieve import retrieve  # noqa: E402
 from assistant.settings import RetrievalSettings  # noqa: E402
 from store import Store  # noqa: E402
@@ -63,7 +66,8 @@ def mine(files: list[Path], store_path: Path, model: str) -> list[dict]:
                 rows.append({
                     "id": q.id, "set": shown(path), "group": source or f"none:{q.id}",
                     "answerable": q.answerable, "relevance": found.relevance,
-                    "features": found.signals,
+                    "features": no_answer_features(q.question, found.fused, found.top_window,
+                                                   found.unknown_share),
                 })  # fmt: skip
     finally:
         store.close()
@@ -97,6 +101,16 @@ def threshold_for(probability: np.ndarray, y: np.ndarray, max_wrong: float) -> f
     return float(answerable[allowed]) if allowed < len(answerable) else 1.0
 
 
+WRONG = (0, 3, 5, 10, 16)
+
+
+def trade_off(score: np.ndarray, y: np.ndarray) -> list[int]:
+    """Unanswerable questions declined when the threshold wrongly declines exactly each count
+    of `WRONG` answerable questions (declining below the answerable question's score)."""
+    answerable = np.sort(score[y == 1])
+    return [int(((score < answerable[w]) & (y == 0)).sum()) for w in WRONG]
+
+
 def scores(declined: np.ndarray, y: np.ndarray) -> dict:
     return {
         "unanswerable_declined": int((declined & (y == 0)).sum()),
@@ -121,10 +135,9 @@ def main() -> None:
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--model", default="e5")
     parser.add_argument("--questions", type=Path, action="append")
-    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "no-answer-mixed.json")
     parser.add_argument("--max-wrong", type=float, default=0.03)
     parser.add_argument("--cache", type=Path, help="keep the mined rows in this file")
-    parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     files = args.questions or [ROOT / s for s in SETS]
     if any("heldout" in f.name for f in files):
@@ -146,37 +159,30 @@ def main() -> None:
     threshold = threshold_for(probability, y, args.max_wrong)
     cv_declined = probability < threshold
     floor = RetrievalSettings().no_answer_floor
-    floor_declined = np.array([r["relevance"] < floor for r in rows])
-    mean, scale, model = fit(x, y)
-    report = {
-        "cv": scores(cv_declined, y)
-        | {"threshold": threshold, "per_set": per_set(rows, cv_declined)},
-        "relevance_floor": scores(floor_declined, y)
-        | {"floor": floor, "per_set": per_set(rows, floor_declined)},
-    }
-    print(json.dumps(report, indent=1))
+    relevance = np.array([r["relevance"] for r in rows])
+    floor_declined = relevance < floor
+    _, _, model = fit(x, y)
     coef = model.coef_[0]  # type: ignore[attr-defined]
-    for name, c in zip(FEATURES, coef, strict=True):
-        print(f"{name:22s} {c:+.3f}", file=sys.stderr)
-    if args.no_write:
-        return
-    data = {
-        "what": "no-answer model: logistic regression on standardised features "
-        "(bench/train_no_answer.py); the assistant declines below `threshold`",
+    report = {
+        "what": "no-answer decision: logistic model on assistant/no_answer.py features "
+        "(out-of-fold, GroupKFold(5) by source judgment) against the relevance floor",
         "date": dt.date.today().isoformat(),
         "store": args.store.name, "model": args.model,
-        "trained_on": digests, "questions": len(rows), "max_wrong": args.max_wrong,
-        "features": list(FEATURES),
-        "mean": [round(float(v), 6) for v in mean],
-        "scale": [round(float(v), 6) for v in scale],
-        "coef": [round(float(v), 6) for v in coef],
-        "intercept": round(float(model.intercept_[0]), 6),  # type: ignore[attr-defined]
-        "threshold": round(threshold, 6),
-        "evaluation": report,
+        "questions": digests, "n": len(rows), "max_wrong": args.max_wrong,
+        "model_cv": scores(cv_declined, y)
+        | {"threshold": round(threshold, 6), "per_set": per_set(rows, cv_declined)},
+        "relevance_floor": scores(floor_declined, y)
+        | {"floor": floor, "per_set": per_set(rows, floor_declined)},
+        "trade_off": {
+            "answerable_wrongly_declined": list(WRONG),
+            "model_cv_unanswerable_declined": trade_off(probability, y),
+            "relevance_unanswerable_declined": trade_off(relevance, y),
+        },
+        "coef_on_all": {name: round(float(c), 4) for name, c in zip(FEATURES, coef, strict=True)},
     }  # fmt: skip
-    args.out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    print(json.dumps(report, indent=1))
+    args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", "utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
-
 
 if __name__ == "__main__":
     main()
