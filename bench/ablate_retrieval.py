@@ -36,6 +36,7 @@ ROWS: list[tuple[str, dict, str]] = [
     ("no answer-type cue", {"answer_type_weight": 0}, "hybrid"),
     ("no named-case cue", {"case_weight": 0}, "hybrid"),
     ("no cue rules (all four)", CUES, "hybrid"),
+    ("no section and answer-type cues", {"section_weight": 0, "answer_type_weight": 0}, "hybrid"),
     ("no thesaurus", {"thesaurus": False}, "hybrid"),
     ("no window-vector similarity", {"sentence_weight": 0}, "hybrid"),
     ("no window term coverage", {"window_weight": 0}, "hybrid"),
