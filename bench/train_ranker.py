@@ -352,16 +352,18 @@ def evaluate(
     report: dict[str, object] = {"cv_folds": cv, "cv_mean": mean_metrics(cv)}
     if handset is not None:
         report |= {"handset_cv_folds": cv_hand, "handset_cv_mean": mean_metrics(cv_hand)}
-    by_set = {name: [s for s in samples if s.set_name == name] for name in SETS}
-    if all(by_set.values()):
+    names_of_sets = sorted({s.set_name for s in samples})
+    by_set = {name: [s for s in samples if s.set_name == name] for name in names_of_sets}
+    report["cv_by_set"] = {n: metrics([ranks[s.question.id] for s in by_set[n]])
+                           for n in names_of_sets}  # fmt: skip
+    if handset is not None:
+        report["handset_by_set"] = {
+            n: metrics([handset[s.question.id] for s in by_set[n]]) for n in names_of_sets
+        }
+    if all(by_set.get(name) for name in SETS):
         first, second = (by_set[name] for name in SETS)
-        report["cv_by_set"] = {n: metrics([ranks[s.question.id] for s in by_set[n]]) for n in SETS}
         report["dev_to_dev_more"] = metrics(ranks_of(corpus, fit(first, names), second))
         report["dev_more_to_dev"] = metrics(ranks_of(corpus, fit(second, names), first))
-        if handset is not None:
-            report["handset_by_set"] = {
-                n: metrics([handset[s.question.id] for s in by_set[n]]) for n in SETS
-            }
     return report
 
 
