@@ -89,14 +89,28 @@ def _contains(terms: list[str], phrase: tuple[str, ...]) -> bool:
 
 
 def expand(question: str, groups: tuple[Group, ...] | None = None) -> Expansion:
-    """The question's terms plus those of every thesaurus group one of its wordings matches."""
+    """The question's terms plus those of every thesaurus group one of its wordings matches
+    (with the packaged thesaurus, computed once per question: ranking, the no-answer signals
+    and each passage's highlights all ask). Callers must not modify the result."""
+    if groups is None:
+        return _expand_with_thesaurus(question)
+    return _expand(question, groups)
+
+
+@lru_cache(maxsize=1024)
+def _expand_with_thesaurus(question: str) -> Expansion:
+    return _expand(question, load_thesaurus())
+
+
+def _expand(question: str, groups: tuple[Group, ...]) -> Expansion:
     terms = question_terms(question)
+    present = set(terms)
     own = list(dict.fromkeys(terms))
     added: dict[str, None] = {}
     phrases: list[str] = []
     alternatives: dict[str, set[str]] = {}
-    for group in load_thesaurus() if groups is None else groups:
-        matched = [t for t in group.triggers if _contains(terms, t)]
+    for group in groups:
+        matched = [t for t in group.triggers if t[0] in present and _contains(terms, t)]
         if not matched:
             continue
         phrases.extend(group.texts)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
@@ -38,7 +39,18 @@ def _sentence_terms_cached(text: str) -> list[set[str]]:
 
 @lru_cache(maxsize=8192)
 def sentence_voices(text: str) -> list[float]:
-    return [court_voice(text[s.start : s.end]) for s in sentence_spans(text)]
+    """`court_voice` of each sentence of `text`, the markers found in one pass over the whole
+    text (a marker is a few words inside one sentence) and counted in the sentence it starts
+    in."""
+    spans = sentence_spans(text)
+    starts = [s.start for s in spans]
+    counts = {"court": [0] * len(spans), "reported": [0] * len(spans)}
+    for name, pattern in (("court", _COURT), ("reported", _REPORTED)):
+        for match in pattern.finditer(text):
+            i = bisect_right(starts, match.start()) - 1
+            if i >= 0 and match.end() <= spans[i].end:
+                counts[name][i] += 1
+    return [(c - r) / (c + r + 1) for c, r in zip(counts["court"], counts["reported"], strict=True)]
 
 
 def window_scores(

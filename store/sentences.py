@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _ABBREVIATIONS = {
     "art", "al", "cf", "n°", "no", "nos", "p", "pp", "m", "mm", "mme", "mmes", "me", "mes",
@@ -22,7 +23,13 @@ class Span:
 
 
 def sentence_spans(text: str) -> list[Span]:
-    """Sentence spans of `text` (stripped of surrounding whitespace), in order."""
+    """Sentence spans of `text` (stripped of surrounding whitespace), in order (cached: a
+    chunk's sentences are asked for by several ranking signals at every search)."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=8192)
+def _sentence_spans(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
@@ -46,7 +53,7 @@ def sentence_spans(text: str) -> list[Span]:
             e -= 1
         if e > s:
             result.append(Span(s, e))
-    return result
+    return tuple(result)
 
 
 def sentence_windows(text: str, size: int = WINDOW_SENTENCES) -> list[Span]:

@@ -370,3 +370,24 @@ def test_scaled_places_a_value_between_the_bounds() -> None:
     assert scaled(0.85, 0.8, 0.9) == pytest.approx(0.5)
     assert scaled(0.7, 0.8, 0.9) == 0.0 and scaled(0.95, 0.8, 0.9) == 1.0
     assert scaled(0.9, 0.9, 0.9) == 1.0 and scaled(0.7, 0.9, 0.9) == 0.0
+
+
+def test_the_voice_of_each_sentence_is_the_same_counted_in_one_pass_over_the_chunk() -> None:
+    from pathlib import Path
+
+    from assistant.rescore import sentence_voices
+    from ingest.chunk import chunk_judgment
+    from ingest.parse import parse_judgment
+    from ingest.read import read_document
+    from store.sentences import sentence_spans
+
+    corpus = Path(__file__).resolve().parents[1] / "data" / "corpus"
+    texts = [c.text for path in sorted(corpus.rglob("*.txt"))
+             for c in chunk_judgment(parse_judgment(read_document(path), str(path)))]  # fmt: skip
+    assert len(texts) > 50
+    voiced = 0
+    for text in texts:
+        expected = [court_voice(text[s.start : s.end]) for s in sentence_spans(text)]
+        assert sentence_voices(text) == expected
+        voiced += sum(v != 0 for v in expected)
+    assert voiced > 100
