@@ -90,8 +90,8 @@ def _contains(terms: list[str], phrase: tuple[str, ...]) -> bool:
 
 def expand(question: str, groups: tuple[Group, ...] | None = None) -> Expansion:
     """The question's terms plus those of every thesaurus group one of its wordings matches
-    (with the packaged thesaurus, computed once per question: ranking, the no-answer signals
-    and each passage's highlights all ask). Callers must not modify the result."""
+    (with the packaged thesaurus, computed once per question: ranking and each passage's
+    highlights ask for it). Callers must not modify the result."""
     if groups is None:
         return _expand_with_thesaurus(question)
     return _expand(question, groups)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -36,20 +35,12 @@ from assistant.evaluate import load_questions  # noqa: E402
 from assistant.no_answer import FEATURES, no_answer_features  # noqa: E402
 from assistant.retrieve import retrieve  # noqa: E402
 from assistant.settings import RetrievalSettings  # noqa: E402
+from bench.train_ranker import file_digest, shown  # noqa: E402
 from store import Store  # noqa: E402
 from store.embeddings import make_embeddings  # noqa: E402
 
 SETS = ("eval/dev_questions.jsonl", "eval/dev_more_questions.jsonl",
         "eval/open_dev_questions.jsonl")  # fmt: skip
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
-def shown(path: Path) -> str:
-    full = path.resolve()
-    return full.relative_to(ROOT).as_posix() if full.is_relative_to(ROOT) else path.name
 
 
 def mine(files: list[Path], store_path: Path, model: str) -> list[dict]:
@@ -142,7 +133,7 @@ def main() -> None:
     files = args.questions or [ROOT / s for s in SETS]
     if any("heldout" in f.name for f in files):
         parser.error("the held-out questions are not for training")
-    digests = {shown(f): digest(f) for f in files}
+    digests = {shown(f): file_digest(f) for f in files}
     if args.cache and args.cache.exists():
         cached = json.loads(args.cache.read_text(encoding="utf-8"))
         if cached["digests"] != digests:
