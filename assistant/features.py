@@ -1,9 +1,11 @@
 """Features of retrieval candidates, computed in one pass for the learned ranker
-(assistant/ranker.py): how near the chunk is to the question (dense similarity, BM25, fusion
-ranks), the best sentence window (term coverage and dense similarity), the section and place of
-the chunk, the court's voice against the parties' reported speech, how well the chunk's judgment
-matches as a whole, and a few question cues crossed with what the chunk holds (a question asking
-how much against a window stating a sum)."""
+(assistant/ranker.py): how near the chunk is to the question (dense similarity, BM25), the best
+sentence window (coverage of the question's terms and of its rarest terms, dense similarity),
+the court's voice against the parties' reported speech, how well the chunk's judgment matches as
+a whole, and a few question cues crossed with what the chunk holds (a question asking how much
+against a window stating a sum, a question on who sat against the header). Fusion ranks, the
+section kind and the place in the judgment were features too; they did not pay
+(docs/benchmarks.md, "One learned ranking")."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from assistant.answer_types import expected_answer, sentences_stating
 from assistant.case_match import case_boosts
 from assistant.expand import Expansion
 from assistant.fusion import FusedChunk
-from assistant.rescore import (
+from assistant.signals import (
     WINDOW,
     asks_for_claims,
     asks_for_decision,
@@ -27,6 +29,7 @@ from assistant.rescore import (
     concept_coverage,
     court_voice,
     is_header_chunk,
+    scaled,
     sentence_terms,
     sentence_voices,
     sentence_window_similarity,
@@ -34,16 +37,14 @@ from assistant.rescore import (
     window_scores,
 )
 
-SECTION_KINDS = ("header", "facts", "procedure", "claims", "reasons", "operative", "other")
+RARE_TERMS = 3  # the question's rarest terms (IDF over the candidates), sought together
 
 # Feature names by group; a group is what an ablation removes (bench/train_ranker.py).
 GROUPS: dict[str, tuple[str, ...]] = {
     "dense": ("dense", "dense_norm"),
     "lexical": ("bm25_norm", "in_bm25"),
-    "fusion": ("rrf",),
-    "window": ("window_coverage", "concept_coverage", "window_sim", "aligned_window"),
-    "section": tuple(f"section_{k}" for k in SECTION_KINDS),
-    "position": ("opening", "position"),
+    "window": ("window_coverage", "concept_coverage", "rare_coverage", "window_sim",
+               "aligned_window"),
     "judgment": ("judgment_dense", "judgment_coverage", "judgment_share"),
     "voice": ("voice_window", "voice_chunk"),
     "case_match": ("named_case",),
@@ -77,15 +78,9 @@ def question_cues(question: str) -> Cues:
     )
 
 
-def _scaled(value: float, low: float, high: float) -> float:
-    if high - low < 1e-9:
-        return 1.0 if value >= high else 0.0
-    return min(1.0, max(0.0, (value - low) / (high - low)))
-
-
 def feature_matrix(
     expansion: Expansion, fused: Sequence[FusedChunk],
-    case_scores: Mapping[str, float] | None = None, *, rrf_k: int = 60,
+    case_scores: Mapping[str, float] | None = None,
 ) -> np.ndarray:
     """One row per candidate, one column per name in FEATURES. Also sets each candidate's
     `window` (its best window's coverage of the question's own terms, thesaurus alternatives
@@ -98,6 +93,7 @@ def feature_matrix(
     sentences = [sentence_terms(f.chunk.text) for f in fused]
     idf = candidate_idf(sentences)
     weights = term_weights(expansion, idf)
+    rare = {t: idf(t) for t in sorted(expansion.terms, key=lambda t: -idf(t))[:RARE_TERMS]}
     dense = [f.dense_score for f in fused if f.dense_score is not None]
     d_low, d_high = (min(dense), max(dense)) if dense else (0.0, 1.0)
     l_high = max((f.lexical_score or 0.0 for f in fused), default=0.0) or 1.0
@@ -116,11 +112,11 @@ def feature_matrix(
         per_sentence = sentence_window_similarity(f)
         if per_sentence is not None:
             aligned = max(
-                score + _scaled(max(per_sentence[i : i + WINDOW], default=s_low), s_low, s_high)
+                score + scaled(max(per_sentence[i : i + WINDOW], default=s_low), s_low, s_high)
                 for i, score in enumerate(windows)
             )
         else:
-            aligned = coverage + (_scaled(sim, s_low, s_high) if sim is not None else 0.0)
+            aligned = coverage + (scaled(sim, s_low, s_high) if sim is not None else 0.0)
         voices = sentence_voices(f.chunk.text)
         window_voice = max(
             (max(voices[i : i + WINDOW], default=0.0)
@@ -131,18 +127,15 @@ def feature_matrix(
         header = is_header_chunk(f.chunk)
         row = {
             "dense": f.dense_score if f.dense_score is not None else d_low,
-            "dense_norm": _scaled(f.dense_score if f.dense_score is not None else d_low,
+            "dense_norm": scaled(f.dense_score if f.dense_score is not None else d_low,
                                   d_low, d_high),
             "bm25_norm": (f.lexical_score or 0.0) / l_high,
             "in_bm25": float(f.lexical_rank is not None),
-            "rrf": f.score * (rrf_k + 1) / 2 if f.score else 0.0,
             "window_coverage": coverage,
             "concept_coverage": f.window,
-            "window_sim": _scaled(sim, s_low, s_high) if sim is not None else 0.0,
+            "rare_coverage": max(window_scores(rare, sents, WINDOW)),
+            "window_sim": scaled(sim, s_low, s_high) if sim is not None else 0.0,
             "aligned_window": aligned,
-            f"section_{kind if kind in SECTION_KINDS else 'other'}": 1.0,
-            "opening": float(header),
-            "position": f.chunk.ordinal / (f.chunk.ordinal + 10),
             "voice_window": window_voice,
             "voice_chunk": court_voice(f.chunk.text),
             "named_case": named.get(f.chunk.judgment_id, 0.0),

@@ -1,6 +1,6 @@
 """The learned ranker: a linear model over the candidate features (assistant/features.py),
 fitted by bench/train_ranker.py on the development questions and saved as a versioned data file
-(assistant/data/ranker-v1.json: feature names, scaler, coefficients, training sets, CV
+(assistant/data/ranker-v2.json: feature names, scaler, coefficients, training sets, CV
 figures)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from assistant.fusion import FusedChunk
 from store.errors import ConfigurationError
 
 FORMAT_VERSION = 1
-RANKER_PATH = Path(__file__).with_name("data") / "ranker-v1.json"
+RANKER_PATH = Path(__file__).with_name("data") / "ranker-v2.json"
 
 
 @dataclass(frozen=True)

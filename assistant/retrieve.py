@@ -1,7 +1,7 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates fused by reciprocal rank
-fusion (assistant/fusion.py), filtered alike, re-scored (assistant/rescore.py; or, with
-`learned_ranker`, ordered in one pass by assistant/features.py and assistant/ranker.py), then
-adjacent chunks of one judgment merged into passages."""
+"""Hybrid retrieval in one pass: dense (Chroma) and lexical (BM25) candidates fused by
+reciprocal rank fusion (assistant/fusion.py) and filtered alike; their features
+(assistant/features.py) ordered by the learned ranker (assistant/ranker.py); adjacent chunks of
+one judgment merged into passages."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from assistant.features import feature_matrix
 from assistant.fusion import FusedChunk, reciprocal_rank_fusion
 from assistant.ranker import load_ranker
 from assistant.records import Passage
-from assistant.rescore import asks_for_header_fact, rescore, sentence_terms, with_case_headers
 from assistant.settings import RetrievalSettings
+from assistant.signals import asks_for_header_fact, sentence_terms, with_case_headers
 from store.records import Chunk, Hit, Judgment, SearchFilters
 from store.store import Store
 
@@ -150,9 +150,9 @@ def candidates(
     thesaurus: tuple[Group, ...] | None = None,
     vector: list[float] | None = None,
 ) -> Candidates:
-    """The learned ranker's candidates: the fused ones, each with its dense and best-window
+    """The ranker's candidates: the fused ones, each with its dense and best-window
     similarity, and for a question on who sat or who represented whom the headers of the
-    judgments fused first."""
+    judgments fused first; with the question's expansion and the cases it names."""
     settings = settings or RetrievalSettings()
     fused, vector = fused_candidates(
         question, store, embeddings, filters, settings, thesaurus=thesaurus, vector=vector
@@ -167,30 +167,10 @@ def candidates(
     return Candidates(expand(question, thesaurus), fused, cases)
 
 
-def learned_order(found: Candidates, settings: RetrievalSettings) -> list[FusedChunk]:
+def learned_order(found: Candidates) -> list[FusedChunk]:
     """The candidates in the learned ranker's order."""
-    matrix = feature_matrix(found.expansion, found.fused, found.case_scores, rrf_k=settings.rrf_k)
+    matrix = feature_matrix(found.expansion, found.fused, found.case_scores)
     return load_ranker().rank(found.fused, matrix)
-
-
-def hand_set_order(
-    question: str, expansion: Expansion, fused: list[FusedChunk], vector: list[float],
-    store: Store, filters: SearchFilters, settings: RetrievalSettings,
-) -> list[FusedChunk]:
-    """The candidates re-scored with the hand-set weights (assistant/rescore.py); for a header
-    question again once the headers of the judgments ranked first have joined."""
-    if vector:
-        complete_scores(fused, store, vector)
-    cases = named_case_scores(question, store.case_terms()) if settings.case_weight else {}
-    fused = rescore(expansion, fused, settings, cases)
-    if asks_for_header_fact(question) and (
-        not filters.section_kinds or "header" in filters.section_kinds
-    ):
-        fused = with_case_headers(fused, store.chunks_of)
-        if vector:
-            complete_scores(fused, store, vector)
-        fused = rescore(expansion, fused, settings, cases)
-    return fused
 
 
 def retrieve(
@@ -206,17 +186,15 @@ def retrieve(
     """The `k` best passages for `question` with the signals for the no-answer decision."""
     settings = settings or RetrievalSettings()
     load = judgment_loader or store.judgment
-    if settings.rescore and settings.learned_ranker:
+    thesaurus = None if settings.thesaurus else ()
+    if settings.rescore:
         found = candidates(question, store, embeddings, filters=filters, settings=settings,
-                           thesaurus=None if settings.thesaurus else ())  # fmt: skip
-        expansion, fused = found.expansion, learned_order(found, settings)
+                           thesaurus=thesaurus)  # fmt: skip
+        expansion, fused = found.expansion, learned_order(found)
     else:
-        thesaurus = None if settings.thesaurus else ()
         expansion = expand(question, thesaurus)
-        fused, vector = fused_candidates(question, store, embeddings, filters, settings,
-                                         thesaurus=thesaurus)  # fmt: skip
-        if settings.rescore:
-            fused = hand_set_order(question, expansion, fused, vector, store, filters, settings)
+        fused, _ = fused_candidates(question, store, embeddings, filters, settings,
+                                    thesaurus=thesaurus)  # fmt: skip
     groups = group_adjacent(fused, k)
     passages = [build_passage(i, g, load(g[0].chunk.judgment_id)) for i, g in enumerate(groups, 1)]
     top_window = max((f.window for g in groups[:3] for f in g), default=0.0)

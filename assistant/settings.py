@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from store.errors import ConfigurationError
 
@@ -39,40 +39,21 @@ class ModelSettings(BaseModel):
 
 
 class RetrievalSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt or retired setting is an error
+
     k: int = Field(5, description="Passages in an answer.")
     mode: Literal["hybrid", "dense", "lexical"] = Field(
         "hybrid", description="Which retrievers run: both fused, or one alone (for measurement)."
     )
     candidates: int = Field(50, description="Candidates taken from each retriever before fusion.")
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
-    rescore: bool = Field(True, description="Re-rank fused candidates by weighted scores.")
-    learned_ranker: bool = Field(
-        False, description="Rank candidates with the learned ranker (assistant/ranker.py) "
-        "instead of the hand-set weights below; off: it ranks worse (bench/train_ranker.py).",
+    rescore: bool = Field(
+        True, description="Order the fused candidates with the learned ranker "
+        "(assistant/ranker.py); off: reciprocal rank fusion order, only to measure.",
     )
     thesaurus: bool = Field(
         True, description="Expand the question with the thesaurus (assistant/data/"
         "thesaurus_fr.json); off only to measure what it brings.",
-    )
-    dense_weight: float = Field(1.0, description="Weight of the normalised dense similarity.")
-    lexical_weight: float = Field(0.5, description="Weight of the normalised BM25 score.")
-    window_weight: float = Field(2.0, description="Weight of the best sentence-window coverage.")
-    section_weight: float = Field(
-        0.2, description="Bonus for the section kind a question asks about."
-    )
-    sentence_weight: float = Field(
-        1.0, description="Weight of the best sentence window's dense similarity (normalised)."
-    )
-    answer_type_weight: float = Field(
-        2.0, description="Weight of the best window stating an amount or a date when the "
-        "question asks for one.",
-    )
-    case_weight: float = Field(
-        1.0, description="Bonus for the chunks of the case a question names (court, date, "
-        "parties).",
-    )
-    voice_weight: float = Field(
-        0.3, description="Bonus for the court's own voice over the parties' reported speech."
     )
     no_answer_floor: float = Field(
         0.095, description="Relevance below which the assistant declines (docs/benchmarks.md)."

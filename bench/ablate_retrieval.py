@@ -1,13 +1,12 @@
-"""What each ranking signal brings, in one store, on one question file: the landed ranking, then
-the same with one signal (or group) switched off, each row scored like bench/retrieval.py.
+"""What each stage of retrieval brings, in one store, on one question file: the landed ranking,
+then the same with one stage switched off, each row scored like bench/retrieval.py.
 
     .venv/bin/python bench/ablate_retrieval.py --store bench/.store-open-e5/store
         --questions eval/open_dev_questions.jsonl --out bench/ablation-open-dev.json
 
-Rows: as landed; no re-scoring (RRF only); without the cue rules (voice, section, answer type,
-named case), each alone and all four; without the thesaurus; without the window-vector
-similarity; without the window term coverage; dense only; BM25 only; the learned ranker
-(assistant/data/ranker-v1.json). Declines use the assistant's own decision. Refuses held-out
+Rows: as landed; no ranker (RRF order); without the thesaurus; dense only; BM25 only. What each
+of the ranker's feature groups brings is measured by refitting without it
+(`bench/train_ranker.py --ablate`). Declines use the assistant's own decision. Refuses held-out
 files unless `--heldout-once` says this is the round's one measurement.
 """
 
@@ -27,22 +26,12 @@ from assistant.service import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from bench.retrieval import fmt, run_mode  # noqa: E402
 
-CUES = {"voice_weight": 0, "section_weight": 0, "answer_type_weight": 0, "case_weight": 0}
 ROWS: list[tuple[str, dict, str]] = [
     ("as landed", {}, "hybrid"),
-    ("no re-scoring (RRF only)", {"rescore": False}, "hybrid"),
-    ("no court-voice cue", {"voice_weight": 0}, "hybrid"),
-    ("no section cue", {"section_weight": 0}, "hybrid"),
-    ("no answer-type cue", {"answer_type_weight": 0}, "hybrid"),
-    ("no named-case cue", {"case_weight": 0}, "hybrid"),
-    ("no cue rules (all four)", CUES, "hybrid"),
-    ("no section and answer-type cues", {"section_weight": 0, "answer_type_weight": 0}, "hybrid"),
+    ("no ranker (RRF only)", {"rescore": False}, "hybrid"),
     ("no thesaurus", {"thesaurus": False}, "hybrid"),
-    ("no window-vector similarity", {"sentence_weight": 0}, "hybrid"),
-    ("no window term coverage", {"window_weight": 0}, "hybrid"),
     ("dense only", {}, "dense"),
     ("BM25 only", {}, "lexical"),
-    ("learned ranker (ranker-v1)", {"learned_ranker": True}, "hybrid"),
 ]
 
 

@@ -1,7 +1,7 @@
 """Retrieval quality and latency on the dev question set, for BM25 only, dense only and hybrid.
 
     .venv/bin/python bench/retrieval.py [--store DIR] [--questions FILE] [--calibrate]
-                                        [--set sentence_weight=0 ...]
+                                        [--set thesaurus=false ...]
 
 Builds the store from data/corpus with the configured model when it is empty, runs every
 question in each mode with k=10, and writes bench/retrieval.json plus a Markdown table. It also
@@ -105,7 +105,7 @@ def main() -> None:
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a retrieval setting (assistant/settings.py), e.g. "
-                        "case_weight=0 to measure without a signal")
+                        "thesaurus=false to measure without the thesaurus")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "retrieval.json")
     args = parser.parse_args()
 

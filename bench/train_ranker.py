@@ -1,29 +1,32 @@
 """Fit the learned ranker (assistant/ranker.py) on the development questions, measure it, and
 write its data file.
 
-    .venv/bin/python bench/train_ranker.py [--store bench/.store-e5] [--model e5]
-        [--questions eval/dev_questions.jsonl --questions eval/dev_more_questions.jsonl]
-        [--handset bench/handset-ranks.json] [--out assistant/data/ranker-v1.json] [--ablate]
-        [--method pairwise|listwise|listwise-cv] [--cache /tmp/mined.pkl] [--no-write]
+    .venv/bin/python bench/train_ranker.py [--store bench/.store-open-e5/store] [--model e5]
+        [--questions eval/dev_questions.jsonl --questions eval/dev_more_questions.jsonl
+         --questions eval/open_dev_questions.jsonl]
+        [--handset bench/handset-ranks-mixed.json] [--out assistant/data/ranker-v2.json]
+        [--method listwise-cv|listwise|pairwise] [--cache /tmp/mined.pkl] [--no-write]
+        [--ablate REPORT.json]
 
+The packaged ranker is what the defaults write: the three development sets, mined in the
+579-decision store (data/corpus + corpus-open, built as docs/benchmarks.md says).
 Each answerable question's candidates come from the retrieval path itself
 (`assistant.retrieve.candidates`); a candidate is positive when it holds a gold string (folded as
-`assistant/evaluate.py` does), or holds part of one that runs on into the next chunk. The model
-is a pairwise logistic regression (each positive against each negative of its question) on
-standardised features (`--method pairwise`, the default); `--method listwise` is a softmax
-cross-entropy over each question's candidates, shrunk towards the hand-set weights copied onto
-the features, and `listwise-cv` chooses that shrinkage by grouped CV on its training questions
-(it has always chosen the strongest: no departure from the hand-set weights measured better).
-It is measured by cross-validation grouped by the question's source
-judgment (so a fold never tests on a judgment it trained on), and, for the question cues and
-thesaurus groups written on dev_questions, by training on dev_questions and testing on
-dev_more_questions, which was written after them. Passages are grouped and scored exactly as
-`retrieve` and `eval` do (k=10). The hand-set ranking it replaced is compared from its recorded
-per-question ranks (`--handset`). Every answerable question is tested, one without an answering
-candidate counting as a miss for both; `--cache` keeps the mined candidates (mining is the slow
-part) so that variants train in seconds. `--ablate` refits without each feature group and
-without each thesaurus group. Inputs are sorted and the solvers are deterministic: the same
-store and questions write the same file. Never run it on eval/heldout_questions.jsonl.
+`assistant/evaluate.py` does), or holds part of one that runs on into the next chunk. The
+default model (`--method listwise-cv`) is a softmax cross-entropy over each question's
+candidates on standardised features, shrunk towards the hand-set weights the ranking used before
+it (`HAND_SET`), the shrinkage chosen by grouped CV on the training questions; `listwise` keeps
+the strongest shrinkage, and `pairwise` is a logistic regression on each positive against each
+negative of its question (it measured worse). It is measured by cross-validation grouped by the
+question's source judgment (so a fold never tests on a judgment it trained on), per question set,
+and by training on dev_questions and testing on dev_more_questions, which was written after them.
+Passages are grouped and scored exactly as `retrieve` and `eval` do (k=10). The hand-set
+ranking it replaced is compared from its recorded per-question ranks (`--handset`). Every
+answerable question is tested, one without an answering candidate counting as a miss for both;
+`--cache` keeps the mined candidates (mining is the slow part) so that variants train in
+seconds. `--ablate` refits without each feature group and, unless the candidates come from
+`--cache`, without each thesaurus group. Inputs are sorted and the solvers are deterministic:
+the same store and questions write the same file. Never run it on the held-out questions.
 """
 
 from __future__ import annotations
@@ -49,7 +52,6 @@ from assistant.evaluate import EvalQuestion, first_hit_rank, fold, load_question
 from assistant.expand import Group, expand, load_thesaurus  # noqa: E402
 from assistant.features import FEATURES, GROUPS, feature_matrix  # noqa: E402
 from assistant.ranker import FORMAT_VERSION, RANKER_PATH, Ranker  # noqa: E402
-from assistant.rescore import CASE_PRIOR_WEIGHT, HEADER_FACT_BIAS  # noqa: E402
 from assistant.retrieve import Candidates, candidates, group_adjacent  # noqa: E402
 from assistant.settings import RetrievalSettings  # noqa: E402
 from store.embeddings import make_embeddings  # noqa: E402
@@ -63,6 +65,7 @@ TOP_NEGATIVES = 10
 BASE_WEIGHT = 0.3  # weight of all other pairs in a refit
 LIST_LAMBDA = 1e9  # listwise: penalty on the departure from the hand-set weights (see fit_listwise)
 SETS = ("eval/dev_questions.jsonl", "eval/dev_more_questions.jsonl")
+TRAINING_SETS = (*SETS, "eval/open_dev_questions.jsonl")
 
 
 @dataclass
@@ -106,8 +109,7 @@ class Corpus:
         self, q: EvalQuestion, set_name: str, thesaurus: tuple[Group, ...] | None = None
     ) -> Sample:
         found = self.candidates(q.question, thesaurus)
-        matrix = feature_matrix(found.expansion, found.fused, found.case_scores,
-                                rrf_k=self.settings.rrf_k)
+        matrix = feature_matrix(found.expansion, found.fused, found.case_scores)
         labels = np.array([self.answers(f.chunk, q.gold) for f in found.fused], dtype=bool)
         return Sample(q, set_name, found, matrix, labels)
 
@@ -237,27 +239,23 @@ def fit(samples: Sequence[Sample], names: Sequence[str], c: float = C) -> Ranker
     return model
 
 
-def hand_set_weights(names: Sequence[str], settings: RetrievalSettings) -> np.ndarray:
-    """The hand-set weights of assistant/rescore.py copied onto the raw features: its window
-    term, window_weight * coverage + sentence_weight * similarity, is sentence_weight *
-    aligned_window + (window_weight - sentence_weight) * window_coverage; the section biases of
-    `section_bias` become the cue crosses; the voice bonus, off for a question on claims, is
-    cancelled by claims_x_voice."""
-    s = settings
-    weights = {
-        "dense_norm": s.dense_weight, "bm25_norm": s.lexical_weight,
-        "aligned_window": s.sentence_weight,
-        "window_coverage": s.window_weight - s.sentence_weight,
-        "identification_x_header": 3.0 * s.section_weight,
-        "header_q_x_header": HEADER_FACT_BIAS * s.section_weight,
-        "header_q_x_judgment": CASE_PRIOR_WEIGHT,
-        "claims_x_claims": s.section_weight, "claims_x_facts": 0.5 * s.section_weight,
-        "decision_x_decision": s.section_weight, "named_case": s.case_weight,
-        "amount_stated": s.answer_type_weight, "date_stated": s.answer_type_weight,
-        "voice_window": s.voice_weight, "voice_chunk": s.voice_weight,
-        "claims_x_voice": -s.voice_weight,
-    }
-    return np.array([weights.get(n, 0.0) for n in names])
+# The hand-set weights the ranking used before the learned ranker replaced them (the former
+# assistant/rescore.py), on the raw features: the listwise fit starts from them and its
+# shrinkage pulls towards them. Their window term, 2 * coverage + 1 * similarity, is
+# aligned_window + window_coverage; the section biases became the cue crosses; the court-voice
+# bonus, off for a question on claims, is cancelled by claims_x_voice.
+HAND_SET = {
+    "dense_norm": 1.0, "bm25_norm": 0.5, "aligned_window": 1.0, "window_coverage": 1.0,
+    "identification_x_header": 0.6, "header_q_x_header": 0.4, "header_q_x_judgment": 1.0,
+    "claims_x_claims": 0.2, "claims_x_facts": 0.1, "decision_x_decision": 0.2,
+    "named_case": 1.0, "amount_stated": 2.0, "date_stated": 2.0,
+    "voice_window": 0.3, "voice_chunk": 0.3, "claims_x_voice": -0.3,
+}
+
+
+def hand_set_weights(names: Sequence[str]) -> np.ndarray:
+    """`HAND_SET` in the order of `names` (0 for a feature it did not weigh)."""
+    return np.array([HAND_SET.get(n, 0.0) for n in names])
 
 
 def fit_listwise(
@@ -269,7 +267,7 @@ def fit_listwise(
     the fit near the hand-set ranking. Each question weighs the same; L-BFGS from w_hand."""
     mean, scale, xs = standardised(samples, names)
     targets = [s.labels / s.labels.sum() for s in samples]
-    prior = hand_set_weights(names, RetrievalSettings()) * scale
+    prior = hand_set_weights(names) * scale
 
     def loss(v: np.ndarray) -> tuple[float, np.ndarray]:
         w = v[0] * prior + v[1:]
@@ -332,6 +330,7 @@ def folds_of(samples: Sequence[Sample]) -> list[tuple[list[int], list[int]]]:
 def evaluate(
     corpus: Corpus, samples: Sequence[Sample], names: Sequence[str],
     handset: dict[str, int | None] | None = None, method: str = "pairwise",
+    ranks: dict[str, int | None] | None = None,
 ) -> dict[str, object]:
     """CV (per fold and mean), transfer dev -> dev_more, for the learned and hand-set ranking.
     Every answerable question is tested (one with no answering candidate is a miss for both
@@ -341,7 +340,7 @@ def evaluate(
         return FITTERS[method]([s for s in train if s.labels.any()], names)
 
     cv, cv_hand = [], []
-    ranks: dict[str, int | None] = {}
+    ranks = {} if ranks is None else ranks  # filled: each question's cross-validated rank
     for train, test in folds_of(samples):
         model = fit([samples[i] for i in train], names)
         found = ranks_of(corpus, model, [samples[i] for i in test])
@@ -373,22 +372,47 @@ def triggered(question: str, groups: tuple[Group, ...]) -> list[int]:
 
 
 def ablations(
-    corpus: Corpus, samples: list[Sample], log: Callable[[str], None]
+    corpus: Corpus, samples: list[Sample], log: Callable[[str], None],
+    method: str = "pairwise", thesaurus_groups: bool = True,
 ) -> dict[str, object]:
-    """Each feature group and each thesaurus group left out in turn: MRR@10 and hit@1 deltas
-    in CV and in the transfer dev -> dev_more (positive: the group helps)."""
-    full = evaluate(corpus, samples, FEATURES)
+    """Each feature group and (when `thesaurus_groups`: it mines again) each thesaurus group
+    left out in turn: MRR@10 and hit@1 deltas in CV, per question set in CV, and in the
+    transfer dev -> dev_more (positive: the group helps)."""
+    full_ranks: dict[str, int | None] = {}
+    full = evaluate(corpus, samples, FEATURES, method=method, ranks=full_ranks)
     out: dict[str, object] = {}
+    open_set = {s.question.id for s in samples if "open_dev" in s.set_name}
 
-    def delta(report: dict) -> dict[str, float]:
-        keys = ("cv_mean", "dev_to_dev_more", "dev_more_to_dev")
-        return {f"{key}_{m}": round(full[key][m] - report[key][m], 4)  # type: ignore[index]
-                for key in keys for m in ("mrr@10", "hit@1")}
+    def paired(ranks: dict[str, int | None]) -> dict[str, int]:
+        """Questions whose reciprocal rank falls or rises without the group (all; open dev)."""
+        def rr(rank: int | None) -> float:
+            return 1 / rank if rank else 0.0
+        change = {q: rr(full_ranks[q]) - rr(ranks[q]) for q in full_ranks}
+        return {
+            "worse_without": sum(d > 0 for d in change.values()),
+            "better_without": sum(d < 0 for d in change.values()),
+            "open_dev_worse_without": sum(change[q] > 0 for q in open_set),
+            "open_dev_better_without": sum(change[q] < 0 for q in open_set),
+        }
+
+    def delta(report: dict, ranks: dict[str, int | None]) -> dict[str, float]:
+        keys = [k for k in ("cv_mean", "dev_to_dev_more", "dev_more_to_dev") if k in full]
+        found = {f"{key}_{m}": round(full[key][m] - report[key][m], 4)  # type: ignore[index]
+                 for key in keys for m in ("mrr@10", "hit@1")}
+        for name, by_set in report["cv_by_set"].items():
+            found[f"cv_mrr@10:{name}"] = round(
+                full["cv_by_set"][name]["mrr@10"] - by_set["mrr@10"], 4  # type: ignore[index]
+            )
+        return found | paired(ranks)
 
     for group, names in GROUPS.items():
         kept = [n for n in FEATURES if n not in names]
-        out[f"features:{group}"] = delta(evaluate(corpus, samples, kept))
+        ranks: dict[str, int | None] = {}
+        report = evaluate(corpus, samples, kept, method=method, ranks=ranks)
+        out[f"features:{group}"] = delta(report, ranks)
         log(f"features:{group} {out[f'features:{group}']}")
+    if not thesaurus_groups:
+        return out
     thesaurus = load_thesaurus()
     variants = {"thesaurus:all": ()} | {
         f"thesaurus:{i}:{thesaurus[i].texts[0]}": thesaurus[:i] + thesaurus[i + 1 :]
@@ -406,7 +430,9 @@ def ablations(
         changed = list(samples)
         for i in affected:
             changed[i] = corpus.sample(samples[i].question, samples[i].set_name, groups)
-        out[label] = {"questions": len(affected)} | delta(evaluate(corpus, changed, FEATURES))
+        ranks = {}
+        report = evaluate(corpus, changed, FEATURES, method=method, ranks=ranks)
+        out[label] = {"questions": len(affected)} | delta(report, ranks)
         log(f"{label} {out[label]}")
     return out
 
@@ -425,23 +451,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--store", type=Path, default=ROOT / "bench" / ".store-e5")
+    parser.add_argument("--store", type=Path, default=ROOT / "bench" / ".store-open-e5" / "store")
     parser.add_argument("--model", default="e5")
     parser.add_argument("--questions", type=Path, action="append")
-    parser.add_argument("--handset", type=Path, default=ROOT / "bench" / "handset-ranks.json")
+    parser.add_argument("--handset", type=Path,
+                        default=ROOT / "bench" / "handset-ranks-mixed.json")
     parser.add_argument("--out", type=Path, default=RANKER_PATH)
     parser.add_argument("--ablate", type=Path, help="write the ablation report to this file")
-    parser.add_argument("--method", choices=sorted(FITTERS), default="pairwise")
+    parser.add_argument("--method", choices=sorted(FITTERS), default="listwise-cv")
     parser.add_argument("--cache", type=Path, help="keep the mined candidates in this file "
                         "(read when it exists: model variants then train in seconds)")
     parser.add_argument("--no-write", action="store_true", help="report only, write no file")
     args = parser.parse_args()
-    files = sorted(args.questions or [ROOT / s for s in SETS])
+    files = sorted(args.questions or [ROOT / s for s in TRAINING_SETS])
     if any("heldout" in f.name for f in files):
         parser.error("the held-out questions are not for training")
     if args.cache and args.cache.exists():
-        if args.ablate:
-            parser.error("--ablate mines again: it needs the store, not --cache")
         cached = pickle.loads(args.cache.read_bytes())
         digests = {shown(f): file_digest(f) for f in files}
         if any(cached["digests"].get(name) != d for name, d in digests.items()):
@@ -492,7 +517,9 @@ def main() -> None:
     assert data["version"] == FORMAT_VERSION
     args.out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if args.ablate:
-        found = ablations(corpus, usable, lambda line: print(line, file=sys.stderr))
+        # the thesaurus groups need the store (their questions are mined again)
+        found = ablations(corpus, usable, lambda line: print(line, file=sys.stderr),
+                          args.method, thesaurus_groups=corpus.store is not None)
         text = json.dumps(found, indent=1, ensure_ascii=False) + "\n"
         args.ablate.write_text(text, encoding="utf-8")
 

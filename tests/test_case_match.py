@@ -8,9 +8,9 @@ from conftest import build_judgment
 
 from assistant.case_match import MIN_SPREAD, case_boosts, named_case_scores
 from assistant.expand import expand
+from assistant.features import feature_matrix
 from assistant.fusion import FusedChunk
-from assistant.rescore import rescore
-from assistant.settings import RetrievalSettings
+from assistant.ranker import load_ranker
 from store.lexical import analyze
 from store.store import date_in_words
 
@@ -53,14 +53,15 @@ def test_boosts_scale_the_candidates_judgments_from_zero_to_one() -> None:
     assert case_boosts({"a": 0.9, "b": 0.9 - MIN_SPREAD / 2}, {"a", "b"}) == {}
 
 
-def test_rescore_puts_the_named_cases_chunk_first_when_the_rest_ties() -> None:
+def test_the_ranker_puts_the_named_cases_chunk_first_when_the_rest_ties() -> None:
     _, first = build_judgment("j1", ["La clause de résiliation est valable."])
     _, second = build_judgment("j2", ["La clause de résiliation est valable."])
     fused = [FusedChunk(c, 0.0, dense_score=0.8, lexical_score=1.0) for c in first + second]
     question = expand("La clause de résiliation est-elle valable ?")
-    assert rescore(question, fused, RetrievalSettings())[0].chunk.judgment_id == "j1"
-    ranked = rescore(question, fused, RetrievalSettings(), {"j1": 0.1, "j2": 0.8})
-    assert ranked[0].chunk.judgment_id == "j2"
+    ranker = load_ranker()
+    assert ranker.rank(fused, feature_matrix(question, fused))[0].chunk.judgment_id == "j1"
+    named = feature_matrix(question, fused, {"j1": 0.1, "j2": 0.8})
+    assert ranker.rank(fused, named)[0].chunk.judgment_id == "j2"
 
 
 def test_dates_are_also_named_in_words() -> None:

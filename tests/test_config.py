@@ -47,6 +47,17 @@ def test_variables_named_like_the_setting_groups_are_not_read() -> None:
     assert Settings.from_env({}).llm.spec == ""
 
 
+def test_a_retrieval_setting_that_does_not_exist_is_refused_not_ignored() -> None:
+    # the hand-set weights are gone: a measurement that still sets one must fail, not run as is
+    from pydantic import ValidationError
+
+    from assistant.settings import RetrievalSettings
+
+    with pytest.raises(ValidationError, match="voice_weight"):
+        RetrievalSettings.model_validate({"voice_weight": 0})
+    assert RetrievalSettings.model_validate({"thesaurus": False}).thesaurus is False
+
+
 def test_the_documented_variables_are_read() -> None:
     settings = Settings.from_env(
         {

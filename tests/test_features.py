@@ -3,6 +3,8 @@ docstring says, on small judgments built in code."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from conftest import build_judgment
@@ -10,7 +12,7 @@ from conftest import build_judgment
 from assistant.expand import expand
 from assistant.features import FEATURES, GROUPS, feature_matrix, question_cues
 from assistant.fusion import FusedChunk
-from assistant.rescore import window_scores
+from assistant.signals import window_scores
 from store.lexical import analyze
 
 PARAGRAPHS = [
@@ -52,11 +54,14 @@ def test_dense_and_bm25_are_normalised_within_the_candidates() -> None:
     assert column(matrix, "bm25_norm") == pytest.approx([1.0, 2 / 3, 1 / 3])
 
 
-def test_the_section_is_one_hot() -> None:
-    matrix = feature_matrix(expand("préjudice moral"), _fused())
-    sections = matrix[:, [FEATURES.index(n) for n in GROUPS["section"]]]
-    assert sections.sum(axis=1).tolist() == [1.0, 1.0, 1.0]
-    assert column(matrix, "section_claims").tolist() == [1.0, 0.0, 0.0]
+def test_rare_coverage_is_the_share_of_the_three_rarest_terms_in_the_best_window() -> None:
+    # "messagerie" and "juin" are in one candidate, "préjudice" and "moral" in two: the three
+    # rarest are messagerie, juin and the first of the tied pair, préjudice
+    matrix = feature_matrix(expand("préjudice moral messagerie juin"), _fused())
+    rare, common = math.log(1 + 4 / 1.5), math.log(1 + 4 / 2.5)
+    assert column(matrix, "rare_coverage") == pytest.approx(
+        [common / (2 * rare + common), common / (2 * rare + common), 2 * rare / (2 * rare + common)]
+    )
 
 
 def test_window_coverage_is_the_share_of_term_weight_in_the_best_two_sentences() -> None:

@@ -157,6 +157,7 @@ def test_training_writes_the_same_file_twice_and_the_file_loads(
     data = json.loads(first)
     assert data["questions"] == len(QUESTIONS)
     assert data["trained_on"] == {"questions.jsonl": data["trained_on"]["questions.jsonl"]}
+    assert data["method"] == "listwise-cv"  # the packaged ranker's method is the default
     ranker = ranker_from_json(data)
     assert ranker.features == FEATURES
     assert len(data["evaluation"]["cv_folds"]) == 3  # one fold per source judgment
@@ -178,7 +179,7 @@ def test_the_listwise_fit_held_to_the_hand_set_weights_keeps_them_and_the_cache_
     # the default penalty keeps the hand-set weights (dense 1.0, BM25 0.5), scaled by one factor
     assert raw["dense_norm"] > 0
     assert raw["bm25_norm"] / raw["dense_norm"] == pytest.approx(0.5, rel=1e-3)
-    assert raw["rrf"] == 0 and raw["section_reasons"] == 0
+    assert raw["rare_coverage"] == 0 and raw["in_bm25"] == 0  # not weighed by hand
 
 
 def test_the_training_script_refuses_the_held_out_questions(tmp_path: Path) -> None:
@@ -191,7 +192,7 @@ def test_the_training_script_refuses_the_held_out_questions(tmp_path: Path) -> N
     assert not (tmp_path / "x.json").exists()
 
 
-def test_retrieval_with_the_learned_ranker_finds_the_passage_that_answers(
+def test_retrieval_finds_the_passage_that_answers_and_ranks_it_the_same_twice(
     tiny: tuple[Path, Path],
 ) -> None:
     from assistant.retrieve import retrieve
@@ -199,7 +200,7 @@ def test_retrieval_with_the_learned_ranker_finds_the_passage_that_answers(
     from store import HashEmbeddings, Store
 
     store = Store.open(tiny[0], "hash:64")
-    settings = RetrievalSettings(learned_ranker=True)
+    settings = RetrievalSettings()
     question = "La demande reconventionnelle en paiement des factures est-elle rejetée ?"
     found = retrieve(question, store, HashEmbeddings(64), k=3, settings=settings)
     again = retrieve(question, store, HashEmbeddings(64), k=3, settings=settings)
@@ -209,9 +210,9 @@ def test_retrieval_with_the_learned_ranker_finds_the_passage_that_answers(
     assert found.relevance > RetrievalSettings().no_answer_floor
 
 
-@pytest.mark.parametrize("learned", [False, True])
+@pytest.mark.parametrize("ranked", [False, True])
 def test_without_the_thesaurus_an_english_question_reaches_no_french_term(
-    tiny: tuple[Path, Path], learned: bool
+    tiny: tuple[Path, Path], ranked: bool
 ) -> None:
     from assistant.retrieve import retrieve
     from assistant.settings import RetrievalSettings
@@ -221,7 +222,7 @@ def test_without_the_thesaurus_an_english_question_reaches_no_french_term(
     question = "Was the counterclaim for the unpaid invoices rejected?"
     found = {
         thesaurus: retrieve(question, store, HashEmbeddings(64), k=3, settings=RetrievalSettings(
-            mode="lexical", learned_ranker=learned, thesaurus=thesaurus))
+            mode="lexical", rescore=ranked, thesaurus=thesaurus))
         for thesaurus in (True, False)
     }  # fmt: skip
     store.close()

@@ -1,29 +1,58 @@
-"""Re-scoring of fused candidates (assistant/rescore.py) and the no-answer signals
-(assistant/retrieve.py)."""
+"""The order the packaged ranker gives fused candidates (assistant/features.py,
+assistant/ranker.py), the question and passage signals it reads (assistant/signals.py), and the
+no-answer signals (assistant/retrieve.py). A signal's effect is shown by ranking again with its
+coefficients set to zero."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
+import numpy as np
 import pytest
 from conftest import build_judgment
 
 from assistant.answer_types import expected_answer, sentences_stating
 from assistant.expand import expand
+from assistant.features import FEATURES, feature_matrix
 from assistant.fusion import FusedChunk
-from assistant.rescore import (
-    asks_for_claims,
-    asks_for_header_fact,
-    best_window_score,
-    case_prior,
-    concept_coverage,
-    court_voice,
-    rescore,
-    section_bias,
-    sentence_similarities,
-    with_case_headers,
-)
+from assistant.ranker import Ranker, load_ranker
 from assistant.retrieve import relevance_score, unknown_share
 from assistant.settings import RetrievalSettings
+from assistant.signals import (
+    asks_for_claims,
+    asks_for_decision,
+    asks_for_header_fact,
+    asks_for_identification,
+    best_window_score,
+    concept_coverage,
+    court_voice,
+    with_case_headers,
+)
 from store.lexical import analyze
+
+
+def ranked(
+    question: str, fused: list[FusedChunk], ranker: Ranker | None = None,
+    cases: Mapping[str, float] | None = None,
+) -> list[FusedChunk]:
+    """`fused` in the order of the packaged ranker (or `ranker`)."""
+    return (ranker or load_ranker()).rank(fused, feature_matrix(expand(question), fused, cases))
+
+
+def lead(
+    question: str, fused: list[FusedChunk], text: str, ranker: Ranker | None = None
+) -> float:
+    """How far the candidate holding `text` scores above the best other candidate."""
+    scores = {f.chunk.text: f.score for f in ranked(question, fused, ranker)}
+    return scores.pop(text) - max(scores.values())
+
+
+def without(*names: str) -> Ranker:
+    """The packaged ranker with the coefficients of the named features set to zero."""
+    ranker = load_ranker()
+    assert set(names) <= set(ranker.features) <= set(FEATURES)
+    return replace(ranker, coef=np.where(np.isin(ranker.features, names), 0.0, ranker.coef))
 
 PARAGRAPHS = [
     "Les parties demanderesses réclament la somme de 10.000 euros au titre du préjudice moral.",
@@ -46,22 +75,21 @@ def test_a_span_holding_the_rare_question_terms_outranks_scattered_common_ones()
     assert best_window_score(weights, sentences, window=4) == 1.0
 
 
-def test_rescore_puts_the_chunk_that_answers_first_when_dense_and_bm25_tie() -> None:
-    ranked = rescore(expand("La messagerie a-t-elle été suspendue pour factures impayées ?"),
-                     _fused(), RetrievalSettings())
-    assert ranked[0].chunk.ordinal == 2
+def test_the_chunk_that_answers_comes_first_when_dense_and_bm25_tie() -> None:
+    order = ranked("La messagerie a-t-elle été suspendue pour factures impayées ?", _fused())
+    assert order[0].chunk.ordinal == 2
 
 
-def test_a_question_about_the_decision_favours_reasons_over_claims() -> None:
+def test_a_question_about_the_decision_ranks_the_reasons_over_the_claims() -> None:
     question = "Quel montant le tribunal a-t-il alloué pour le préjudice moral ?"
-    assert section_bias(question) == {"reasons": 1.0, "operative": 1.0}
-    ranked = rescore(expand(question), _fused(), RetrievalSettings())
-    assert ranked[0].chunk.section_kind == "reasons"
+    assert asks_for_decision(question) and not asks_for_claims(question)
+    assert ranked(question, _fused())[0].chunk.section_kind == "reasons"
 
 
-def test_a_question_about_what_a_party_claimed_favours_claims() -> None:
-    assert section_bias("Quelle somme les demanderesses réclamaient-elles ?")["claims"] == 1.0
-    assert section_bias("Quelle est la durée du contrat ?") == {}
+def test_a_question_about_what_a_party_claimed_asks_for_the_claims() -> None:
+    assert asks_for_claims("Quelle somme les demanderesses réclamaient-elles ?")
+    assert not asks_for_claims("Quelle est la durée du contrat ?")
+    assert not asks_for_decision("Quelle est la durée du contrat ?")
 
 
 def test_english_words_are_covered_by_their_french_equivalents() -> None:
@@ -102,9 +130,9 @@ def test_a_question_on_the_law_prefers_the_courts_reasoning_to_a_partys_argument
     fused = [FusedChunk(c, 0.0, dense_score=0.8, lexical_score=1.0) for c in chunks]
     question = "Le prestataire peut-il se prévaloir d'une attaque extérieure pour les pannes ?"
     assert not asks_for_claims(question)
-    assert rescore(expand(question), fused, RetrievalSettings())[0].chunk.text == HELD
-    silent = RetrievalSettings(voice_weight=0.0)
-    assert rescore(expand(question), fused, silent)[0].chunk.text == REPORTED
+    assert ranked(question, fused)[0].chunk.text == HELD
+    silent = without("voice_window", "voice_chunk")
+    assert lead(question, fused, HELD) > lead(question, fused, HELD, silent)
 
 
 def test_a_question_on_what_a_party_argued_does_not_prefer_the_courts_voice() -> None:
@@ -112,7 +140,7 @@ def test_a_question_on_what_a_party_argued_does_not_prefer_the_courts_voice() ->
     fused = [FusedChunk(c, 0.0, dense_score=0.8, lexical_score=1.0) for c in chunks]
     question = "Qu'invoquait la défenderesse pour expliquer les pannes ?"
     assert asks_for_claims(question)
-    assert rescore(expand(question), fused, RetrievalSettings())[0].chunk.text == REPORTED
+    assert ranked(question, fused)[0].chunk.text == REPORTED
 
 
 def test_a_hypothetical_invoking_is_a_point_of_law_not_a_partys_claim() -> None:
@@ -122,17 +150,17 @@ def test_a_hypothetical_invoking_is_a_point_of_law_not_a_partys_claim() -> None:
     assert asks_for_claims("Quelle somme le prestataire réclamait-il ?")
 
 
-def test_a_question_on_the_cases_references_favours_the_header() -> None:
+def test_a_question_on_the_cases_references_raises_the_header() -> None:
     question = "Quel est le numéro de rôle du jugement sur la panne des messageries ?"
-    assert section_bias(question) == {"header": 3.0}
+    assert asks_for_identification(question)
     topic = "Le jugement retient que la panne des messageries est due au prestataire."
     _, chunks = build_judgment(
         "j4", ["Numéro 12345 du rôle. Audience publique.", topic], kinds=["header", "reasons"]
     )
     fused = [FusedChunk(c, 0.0, dense_score=0.8, lexical_score=1.0) for c in chunks]
-    assert rescore(expand(question), fused, RetrievalSettings())[0].chunk.section_kind == "header"
-    unbiased = RetrievalSettings(section_weight=0.0)
-    assert rescore(expand(question), fused, unbiased)[0].chunk.section_kind == "reasons"
+    header = chunks[0].text
+    assert lead(question, fused, header) > lead(question, fused, header,
+                                                without("identification_x_header"))
 
 
 def test_untranslated_english_words_are_not_counted_as_unknown_to_the_corpus() -> None:
@@ -155,11 +183,10 @@ def test_untranslated_english_words_are_not_counted_as_unknown_to_the_corpus() -
         "Which judges sat on the bench?",
     ],
 )
-def test_questions_on_who_sat_who_represented_and_procedural_dates_favour_the_header(
+def test_questions_on_who_sat_who_represented_and_procedural_dates_ask_for_the_header(
     question: str,
 ) -> None:
     assert asks_for_header_fact(question)
-    assert section_bias(question).get("header", 0.0) >= 2.0
 
 
 @pytest.mark.parametrize(
@@ -171,9 +198,9 @@ def test_questions_on_who_sat_who_represented_and_procedural_dates_favour_the_he
         "Did the provider deliberately block the e-mails?",
     ],
 )
-def test_questions_on_the_merits_do_not_favour_the_header(question: str) -> None:
+def test_questions_on_the_merits_do_not_ask_for_the_header(question: str) -> None:
     assert not asks_for_header_fact(question)
-    assert "header" not in section_bias(question)
+    assert not asks_for_identification(question)
 
 
 HEADER = "Composition : Paul DURAND, président ; Anne MARTIN, greffier."
@@ -207,19 +234,9 @@ def test_the_header_of_the_case_the_question_describes_outranks_another_cases_he
         FusedChunk(cases["other"][1], 0.0, dense_score=0.7, lexical_score=0.1),
         FusedChunk(cases["lux"][0], 0.0, dense_score=0.85, lexical_score=0.5),
     ]
-    ranked = rescore(expand(question), fused, RetrievalSettings())
-    headers = [f.chunk.judgment_id for f in ranked if f.chunk.section_kind == "header"]
+    order = ranked(question, fused)
+    headers = [f.chunk.judgment_id for f in order if f.chunk.section_kind == "header"]
     assert headers == ["lux", "other"]
-
-
-def test_case_prior_scales_each_judgments_best_body_score_from_zero_to_one() -> None:
-    cases = _two_cases()
-    fused = [
-        FusedChunk(cases["lux"][1], 3.0),
-        FusedChunk(cases["other"][1], 1.0),
-        FusedChunk(cases["other"][0], 9.0),  # a header's own score says nothing of its case
-    ]
-    assert case_prior(fused) == {"lux": 1.0, "other": 0.0}
 
 
 @pytest.mark.parametrize(
@@ -234,9 +251,9 @@ def test_case_prior_scales_each_judgments_best_body_score_from_zero_to_one() -> 
         "How much did the defendant claim for its unpaid invoices?",
     ],
 )
-def test_questions_on_what_a_party_said_or_answered_favour_the_claims(question: str) -> None:
+def test_questions_on_what_a_party_said_or_answered_ask_for_the_claims(question: str) -> None:
     assert asks_for_claims(question)
-    assert section_bias(question)["claims"] == 1.0
+    assert not asks_for_decision(question)
 
 
 @pytest.mark.parametrize(
@@ -248,9 +265,9 @@ def test_questions_on_what_a_party_said_or_answered_favour_the_claims(question: 
         "perte de clientèle indemnisation refusée",
     ],
 )
-def test_questions_on_what_became_of_a_claim_favour_the_decision(question: str) -> None:
+def test_questions_on_what_became_of_a_claim_ask_for_the_decision(question: str) -> None:
     assert not asks_for_claims(question)
-    assert section_bias(question) == {"reasons": 1.0, "operative": 1.0}
+    assert asks_for_decision(question)
 
 
 # -- the best sentence window's dense similarity -------------------------------------------------
@@ -264,21 +281,10 @@ def test_the_chunk_with_the_sentence_window_nearest_the_question_wins_a_tie() ->
     fused = _tied(["Premier paragraphe neutre.", "Second paragraphe neutre.",
                    "Troisième paragraphe neutre."])
     fused[0].sentence_score, fused[1].sentence_score, fused[2].sentence_score = 0.80, 0.91, 0.85
-    ranked = rescore(expand("paragraphe"), fused, RetrievalSettings())
-    assert [f.chunk.ordinal for f in ranked] == [1, 2, 0]
-    without = rescore(expand("paragraphe"), _tied(["Premier paragraphe neutre.",
-                      "Second paragraphe neutre.", "Troisième paragraphe neutre."]),
-                      RetrievalSettings(sentence_weight=0.0))
-    assert [f.chunk.ordinal for f in without] == [0, 1, 2]  # the tie stays in id order
-
-
-def test_a_chunk_stored_without_window_vectors_counts_as_one_window() -> None:
-    fused = _tied(["Un.", "Deux.", "Trois."])
-    fused[0].sentence_score = 0.9
-    fused[1].dense_score = 0.7
-    assert sentence_similarities(fused) == {"j2:0000": 0.9, "j2:0001": 0.7, "j2:0002": 0.8}
-    fused[0].sentence_score = None
-    assert sentence_similarities(fused) == {}  # no window vectors at all: the signal is left out
+    assert [f.chunk.ordinal for f in ranked("paragraphe", fused)] == [1, 2, 0]
+    blind = without("window_sim", "aligned_window")
+    order = ranked("paragraphe", fused, blind)
+    assert [f.chunk.ordinal for f in order] != [1, 2, 0]
 
 
 # -- questions asking how much or when ---------------------------------------------------------
@@ -314,10 +320,10 @@ def test_a_how_much_question_prefers_the_window_that_states_a_sum() -> None:
     fused = _tied(["Le tribunal alloue une indemnité pour le préjudice moral subi.",
                    "Le tribunal alloue 2.000 euros pour le préjudice moral subi."])
     question = "Combien le tribunal alloue-t-il pour le préjudice moral ?"
-    assert rescore(expand(question), fused, RetrievalSettings())[0].chunk.ordinal == 1
-    flat = rescore(expand(question), _tied([f.chunk.text for f in fused]),
-                   RetrievalSettings(answer_type_weight=0.0))
-    assert flat[0].chunk.ordinal == 0
+    assert ranked(question, fused)[0].chunk.ordinal == 1
+    sum_stated = fused[1].chunk.text
+    assert lead(question, fused, sum_stated) > lead(question, fused, sum_stated,
+                                                    without("amount_stated", "date_stated"))
 
 
 def test_every_candidate_gets_its_dense_and_best_window_similarity(tmp_path) -> None:
@@ -360,12 +366,12 @@ def test_terms_and_meaning_in_the_same_window_beat_them_in_different_windows() -
     together = FusedChunk(second[0], 0.0, dense_score=0.8, lexical_score=1.0,
                           sentence_score=0.9, window_similarities=(0.9, 0.7))
     question = expand("La messagerie a-t-elle été suspendue pour factures impayées ?")
-    ranked = rescore(question, [apart, together], RetrievalSettings())
-    assert ranked[0] is together  # ahead of j4, which wins ties on its id
+    order = load_ranker().rank([apart, together], feature_matrix(question, [apart, together]))
+    assert order[0] is together  # ahead of j4, which wins ties on its id
 
 
 def test_scaled_places_a_value_between_the_bounds() -> None:
-    from assistant.rescore import scaled
+    from assistant.signals import scaled
 
     assert scaled(0.85, 0.8, 0.9) == pytest.approx(0.5)
     assert scaled(0.7, 0.8, 0.9) == 0.0 and scaled(0.95, 0.8, 0.9) == 1.0
@@ -375,7 +381,7 @@ def test_scaled_places_a_value_between_the_bounds() -> None:
 def test_the_voice_of_each_sentence_is_the_same_counted_in_one_pass_over_the_chunk() -> None:
     from pathlib import Path
 
-    from assistant.rescore import sentence_voices
+    from assistant.signals import sentence_voices
     from ingest.chunk import chunk_judgment
     from ingest.parse import parse_judgment
     from ingest.read import read_document

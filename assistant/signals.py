@@ -1,7 +1,8 @@
-"""Re-scoring of fused candidates: sentence windows holding the question's terms, the best
-sentence window's dense similarity, a window stating the amount or date a question asks for,
-the court's voice against the parties' reported speech, question cues that favour a section
-kind, and the case headers joined for a question on who sat or who represented whom."""
+"""What the ranker's features (assistant/features.py) read in a candidate and a question: the
+terms of each sentence and the sentence windows holding the question's terms, the best
+window's dense similarity, the court's voice against the parties' reported speech, what the
+question asks for (a party's claims, the court's decision, the case's header facts), and the
+case headers joined for a question on who sat or who represented whom."""
 
 from __future__ import annotations
 
@@ -9,22 +10,17 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from assistant.answer_types import expected_answer, sentences_stating
-from assistant.case_match import case_boosts
 from assistant.expand import Expansion
 from assistant.fusion import FusedChunk
-from assistant.settings import RetrievalSettings
 from store.lexical import analyze
 from store.records import Chunk
 from store.sentences import sentence_spans, sentence_windows
 
 WINDOW = 2  # sentences in the span scored against the question
-HEADER_FACT_BIAS = 2.0
 CASE_HEADER_JUDGMENTS = 2  # judgments whose header joins the candidates for a header question
-CASE_PRIOR_WEIGHT = 1.0
 
 
 def sentence_terms(text: str) -> list[set[str]]:
@@ -163,20 +159,6 @@ def asks_for_identification(question: str) -> bool:
     return bool(_IDENTIFICATION.search(question))
 
 
-def section_bias(question: str) -> dict[str, float]:
-    """Section kinds to favour: the header for the case's references, what the parties
-    claimed, or what the court decided."""
-    if _IDENTIFICATION.search(question):
-        return {"header": 3.0}  # the only place for them: outweighs the topic's passages
-    if asks_for_header_fact(question):
-        return {"header": HEADER_FACT_BIAS}
-    if asks_for_claims(question):
-        return {"claims": 1.0, "facts": 0.5}
-    if _DECISION.search(question):
-        return {"reasons": 1.0, "operative": 1.0}
-    return {}
-
-
 def candidate_idf(sentences: Sequence[Sequence[set[str]]]) -> Callable[[str], float]:
     """IDF of a term over the candidates (each given as its sentences' term sets)."""
     n = len(sentences)
@@ -195,77 +177,6 @@ def term_weights(expansion: Expansion, idf: Callable[[str], float]) -> dict[str,
     weights = {t: idf(t) for t in expansion.terms}
     weights.update({t: 0.5 * idf(t) for t in expansion.added if t not in weights})
     return weights
-
-
-def rescore(
-    expansion: Expansion, fused: list[FusedChunk], settings: RetrievalSettings,
-    case_scores: Mapping[str, float] | None = None,
-) -> list[FusedChunk]:
-    """Order candidates by a weighted sum of normalised dense similarity, normalised BM25, the
-    best sentence window by coverage of the question's terms (IDF over the candidates) plus its
-    normalised dense similarity (from the stored window vectors), for a question asking how
-    much or when the best coverage among windows stating an amount or a date and, unless the
-    question asks what a party claimed, the court's voice in that window and chunk; when the
-    question names one of the candidates' cases (`case_scores`, assistant/case_match.py), that
-    case's chunks."""
-    if not fused:
-        return fused
-    sentences = {f.chunk.id: sentence_terms(f.chunk.text) for f in fused}
-    idf = candidate_idf(list(sentences.values()))
-    weights = term_weights(expansion, idf)
-    dense = [f.dense_score for f in fused if f.dense_score is not None]
-    lexical = [f.lexical_score for f in fused if f.lexical_score is not None]
-    d_low, d_high = (min(dense), max(dense)) if dense else (0.0, 1.0)
-    l_high = max(lexical) if lexical else 1.0
-    sentence = sentence_similarities(fused)
-    s_low, s_high = (min(sentence.values()), max(sentence.values())) if sentence else (0.0, 1.0)
-    answer_kind = expected_answer(expansion.question) if settings.answer_type_weight else None
-    named = case_boosts(case_scores or {}, {f.chunk.judgment_id for f in fused})
-    favoured = section_bias(expansion.question)
-    claims = asks_for_claims(expansion.question)
-    # a header question: header chunks inherit how well their judgment matched so far
-    prior = case_prior(fused) if asks_for_header_fact(expansion.question) else {}
-    for f in fused:
-        nd = ((f.dense_score if f.dense_score is not None else d_low) - d_low) / max(
-            d_high - d_low, 1e-9
-        )
-        nl = (f.lexical_score or 0.0) / max(l_high, 1e-9)
-        windows = window_scores(weights, sentences[f.chunk.id], WINDOW)
-        sw = max(windows)
-        f.window = concept_coverage(expansion, sentences[f.chunk.id], idf)
-        bias = settings.section_weight * favoured.get(f.chunk.section_kind, 0.0)
-        if prior and is_header_chunk(f.chunk):
-            bias += CASE_PRIOR_WEIGHT * prior.get(f.chunk.judgment_id, 0.0)
-        f.score = settings.dense_weight * nd + settings.lexical_weight * nl + bias
-        f.score += settings.case_weight * named.get(f.chunk.judgment_id, 0.0)
-        per_sentence = sentence_window_similarity(f)
-        if per_sentence is not None:
-            # the window that holds the question's terms and means what it asks, together
-            f.score += max(
-                settings.window_weight * score + settings.sentence_weight * scaled(
-                    max(per_sentence[i : i + WINDOW], default=s_low), s_low, s_high
-                )
-                for i, score in enumerate(windows)
-            )
-        else:
-            f.score += settings.window_weight * sw
-            if f.chunk.id in sentence:
-                f.score += settings.sentence_weight * scaled(sentence[f.chunk.id], s_low, s_high)
-        if answer_kind:
-            states = sentences_stating(f.chunk.text, answer_kind)
-            f.score += settings.answer_type_weight * max(
-                (score for i, score in enumerate(windows) if any(states[i : i + WINDOW])),
-                default=0.0,
-            )
-        if settings.voice_weight and not claims:
-            voices = sentence_voices(f.chunk.text)
-            window_voice = max(
-                (max(voices[i : i + WINDOW], default=0.0)
-                 for i, score in enumerate(windows) if score == sw),
-                default=0.0,
-            )
-            f.score += settings.voice_weight * (window_voice + court_voice(f.chunk.text))
-    return sorted(fused, key=lambda f: (-f.score, f.chunk.id))
 
 
 def scaled(value: float, low: float, high: float) -> float:
@@ -296,20 +207,6 @@ def sentence_window_similarity(f: FusedChunk) -> list[float] | None:
     return [max((sims[j] for j in held_by), default=min(sims)) for held_by in owners]
 
 
-def sentence_similarities(fused: Sequence[FusedChunk]) -> dict[str, float]:
-    """Each candidate's best sentence-window similarity; a chunk stored without window vectors
-    counts as one window (its dense similarity). Empty when no candidate has window vectors:
-    the signal is then left out rather than copied from the dense one."""
-    if all(f.sentence_score is None for f in fused):
-        return {}
-    found: dict[str, float] = {}
-    for f in fused:
-        score = f.sentence_score if f.sentence_score is not None else f.dense_score
-        if score is not None:
-            found[f.chunk.id] = score
-    return found
-
-
 def is_header_chunk(chunk: Chunk) -> bool:
     """The header, or the unsectioned opening of a judgment (excerpts without headings)."""
     return chunk.section_kind == "header" or (
@@ -333,18 +230,6 @@ def with_case_headers(
         if is_header_chunk(c) and c.id not in present
     ]
     return fused + added
-
-
-def case_prior(fused: Sequence[FusedChunk]) -> dict[str, float]:
-    """Each judgment's best score for a chunk of its body (what the question says about the
-    case), scaled from 0 to 1; a judgment with no body chunk among `fused` gets 0."""
-    best: dict[str, float] = {}
-    for f in fused:
-        if not is_header_chunk(f.chunk):
-            best[f.chunk.judgment_id] = max(best.get(f.chunk.judgment_id, f.score), f.score)
-    low = min(best.values(), default=0.0)
-    high = max(best.values(), default=1.0)
-    return {j: (v - low) / max(high - low, 1e-9) for j, v in best.items()}
 
 
 def concept_coverage(
