@@ -62,15 +62,6 @@ def window_scores(
     return scores
 
 
-def best_window_score(
-    weights: dict[str, float], sentences: Sequence[set[str]], window: int = 2
-) -> float:
-    """The largest share of the question's term weight found in `window` consecutive
-    sentences (a short span that holds the question's rare terms beats a long chunk that
-    scatters them)."""
-    return max(window_scores(weights, sentences, window))
-
-
 # Judgments report the parties' case in reported speech (conditional mood, "fait valoir",
 # "soutient") and give the court's own view in the indicative ("le Tribunal retient", "il y a
 # lieu", "partant", "déclare"). Nouns ending in -rait (extrait, retrait, portrait...) are not

@@ -24,7 +24,6 @@ from assistant.signals import (
     asks_for_decision,
     asks_for_header_fact,
     asks_for_identification,
-    best_window_score,
     concept_coverage,
     court_voice,
     with_case_headers,
@@ -66,13 +65,6 @@ PARAGRAPHS = [
 def _fused(kinds=("claims", "reasons", "reasons")) -> list[FusedChunk]:
     _, chunks = build_judgment("j1", PARAGRAPHS, kinds=list(kinds))
     return [FusedChunk(c, 0.0, dense_score=0.8, lexical_score=1.0) for c in chunks]
-
-
-def test_a_span_holding_the_rare_question_terms_outranks_scattered_common_ones() -> None:
-    sentences = [set(analyze(s)) for s in ("facture impayée", "messagerie", "juin", "tribunal")]
-    weights = {t: 1.0 for t in analyze("facture impayée tribunal")}
-    assert best_window_score(weights, sentences, window=2) == 2 / 3
-    assert best_window_score(weights, sentences, window=4) == 1.0
 
 
 def test_the_chunk_that_answers_comes_first_when_dense_and_bm25_tie() -> None:
