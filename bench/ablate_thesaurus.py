@@ -36,10 +36,9 @@ from store.store import Store  # noqa: E402
 def outcome(corpus: Corpus, sample: Sample, floor: float) -> tuple[float, bool]:
     """The reciprocal rank of the first answering passage (0 for none among 10) and whether
     the assistant declines, as `retrieve` and `eval` decide them."""
-    scores = load_ranker().scores(sample.matrix)
     fused = sample.found.fused
-    order = sorted(range(len(fused)), key=lambda i: (-scores[i], fused[i].chunk.id))
-    ranked = [fused[i] for i in order]
+    scores = load_ranker().scores(sample.matrix)
+    ranked = load_ranker().rank(fused, sample.matrix)
     top_window = max((f.window for g in group_adjacent(ranked, 3) for f in g), default=0.0)
     relevance = relevance_score(top_window, unknown_share(sample.found.expansion, fused))
     rank = corpus.first_hit(sample, scores) if sample.question.answerable else None
