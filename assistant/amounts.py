@@ -313,11 +313,22 @@ def parse_amount(written: str, country: str = "") -> tuple[float, str] | None:
 
 def fold(text: str) -> str:
     """Lower case without accents, one character for one (offsets stay valid)."""
-    out = []
-    for ch in text:
+    return text.translate(_FOLDED)
+
+
+class _FoldTable(dict[int, str]):
+    """str.translate's table for `fold`, filled in as characters are first met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         base = unicodedata.normalize("NFD", ch)[0] if ch.isalpha() else ch
-        out.append("'" if ch in "’`" else base.lower() if len(base.lower()) == 1 else ch)
-    return "".join(out)
+        self[code] = folded = (
+            "'" if ch in "’`" else base.lower() if len(base.lower()) == 1 else ch
+        )
+        return folded
+
+
+_FOLDED = _FoldTable()
 
 
 @dataclass(frozen=True)

@@ -33,20 +33,35 @@ def _sentence_terms_cached(text: str) -> list[set[str]]:
     return [set(analyze(text[s.start : s.end])) for s in sentence_spans(text)]
 
 
-@lru_cache(maxsize=8192)
 def sentence_voices(text: str) -> list[float]:
-    """`court_voice` of each sentence of `text`, the markers found in one pass over the whole
-    text (a marker is a few words inside one sentence) and counted in the sentence it starts
-    in."""
+    """`court_voice` of each sentence of `text`: a marker (a few words inside one sentence)
+    counts in the sentence it starts in."""
+    return [(c - r) / (c + r + 1) for c, r in _voice_markers(text)[1]]
+
+
+def court_voice(text: str) -> float:
+    """From -1 (the parties' case, in reported speech) to 1 (the court's own reasoning):
+    (court markers - reported-speech markers) / (both + 1)."""
+    court, reported = _voice_markers(text)[0]
+    return (court - reported) / (court + reported + 1)
+
+
+@lru_cache(maxsize=8192)
+def _voice_markers(text: str) -> tuple[tuple[int, int], list[tuple[int, int]]]:
+    """(court, reported) marker counts in all of `text`, then in each of its sentences, from
+    one pass of each pattern (cached: chunks are searched again and again)."""
     spans = sentence_spans(text)
     starts = [s.start for s in spans]
+    totals = {"court": 0, "reported": 0}
     counts = {"court": [0] * len(spans), "reported": [0] * len(spans)}
     for name, pattern in (("court", _COURT), ("reported", _REPORTED)):
         for match in pattern.finditer(text):
+            totals[name] += 1
             i = bisect_right(starts, match.start()) - 1
             if i >= 0 and match.end() <= spans[i].end:
                 counts[name][i] += 1
-    return [(c - r) / (c + r + 1) for c, r in zip(counts["court"], counts["reported"], strict=True)]
+    per_sentence = list(zip(counts["court"], counts["reported"], strict=True))
+    return (totals["court"], totals["reported"]), per_sentence
 
 
 def window_scores(
@@ -65,30 +80,23 @@ def window_scores(
 # Judgments report the parties' case in reported speech (conditional mood, "fait valoir",
 # "soutient") and give the court's own view in the indicative ("le Tribunal retient", "il y a
 # lieu", "partant", "déclare"). Nouns ending in -rait (extrait, retrait, portrait...) are not
-# verbs.
+# verbs. The conditional is found at its ending inside a word (\B), not by trying every word
+# from its start: the same words, one match each. Each pattern first checks that an alternative
+# can start here (the lookahead lists their first letters): twice as fast.
 _REPORTED = re.compile(
-    r"\b(?:\w+(?<!ext)(?<!ret)(?<!port)(?<!abst)(?<!att)(?<!dist)raient"
-    r"|\w+(?<!ext)(?<!ret)(?<!port)(?<!abst)(?<!att)(?<!dist)rait"
-    r"|fai(?:t|sant) valoir|soutien(?:t|nent)|soul[èe]v\w*|reproch\w*|concl\w+ (?:au|à)"
-    r"|contest\w*|expos\w+|fait état|invoqu\w*|estim(?:e|ent) que|r[ée]clam\w*|sollicit\w*)\b",
+    r"(?=[cefirs])(?:\B(?<!ext)(?<!ret)(?<!port)(?<!abst)(?<!att)(?<!dist)rai(?:en)?t\b"
+    r"|\b(?:fai(?:t|sant) valoir|soutien(?:t|nent)|soul[èe]v\w*|reproch\w*|concl\w+ (?:au|à)"
+    r"|contest\w*|expos\w+|fait état|invoqu\w*|estim(?:e|ent) que|r[ée]clam\w*|sollicit\w*)\b)",
     re.IGNORECASE,
 )
 _COURT = re.compile(
-    r"\b(?:le tribunal|la cour|il convient|il y a lieu|partant|d[èe]s lors|en l'esp[èe]ce"
-    r"|il (?:est|n'est) (?:pas )?(?:établi|constant|admis|de principe)|il ressort"
+    r"\b(?=[acdeilnpr])(?:le tribunal|la cour|il convient|il y a lieu|partant|d[èe]s lors"
+    r"|en l'esp[èe]ce|il (?:est|n'est) (?:pas )?(?:établi|constant|admis|de principe)|il ressort"
     r"|il se dégage|reste en défaut|retient|est à (?:rejeter|abjurer|déclarer)|est fond[ée]e?"
     r"|n'est pas fond|déclare|condamne|dit (?:que|non|fond)|rejette|déboute|alloue"
     r"|n'établit)\b",
     re.IGNORECASE,
 )
-
-
-def court_voice(text: str) -> float:
-    """From -1 (the parties' case, in reported speech) to 1 (the court's own reasoning):
-    (court markers - reported-speech markers) / (both + 1)."""
-    reported = len(_REPORTED.findall(text))
-    court = len(_COURT.findall(text))
-    return (court - reported) / (court + reported + 1)
 
 
 _DECISION = re.compile(

@@ -13,6 +13,8 @@ _ABBREVIATIONS = {
     "ref", "c", "etc", "ca", "vol", "éd", "ed", "op", "cit", "ibid", "st", "ste", "sté", "av",
 }  # fmt: skip
 _BOUNDARY = re.compile(r"(?<=[.!?…;])[\s]+(?=[«\"“(\-–—A-ZÀ-ÖØ-Þ0-9])|\n+")
+_LAST_WORD = re.compile(r"[\wÀ-ÿ°]+\.?$")
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
 WINDOW_SENTENCES = 2  # sentences per window that gets its own vector
 
 
@@ -33,12 +35,13 @@ def _sentence_spans(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        before = text[start : match.start()]
-        last_word = re.findall(r"[\wÀ-ÿ°]+\.?$", before)
+        # Only the tail can hold the last word; a longer word is no abbreviation either.
+        tail = text[max(start, match.start() - _LONGEST_ABBREVIATION - 2) : match.start()]
+        last_word = _LAST_WORD.search(tail)
         if (
             match.group().strip(" \t") == ""
             and last_word
-            and last_word[0].rstrip(".").lower() in _ABBREVIATIONS
+            and last_word.group().rstrip(".").lower() in _ABBREVIATIONS
         ):
             continue
         spans.append(Span(start, match.start()))

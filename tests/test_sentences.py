@@ -25,6 +25,15 @@ def test_sentences_end_at_full_stops_but_not_after_abbreviations() -> None:
     ]
 
 
+def test_a_long_word_ending_like_an_abbreviation_still_ends_its_sentence() -> None:
+    # "Départ." ends in "art." and "Bénéficiaires." in "s.": only a whole word is an
+    # abbreviation, however long the word before the full stop.
+    text = "Le délai court dès le départ. Puis les Bénéficiaires. Voir M. Dupont. Fin."
+    assert pieces(text, sentence_spans(text)) == [
+        "Le délai court dès le départ.", "Puis les Bénéficiaires.", "Voir M. Dupont.", "Fin.",
+    ]
+
+
 def test_windows_pair_sentences_side_by_side_and_the_last_one_ends_with_the_text() -> None:
     assert pieces(TEXT, sentence_windows(TEXT)) == [
         "Le prestataire a suspendu la messagerie. Les factures restaient impayées depuis juin.",
