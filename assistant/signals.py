@@ -91,10 +91,10 @@ _REPORTED = re.compile(
 )
 _COURT = re.compile(
     r"\b(?=[acdeilnpr])(?:le tribunal|la cour|il convient|il y a lieu|partant|d[èe]s lors"
-    r"|en l'esp[èe]ce|il (?:est|n'est) (?:pas )?(?:établi|constant|admis|de principe)|il ressort"
-    r"|il se dégage|reste en défaut|retient|est à (?:rejeter|abjurer|déclarer)|est fond[ée]e?"
-    r"|n'est pas fond|déclare|condamne|dit (?:que|non|fond)|rejette|déboute|alloue"
-    r"|n'établit)\b",
+    r"|en l['’]esp[èe]ce|il (?:est|n['’]est) (?:pas )?(?:établi|constant|admis|de principe)"
+    r"|il ressort|il se dégage|reste en défaut|retient|est à (?:rejeter|abjurer|déclarer)"
+    r"|est fond[ée]e?|n['’]est pas fond[ée]*s?|déclare|condamne|dit (?:que|non|fond)|rejette"
+    r"|déboute|alloue|n['’]établit)\b",
     re.IGNORECASE,
 )
 

@@ -24,7 +24,8 @@ Passages are grouped and scored exactly as `retrieve` and `eval` do (k=10). The 
 ranking it replaced is compared from its recorded per-question ranks (`--handset`). Every
 answerable question is tested, one without an answering candidate counting as a miss for both;
 `--cache` keeps the mined candidates (mining is the slow part) so that variants train in
-seconds. `--ablate` refits without each feature group and, unless the candidates come from
+seconds; their features are computed again from them, so a change to a feature is seen.
+`--ablate` refits without each feature group and, unless the candidates come from
 `--cache`, without each thesaurus group. Inputs are sorted and the solvers are deterministic:
 the same store and questions write the same file. Never run it on the held-out questions.
 """
@@ -473,6 +474,8 @@ def main() -> None:
             parser.error(f"{args.cache} was mined from other questions: delete it")
         corpus = Corpus(None, None, RetrievalSettings())  # type: ignore[arg-type]
         corpus._texts, samples, model_id = cached["texts"], cached["samples"], cached["model"]
+        for s in samples:  # the candidates are cached; their features are today's code's
+            s.matrix = feature_matrix(s.found.expansion, s.found.fused, s.found.case_scores)
         samples = [s for s in samples if s.set_name in {shown(f) for f in files}]
     else:
         embeddings, model_id = make_embeddings(args.model)

@@ -117,6 +117,27 @@ def test_court_voice_tells_the_courts_reasoning_from_the_parties_reported_case()
     assert court_voice("Un extrait du contrat et le retrait du matériel.") == 0.0
 
 
+@pytest.mark.parametrize("marker", [
+    "Le Tribunal", "La Cour", "Il convient", "Il y a lieu", "Partant", "Dès lors", "Des lors",
+    "En l'espèce", "Il est établi", "Il n'est pas constant", "Il ressort", "Il se dégage",
+    "Elle reste en défaut", "Il retient", "Elle est à rejeter", "Elle est fondée",
+    "Elle n'est pas fondée", "Elle n’est pas fondée", "En l’espèce", "Elle n’établit",
+    "Il déclare", "Il condamne", "Il dit que", "Il rejette",
+    "Il déboute", "Il alloue", "Elle n'établit",
+])
+def test_each_marker_of_the_courts_voice_counts(marker: str) -> None:
+    assert court_voice(f"{marker} ceci.") > 0
+
+
+@pytest.mark.parametrize("marker", [
+    "Elle serait", "Ils pourraient", "Elle fait valoir", "Elle soutient", "Ils soutiennent",
+    "Elle soulève", "Elle reproche", "Elle conclut au", "Elle conteste", "Elle expose",
+    "Elle fait état", "Elle invoque", "Elle estime que", "Elle réclame", "Elle sollicite",
+])
+def test_each_marker_of_the_parties_reported_case_counts(marker: str) -> None:
+    assert court_voice(f"{marker} ceci.") < 0
+
+
 def test_a_question_on_the_law_prefers_the_courts_reasoning_to_a_partys_argument() -> None:
     _, chunks = build_judgment("j2", [REPORTED, HELD], kinds=["reasons", "reasons"])
     fused = [FusedChunk(c, 0.0, dense_score=0.8, lexical_score=1.0) for c in chunks]
