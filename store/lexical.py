@@ -59,12 +59,23 @@ def fold(text: str) -> str:
 def analyze(text: str) -> list[str]:
     """Index terms of `text`: elisions split off, accents folded, stop words dropped, Snowball
     French stems. Numbers and codes such as "1147" or "2025talch11" are kept whole."""
-    words = _TOKEN.findall(fold(text))
-    kept = [w for w in words if w not in STOP_WORDS]
-    return [
-        stem if not word.isdigit() else word
-        for word, stem in zip(kept, _stemmer.stemWords(kept), strict=True)
-    ]
+    terms = []
+    for word in _TOKEN.findall(fold(text)):
+        term = _TERMS.get(word, "")
+        if term == "":
+            term = _term(word)
+        if term is not None:
+            terms.append(term)
+    return terms
+
+
+_TERMS: dict[str, str | None] = {}  # each word met so far -> its term (None: a stop word)
+
+
+def _term(word: str) -> str | None:
+    term = None if word in STOP_WORDS else word if word.isdigit() else _stemmer.stemWord(word)
+    _TERMS[word] = term
+    return term
 
 
 
