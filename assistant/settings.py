@@ -56,7 +56,7 @@ class RetrievalSettings(BaseModel):
         "thesaurus_fr.json); off only to measure what it brings.",
     )
     no_answer_floor: float = Field(
-        0.095, description="Relevance below which the assistant declines (docs/benchmarks.md)."
+        0.03, description="Relevance below which the assistant declines (docs/benchmarks.md)."
     )
 
 

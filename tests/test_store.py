@@ -528,7 +528,7 @@ def test_a_segment_that_keeps_its_vectors_is_searched_exactly_not_by_the_approxi
     big = Store.open(tmp_path / "big", MODEL)
     with big.writer() as writer:
         for j in range(12):
-            paragraphs = [f"Paragraphe {p} : facture {j} serveur {p * j} contrat." for p in range(8)]
+            paragraphs = [f"Paragraphe {p} : facture {j} serveur {p * j}." for p in range(8)]
             judgment, chunks = build_judgment(f"j{j:02d}", paragraphs)
             writer.put(judgment, chunks, EMBED.embed_documents([c.text for c in chunks]))
         writer.commit()
