@@ -70,10 +70,13 @@ def analyze(text: str) -> list[str]:
 
 
 _TERMS: dict[str, str | None] = {}  # each word met so far -> its term (None: a stop word)
+_MAX_TERMS = 1_000_000  # about 100 MB; a corpus's words are far fewer, numbers aside
 
 
 def _term(word: str) -> str | None:
     term = None if word in STOP_WORDS else word if word.isdigit() else _stemmer.stemWord(word)
+    if len(_TERMS) >= _MAX_TERMS:
+        _TERMS.clear()
     _TERMS[word] = term
     return term
 

@@ -154,3 +154,16 @@ def test_segments_with_removed_rows_score_like_one_index_of_the_live_rows() -> N
         assert [cid for cid, _ in found] == [cid for cid, _ in expected]
         assert [s for _, s in found] == pytest.approx([s for _, s in expected])
         assert not {cid for cid, _ in split.search(query, 20)} & {ids[i] for i in range(1, 12, 4)}
+
+
+def test_the_remembered_terms_are_bounded_and_analysis_stays_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import store.lexical as lexical
+
+    text = "Le prestataire a suspendu la messagerie des avocats le 12 mars 2024."
+    expected = analyze(text)
+    monkeypatch.setattr(lexical, "_MAX_TERMS", 3)
+    monkeypatch.setattr(lexical, "_TERMS", {})
+    assert analyze(text) == expected
+    assert len(lexical._TERMS) <= 3
