@@ -483,8 +483,8 @@ class Store:
         """The `k` nearest allowed rows of one segment. A segment that keeps its vectors
         (every segment written since they are kept) is answered exactly, by comparing the query
         with each allowed row: about 7 ms for 100k rows on 2 cores, the same answer in every
-        process, where Chroma's approximate index, loaded again by each process, missed one of
-        the 50 nearest chunks for a quarter of the open dev questions, differently each time.
+        process, where Chroma's approximate index, loaded again by each process, missed some of
+        the 50 nearest chunks for 45 of the 62 open dev questions, differently each time.
         For a segment written without its vectors, the segment's nearest rows are asked of
         Chroma, more and more of them, until `k` pass `allowed` (rows removed since the segment
         was written do not); if too few pass, Chroma's `where` is asked (0.2-0.4 s at 100k
