@@ -195,17 +195,29 @@ def fit_softmax(
     return found.x[: classes * dim].reshape(classes, dim), found.x[classes * dim :]
 
 
+@dataclass(frozen=True)
+class LabelledWindows:
+    """Sentence windows read by a person and labelled with the issues each discusses (none:
+    background), as vectors of the store's model (`eval/tag_windows.jsonl`)."""
+
+    vectors: np.ndarray  # (windows, dim)
+    tags: tuple[frozenset[str], ...]  # per window; empty when it discusses no issue
+
+
 def fit_classifier(
     taxonomy: Taxonomy,
     embeddings: Embeddings,
     c: float,
     negatives: np.ndarray | None = None,
     negative_weight: float = 0.0,
+    windows: LabelledWindows | None = None,
+    window_weight: float = 1.0,
 ) -> IssueClassifier:
     """Learn the classifier from the taxonomy's texts embedded as passages (the same side as
     the stored window vectors). `negatives`: window vectors of labelled decisions that carry
     no issue, added to the background class with a total weight of `negative_weight` times
-    the taxonomy's background examples."""
+    the taxonomy's background examples. `windows`: labelled windows, each of weight
+    `window_weight` shared among its issues (or given to the background when it has none)."""
     texts: list[str] = []
     labels: list[int] = []
     for k, issue in enumerate(taxonomy.issues):
@@ -220,6 +232,20 @@ def fit_classifier(
         labels += [len(taxonomy.issues)] * len(negatives)
         share = negative_weight * len(taxonomy.background) / len(negatives)
         weight = np.concatenate([weight, np.full(len(negatives), share)])
+    if windows is not None and len(windows.vectors) and window_weight > 0:
+        index = {issue_id: k for k, issue_id in enumerate(taxonomy.ids)}
+        rows: list[int] = []
+        row_weights: list[float] = []
+        for n, tags in enumerate(windows.tags):
+            unknown = sorted(tags - index.keys())
+            if unknown:
+                raise ValueError(f"labelled window {n}: issues not in the taxonomy: {unknown}")
+            targets = sorted(index[t] for t in tags) or [len(taxonomy.issues)]
+            rows += [n] * len(targets)
+            labels += targets
+            row_weights += [window_weight / len(targets)] * len(targets)
+        x = np.vstack([x, np.asarray(windows.vectors, dtype=np.float64)[rows]])
+        weight = np.concatenate([weight, row_weights])
     weights, bias = fit_softmax(x, np.asarray(labels), len(taxonomy.issues) + 1, c, weight)
     return IssueClassifier(taxonomy.ids, weights, bias)
 
@@ -237,6 +263,7 @@ class TaggerParams:
     classifier: IssueClassifier | None  # learned for model_id and that taxonomy
     negative_weight: float = 0.0  # weight of the labelled decisions' windows in the background
     min_windows: int = 1  # windows of a decision that must reach the threshold for its tag
+    window_weight: float = 0.0  # weight of each labelled window the classifier learned from
 
 
 def load_params(path: Path = PARAMS_PATH) -> TaggerParams:
@@ -253,6 +280,7 @@ def load_params(path: Path = PARAMS_PATH) -> TaggerParams:
             else None,
             negative_weight=float(data.get("negative_weight", 0.0)),
             min_windows=int(data.get("min_windows", 1)),
+            window_weight=float(data.get("window_weight", 0.0)),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigurationError(

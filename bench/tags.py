@@ -33,6 +33,7 @@ from assistant.issue_tags import (  # noqa: E402
     PARAMS_PATH,
     IssueClassifier,
     IssueTag,
+    LabelledWindows,
     TaggerParams,
     Taxonomy,
     fit_classifier,
@@ -119,6 +120,28 @@ class LabelSet:
 FOLDS = 10
 
 
+@dataclass
+class WindowLabels:
+    """Labelled windows (`eval/tag_windows.jsonl`): each window's decision file, vector and
+    issues."""
+
+    files: list[str]
+    vectors: np.ndarray
+    tags: list[frozenset[str]]
+
+    def subset(self, keep: list[bool]) -> LabelledWindows:
+        rows = [n for n, k in enumerate(keep) if k]
+        return LabelledWindows(self.vectors[rows], tuple(self.tags[n] for n in rows))
+
+
+def load_window_labels(path: Path, embeddings) -> WindowLabels:
+    """The labelled windows, embedded as passages (the side of the stored window vectors)."""
+    items = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    vectors = np.asarray(embeddings.embed_documents([i["text"] for i in items]), dtype=np.float32)
+    return WindowLabels([i["file"] for i in items], vectors,
+                        [frozenset(i["tags"]) for i in items])  # fmt: skip
+
+
 def folds_of(decisions: list[str], gold: set[tuple[str, str]]) -> dict[str, int]:
     """Decision -> fold (FOLDS folds by decision): decisions sorted by their number of labels,
     then by id, dealt out in turn, so that the labelled ones spread over the folds."""
@@ -178,6 +201,8 @@ def fit(
     c: float,
     negative_weight: float,
     min_windows: int,
+    labelled: WindowLabels | None = None,
+    window_weight: float = 0.0,
 ) -> tuple[dict, TaggerParams]:
     """Cross-validation by decision over the pooled sets, then the final parameters.
 
@@ -185,7 +210,8 @@ def fit(
     negative_weight > 0) the windows of the other folds' decisions that carry no label, as
     background; the fold's decisions are scored with it. The threshold that tags a fold is the
     one maximising F0.5 on the other folds' (out-of-fold) scores. Pooled counts are the CV
-    figures, also given per set."""
+    figures, also given per set. Labelled windows (`labelled`) of a decision in the left-out
+    fold are left out of that fold's classifier."""
     gold = set().union(*(s.gold for s in sets))
     embeddings = _Memo(embeddings)  # the taxonomy is embedded once for the FOLDS + 1 fits
     windows = {j: decision_windows(s.store, j, embeddings) for s in sets
@@ -199,9 +225,20 @@ def fit(
         chosen = [windows[j] for j in sorted(untagged) if fold[j] != exclude and len(windows[j])]
         return np.vstack(chosen) if chosen else None
 
+    fold_of_file = {f: fold[j] for s in sets for f, j in s.judgment_of.items()}
+
+    def windows_outside(exclude: int | None) -> LabelledWindows | None:
+        if labelled is None:
+            return None
+        return labelled.subset([fold_of_file.get(f, -1) != exclude for f in labelled.files])
+
+    def learn(exclude: int | None) -> IssueClassifier:
+        return fit_classifier(taxonomy, embeddings, c, negatives(exclude), negative_weight,
+                              windows_outside(exclude), window_weight)  # fmt: skip
+
     out_of_fold: dict[tuple[str, str], float] = {}
     for f in range(FOLDS):
-        classifier = fit_classifier(taxonomy, embeddings, c, negatives(f), negative_weight)
+        classifier = learn(f)
         held = {j: v for j, v in windows.items() if fold[j] == f}
         out_of_fold |= decision_scores(classifier, held, min_windows)
     cv_pred: set[tuple[str, str]] = set()
@@ -211,10 +248,11 @@ def fit(
         th = best_threshold(train, {g for g in gold if fold[g[0]] != f})
         thresholds.append(th)
         cv_pred |= {k for k, v in out_of_fold.items() if fold[k[0]] == f and v >= th}
-    classifier = fit_classifier(taxonomy, embeddings, c, negatives(None), negative_weight)
+    classifier = learn(None)
     threshold = best_threshold(decision_scores(classifier, windows, min_windows), gold)
     params = TaggerParams(1, c, round(threshold, 4), model_id, taxonomy.digest, classifier,
-                          negative_weight, min_windows)  # fmt: skip
+                          negative_weight, min_windows,
+                          window_weight if labelled is not None else 0.0)  # fmt: skip
     cv = {
         "scheme": f"{FOLDS} folds by decision, pooled over {', '.join(s.name for s in sets)}",
         "objective": f"F{BETA}",
@@ -224,6 +262,20 @@ def fit(
             "median": round(float(np.median(thresholds)), 4),
         },
         **table(cv_pred, gold, taxonomy),
+        "windows": window_cv(
+            labelled,
+            sets,
+            windows,
+            untagged,
+            taxonomy,
+            embeddings,
+            c,
+            negative_weight,
+            window_weight,
+            threshold,
+        )
+        if labelled is not None
+        else None,
         "per_set": {
             s.name: table(
                 {p for p in cv_pred if p[0] in set(s.judgment_of.values())}, s.gold, taxonomy
@@ -232,6 +284,47 @@ def fit(
         },  # fmt: skip
     }
     return cv, params
+
+
+def window_cv(
+    labelled: WindowLabels,
+    sets: list[LabelSet],
+    windows: dict[str, np.ndarray],
+    untagged: set[str],
+    taxonomy: Taxonomy,
+    embeddings,
+    c: float,
+    negative_weight: float,
+    window_weight: float,
+    threshold: float,
+) -> dict:
+    """Passage-level CV: the labelled windows in FOLDS folds by decision file; each fold's
+    windows are scored by a classifier learned without them (nor the fold's decisions as
+    background) and tagged at `threshold`. Precision and recall over (window, issue) pairs."""
+    files = sorted(set(labelled.files))
+    positives = {f: sum(bool(t) for g, t in zip(labelled.files, labelled.tags, strict=True)
+                        if g == f) for f in files}  # fmt: skip
+    order = sorted(files, key=lambda f: (-positives[f], f))
+    fold = {f: n % FOLDS for n, f in enumerate(order)}
+    file_of = {j: f for s in sets for f, j in s.judgment_of.items()}
+    pred: set[tuple[str, str]] = set()
+    gold = {(str(n), t) for n, tags in enumerate(labelled.tags) for t in tags}
+    for g in range(FOLDS):
+        chosen = [windows[j] for j in sorted(untagged)
+                  if fold.get(file_of[j], -1) != g and len(windows[j])]  # fmt: skip
+        negatives = np.vstack(chosen) if chosen and negative_weight > 0 else None
+        train = labelled.subset([fold[f] != g for f in labelled.files])
+        classifier = fit_classifier(taxonomy, embeddings, c, negatives, negative_weight, train,
+                                    window_weight)  # fmt: skip
+        rows = [n for n, f in enumerate(labelled.files) if fold[f] == g]
+        p = classifier.probabilities(labelled.vectors[rows])
+        for r, n in enumerate(rows):
+            pred |= {
+                (str(n), issue) for k, issue in enumerate(taxonomy.ids) if p[r, k] >= threshold
+            }
+    return {"scheme": f"{FOLDS} folds by decision over {len(labelled.files)} windows of "
+            f"{len(files)} decisions, tagged at the fitted threshold",
+            **table(pred, gold, taxonomy)}  # fmt: skip
 
 
 def write_params(path: Path, params: TaggerParams, fitted_on: dict) -> None:
@@ -249,6 +342,7 @@ def write_params(path: Path, params: TaggerParams, fitted_on: dict) -> None:
         "threshold": params.threshold,
         "min_windows": params.min_windows,
         "negative_weight": params.negative_weight,
+        "window_weight": params.window_weight,
         "model_id": params.model_id,
         "taxonomy_digest": params.taxonomy_digest,
         "fitted_on": fitted_on,
@@ -306,6 +400,15 @@ def main() -> None:
         default=1,
         help="windows of a decision that must reach the threshold (with --fit)",
     )
+    parser.add_argument(
+        "--windows",
+        type=Path,
+        help="labelled windows the classifier also learns from (with --fit): "
+        "eval/tag_windows.jsonl",
+    )
+    parser.add_argument(
+        "--window-weight", type=float, default=1.0, help="weight of each labelled window"
+    )
     parser.add_argument("--params", type=Path, default=PARAMS_PATH)
     args = parser.parse_args()
 
@@ -330,8 +433,9 @@ def main() -> None:
         "model_id": model_id,
     }
     if args.fit:
+        labelled = load_window_labels(args.windows, embeddings) if args.windows else None
         cv, params = fit(sets, embeddings, model_id, taxonomy, args.c, args.negative_weight,
-                         args.min_windows)  # fmt: skip
+                         args.min_windows, labelled, args.window_weight)  # fmt: skip
         write_params(
             args.params,
             params,
@@ -350,6 +454,7 @@ def main() -> None:
             "threshold": params.threshold,
             "negative_weight": params.negative_weight,
             "min_windows": params.min_windows,
+            "window_weight": params.window_weight,
         }
     )
     # the product path: tag_store over each whole store, restricted to the labelled decisions

@@ -35,9 +35,11 @@ from assistant import issue_tags
 from assistant.cli import main
 from assistant.issue_tags import (
     IssueTag,
+    LabelledWindows,
     TaggerParams,
     WindowScores,
     decisions_by_issue,
+    fit_classifier,
     fit_softmax,
     load_params,
     load_taxonomy,
@@ -134,6 +136,40 @@ def test_softmax_sample_weights_count_as_repeated_examples():
     plain = fit_softmax(x[repeated], y[repeated], 2, c=1.0)
     assert np.allclose(weighted[0], plain[0], atol=1e-3)
     assert np.allclose(weighted[1], plain[1], atol=1e-3)
+
+
+def test_labelled_windows_teach_the_classifier_their_issues_and_the_background():
+    taxonomy = load_taxonomy()
+    embeddings = HashEmbeddings(dim=256)
+    texts = [
+        "Le bailleur a donné congé au locataire pour le terme du bail commercial.",
+        "La juridiction relève que le recours a été introduit hors délai.",
+        "Le preneur réclame la restitution du dépôt de garantie et des loyers payés.",
+    ]
+    vectors = np.asarray(embeddings.embed_documents(texts))
+    tags = (frozenset({"resiliation"}), frozenset(),
+            frozenset({"paiement_prix", "reversibilite_donnees"}))  # fmt: skip
+    labelled = LabelledWindows(vectors, tags)
+    k = {issue: n for n, issue in enumerate(taxonomy.ids)}
+    before = fit_classifier(taxonomy, embeddings, c=10.0).probabilities(vectors)
+    after = fit_classifier(taxonomy, embeddings, c=10.0, windows=labelled,
+                           window_weight=5.0).probabilities(vectors)  # fmt: skip
+    assert after[0, k["resiliation"]] > before[0, k["resiliation"]] + 0.2
+    assert after[1].sum() < before[1].sum()  # more background, less of every issue
+    assert after[2, k["paiement_prix"]] > before[2, k["paiement_prix"]]
+    assert after[2, k["reversibilite_donnees"]] > before[2, k["reversibilite_donnees"]]
+    # a weight of 0 leaves the taxonomy's classifier as it was
+    same = fit_classifier(taxonomy, embeddings, c=10.0, windows=labelled, window_weight=0.0)
+    assert np.allclose(same.probabilities(vectors), before, atol=1e-6)
+
+
+def test_a_labelled_window_with_an_issue_outside_the_taxonomy_is_refused():
+    taxonomy = load_taxonomy()
+    embeddings = HashEmbeddings(dim=32)
+    vectors = np.asarray(embeddings.embed_documents(["Le contrat est résilié."]))
+    with pytest.raises(ValueError, match="divorce"):
+        fit_classifier(taxonomy, embeddings, c=1.0,
+                       windows=LabelledWindows(vectors, (frozenset({"divorce"}),)))  # fmt: skip
 
 
 def _scored(judgment, chunk, probabilities: list[list[float]]) -> WindowScores:
