@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import average_precision_score
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -309,6 +310,7 @@ def window_cv(
     file_of = {j: f for s in sets for f, j in s.judgment_of.items()}
     pred: set[tuple[str, str]] = set()
     gold = {(str(n), t) for n, tags in enumerate(labelled.tags) for t in tags}
+    scored: dict[tuple[str, str], float] = {}
     for g in range(FOLDS):
         chosen = [windows[j] for j in sorted(untagged)
                   if fold.get(file_of[j], -1) != g and len(windows[j])]  # fmt: skip
@@ -319,12 +321,23 @@ def window_cv(
         rows = [n for n, f in enumerate(labelled.files) if fold[f] == g]
         p = classifier.probabilities(labelled.vectors[rows])
         for r, n in enumerate(rows):
-            pred |= {
-                (str(n), issue) for k, issue in enumerate(taxonomy.ids) if p[r, k] >= threshold
-            }
+            for k, issue in enumerate(taxonomy.ids):
+                scored[(str(n), issue)] = float(p[r, k])
+                if p[r, k] >= threshold:
+                    pred.add((str(n), issue))
     return {"scheme": f"{FOLDS} folds by decision over {len(labelled.files)} windows of "
             f"{len(files)} decisions, tagged at the fitted threshold",
-            **table(pred, gold, taxonomy)}  # fmt: skip
+            **ranking_quality(scored, gold), **table(pred, gold, taxonomy)}  # fmt: skip
+
+
+def ranking_quality(scored: dict[tuple[str, str], float], gold: set[tuple[str, str]]) -> dict:
+    """How well out-of-fold probabilities rank the (window, issue) pairs, whatever the
+    threshold: average precision over all pairs, and the precision of the 50 highest."""
+    order = sorted(scored, key=lambda k: -scored[k])
+    truth = np.array([k in gold for k in order], dtype=float)
+    ap = float(average_precision_score(truth, [scored[k] for k in order])) if truth.any() else 0.0
+    top = float(truth[:50].mean())
+    return {"average_precision": round(ap, 4), "precision_at_50": round(top, 4)}
 
 
 def write_params(path: Path, params: TaggerParams, fitted_on: dict) -> None:
