@@ -212,7 +212,8 @@ def fit(
     background; the fold's decisions are scored with it. The threshold that tags a fold is the
     one maximising F0.5 on the other folds' (out-of-fold) scores. Pooled counts are the CV
     figures, also given per set. Labelled windows (`labelled`) of a decision in the left-out
-    fold are left out of that fold's classifier."""
+    fold are left out of that fold's classifier. The final classifier learns from everything;
+    its threshold is the one maximising F0.5 over all the out-of-fold scores."""
     gold = set().union(*(s.gold for s in sets))
     embeddings = _Memo(embeddings)  # the taxonomy is embedded once for the FOLDS + 1 fits
     windows = {j: decision_windows(s.store, j, embeddings) for s in sets
@@ -250,7 +251,10 @@ def fit(
         thresholds.append(th)
         cv_pred |= {k for k, v in out_of_fold.items() if fold[k[0]] == f and v >= th}
     classifier = learn(None)
-    threshold = best_threshold(decision_scores(classifier, windows, min_windows), gold)
+    # the threshold is fitted on the out-of-fold scores, not on the final classifier's own: that
+    # classifier has learned from the labelled decisions' windows, so its scores of them are
+    # higher than those of a decision it has not seen
+    threshold = best_threshold(out_of_fold, gold)
     params = TaggerParams(1, c, round(threshold, 4), model_id, taxonomy.digest, classifier,
                           negative_weight, min_windows,
                           window_weight if labelled is not None else 0.0)  # fmt: skip
