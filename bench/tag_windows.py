@@ -8,9 +8,11 @@ left out: their file names are read, nothing else. For each issue of the taxonom
 takes the windows the committed tagger scores highest (at most two per decision), windows that
 name the issue's usual words (sampling only: the tagger never reads them), and windows drawn
 at random over the whole pool, so the labels hold hard negatives and ordinary text as well as
-likely positives. Deterministic (seed 0). Each line: id, file (relative to its corpus folder),
-char_start/char_end in the judgment text, the window text, 300 characters of context on each
-side, and why it was drawn (`reasons`, never shown to the labeller).
+likely positives. Deterministic (--seed, 0 by default). `--exclude` leaves out the decisions of
+other label files (a second draw leaves out those already labelled). Each line: id, file
+(relative to its corpus folder), char_start/char_end in the judgment text, the window text,
+300 characters of context on each side, and why it was drawn (`reasons`, never shown to the
+labeller).
 """
 
 from __future__ import annotations
@@ -83,12 +85,24 @@ def main() -> None:
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--model", default="e5")
+    parser.add_argument("--exclude", type=Path, action="append", default=[],
+                        help="a label file (JSON lines with `file`) whose decisions are left out, "
+                        "e.g. the windows already labelled")  # fmt: skip
+    parser.add_argument("--top", type=int, default=TOP_PER_ISSUE, help="top windows per issue")
+    parser.add_argument("--words", type=int, default=WORDS_PER_ISSUE,
+                        help="windows naming the issue's words, per issue")  # fmt: skip
+    parser.add_argument("--random", type=int, default=RANDOM, help="windows at random")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--prefix", default="w", help="the windows' id prefix")
     args = parser.parse_args()
     embeddings, model_id = make_embeddings(args.model)
     store = Store.open(args.store, model_id)
     taxonomy, params = load_taxonomy(), load_params()
     classifier = classifier_for(embeddings, model_id, taxonomy, params)
     frozen = frozen_files()
+    for path in args.exclude:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        frozen |= {json.loads(x)["file"] for x in lines if x.strip()}
 
     windows: list[dict] = []
     scores: list[np.ndarray] = []
@@ -112,7 +126,7 @@ def main() -> None:
                                 "before": text[max(0, start - CONTEXT) : start],
                                 "after": text[end : end + CONTEXT]})  # fmt: skip
     probabilities = np.vstack(scores)
-    rng = random.Random(0)
+    rng = random.Random(args.seed)
     chosen: dict[int, list[str]] = {}
 
     def take(indices: list[int], reason: str, limit: int) -> None:
@@ -127,20 +141,20 @@ def main() -> None:
             taken += 1
 
     for k, issue in enumerate(taxonomy.ids):
-        take(list(np.argsort(-probabilities[:, k], kind="stable")), f"top:{issue}", TOP_PER_ISSUE)
+        take(list(np.argsort(-probabilities[:, k], kind="stable")), f"top:{issue}", args.top)
         pattern = re.compile(ISSUE_WORDS[issue], re.IGNORECASE)
         named = [i for i, w in enumerate(windows) if pattern.search(w["text"])]
         rng.shuffle(named)
-        take(named, f"words:{issue}", WORDS_PER_ISSUE)
-    take(rng.sample(range(len(windows)), len(windows)), "random", RANDOM)
+        take(named, f"words:{issue}", args.words)
+    take(rng.sample(range(len(windows)), len(windows)), "random", args.random)
 
     order = sorted(chosen)
     rng.shuffle(order)
     with args.out.open("w", encoding="utf-8") as out:
         for n, i in enumerate(order, 1):
             w = windows[i]
-            line = {"id": f"w{n:04d}", **{k: v for k, v in w.items() if k != "judgment"},
-                    "reasons": chosen[i]}  # fmt: skip
+            fields = {k: v for k, v in w.items() if k != "judgment"}
+            line = {"id": f"{args.prefix}{n:04d}", **fields, "reasons": chosen[i]}
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
     print(f"{len(order)} windows from {len({windows[i]['file'] for i in order})} decisions "
           f"(pool: {len(windows)} windows) -> {args.out}")  # fmt: skip
