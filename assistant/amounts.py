@@ -51,7 +51,8 @@ Outcome = Literal["claimed", "granted", "rejected"]
 OUTCOMES: tuple[Outcome, ...] = ("claimed", "granted", "rejected")
 # Heads of damage, most specific first: the order decides when a clause names several.
 _HEAD_WORDS: tuple[tuple[str, str], ...] = (
-    ("indemnite_procedure", r"art(?:icle|\.)\s*(?:240|700|238-1|618-1|475-1|1022)\b"
+    ("indemnite_procedure", r"art(?:icle|\.)\s*(?:240|700|238-1|618-1|475-1|1022|l\.\s*761-1)\b"
+                            r"|10 juillet 1991|91-647"  # art. 37 of the French legal-aid law
                             r"|indemnite de procedure|indemnite procedurale|frais irrepetibles"
                             r"|frais (?:non compris dans les depens|de procedure)"),
     ("astreinte", r"astreinte"),
@@ -81,6 +82,7 @@ _CURRENCIES = (  # ISO code, how decisions write it
     ("FRF", r"FRF|francs? français"),
     ("CHF", r"CHF|francs? suisses"),
     ("XOF", r"XOF|F ?CFA|francs? CFA"),
+    ("CAD", r"CAD|dollars? canadiens"),
     ("USD", r"USD|US\$|\$|dollars?"),
     ("TND", r"TND|dinars?"),
     ("GBP", r"GBP|£"),
@@ -89,7 +91,7 @@ _CURRENCY_WORDS = "|".join(words for _, words in _CURRENCIES) + "|francs?"  # fr
 _MONEY = re.compile(
     rf"(?<![\w.,'’])(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
     rf"(?P<cur>{_CURRENCY_WORDS})(?!\w)"
-    rf"|(?P<cur2>EUR|€|CHF|USD|LUF|BEF|FRF|XOF|TND|GBP|£)\s?(?P<num2>{_NUMBER})(?:\.-|,-)?"
+    rf"|(?P<cur2>EUR|€|CHF|USD|CAD|LUF|BEF|FRF|XOF|TND|GBP|£)\s?(?P<num2>{_NUMBER})(?:\.-|,-)?"
     rf"(?!\d|[.,]\d))"
 )
 _FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF"}
@@ -99,9 +101,9 @@ _FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF"}
 _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a claim
     "claim": (r"voir condamn", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b",
               r"sollicit", r"reclam", r"chiffr", r"conclu(?:t|ent|ait|aient)? a\b",
-              r"en paiement de\b"),
+              r"en paiement de\b", r"mettre a la charge d"),
     "reject": (r"debout", r"rejet", r"non[- ]fonde"),
-    "grant": (r"condamn", r"alloue", r"fix", r"fonde"),
+    "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"verser(?:a|ont)\b"),
 }
 _CUES = re.compile("|".join(f"(?P<{voice}>" + "|".join(rf"\b{w}\w*" for w in words) + ")"
                             for voice, words in _CUE_WORDS.items()))
@@ -171,11 +173,13 @@ _PARTY_STOP = (r"(?=\s*(?:,|;|\(|$|\.\s*$|\bsur base\b|\bau titre\b|\bsur le fon
 _DEBTOR = re.compile(
     r"condamn\w*\s+(?P<p>.+?)\s+(?:à\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler|rembourser"
     r"|restituer)|au paiement)"
-    rf"|(?:à l['’]encontre|à la charge) d(?:e\s+|['’])(?P<q>.+?){_PARTY_STOP}",
+    rf"|(?:à l['’]encontre|à la charge) d(?:e\s+|['’])(?P<q>.+?){_PARTY_STOP}"
+    r"|^\W*(?P<v>[^,;:]{2,80}?)\s+verser(?:a|ont)\b",  # "L'Etat versera à X une somme de"
     re.IGNORECASE | re.DOTALL,  # names run over the line breaks of hard-wrapped texts
 )
 _CREDITOR = re.compile(
-    r"(?:payer|verser|régler|rembourser|restituer|allouer|accorder|accordée?s?)\s+(?:à|au|aux)\s+"
+    r"(?:payer|verser(?:a|ont)?|régler|rembourser|restituer|allouer|accorder|accordée?s?)"
+    r"\s+(?:à|au|aux)\s+(?!titre\b)"
     rf"(?P<p>.+?){_PARTY_STOP}|au profit de\s+(?P<q>.+?){_PARTY_STOP}"
     rf"|\bla demande (?:principale )?d(?:e\s+|['’])(?P<r>.+?){_PARTY_STOP}"
     rf"|formulée?s? par\s+(?P<s>.+?){_PARTY_STOP}",
@@ -499,7 +503,7 @@ def _parties(text: str, clause: _Clause, at: int) -> tuple[str, str, bool]:
                 after = name
         return before or after
 
-    creditor, debtor = named(_CREDITOR, "pqrs"), named(_DEBTOR, "pq")
+    creditor, debtor = named(_CREDITOR, "pqrs"), named(_DEBTOR, "pqv")
     plural = bool(_PLURAL.search(words[max(0, at - 80) : at + 60]))
     return creditor, debtor, plural
 

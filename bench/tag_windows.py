@@ -77,6 +77,9 @@ def corpus_file(source_path: str) -> str:
     for folder in ("/corpus-open/", "/corpus/"):
         if folder in source:
             return source.split(folder, 1)[1]
+    for folder in ("/records/", "/dila-cass/"):  # the open corpus's files copied elsewhere
+        if folder in source:
+            return folder[1:] + source.split(folder, 1)[1]
     return source
 
 

@@ -180,6 +180,7 @@ def test_a_row_whose_quote_is_not_verbatim_is_dropped_and_counted(lux):
         ("2.500 francs", "FR", (2500.0, "FRF")),
         ("CHF 5.000", "", (5000.0, "CHF")),
         ("10 000 dollars", "", (10000.0, "USD")),
+        ("1 899 228,15CAD", "", (1899228.15, "CAD")),  # a Quebec court glues the code
         ("1.000.000 F CFA", "", (1000000.0, "XOF")),
         ("2 \n500 €", "", (500.0, "EUR")),  # wrapped over a line: only its end is read (weak)
         ("de3.000 euros", "", None),  # glued to the word before it: not read (weak)
@@ -243,6 +244,28 @@ def test_a_claim_reduced_by_the_court_gives_the_sum_rejected_and_the_sum_granted
             for r in extract_amounts(judgment)] == [
         ("rejected", 15000.0, "perte_de_chance", "La société Alpha", "la société Beta"),
         ("granted", 4000.0, "perte_de_chance", "la société Alpha", "la société Beta"),
+    ]  # fmt: skip
+
+
+def test_a_french_administrative_courts_claim_and_order_under_article_l_761_1():
+    # The administrative courts' own wording: the claim « de mettre à la charge de X la somme
+    # de ... », the order « X versera à Y la somme de ... » (art. L. 761-1 CJA, or art. 37 of
+    # the legal-aid law of 10 July 1991 for a lawyer's fees).
+    judgment = parsed_text(
+        "CONSEIL D'ÉTAT\n\n"
+        "Par une requête, l'association Epsilon demande au Conseil d'État :\n\n"
+        "1°) d'annuler la décision attaquée ;\n\n"
+        "2°) de mettre à la charge de l'Etat la somme de 5 000 euros au titre de l'article "
+        "L. 761-1 du code de justice administrative.\n\n"
+        "D E C I D E :\n\n"
+        "Article 1er : La décision est annulée.\n\n"
+        "Article 2 : L'Etat versera à l'association Epsilon la somme de 3 000 euros au titre de "
+        "l'article L. 761-1 du code de justice administrative.\n"
+    )
+    assert [(r.outcome, r.value, r.head, r.creditor, r.debtor)
+            for r in extract_amounts(judgment)] == [
+        ("rejected", 5000.0, "indemnite_procedure", "", "l'Etat"),
+        ("granted", 3000.0, "indemnite_procedure", "l'association Epsilon", "L'Etat"),
     ]  # fmt: skip
 
 
