@@ -67,6 +67,8 @@ SETS = (  # name, labels, files, corpus (relative to the repository root)
     ("dev2", "eval/amounts_dev2.jsonl", "eval/amounts_dev2_files.txt", "../shared/corpus-open"),
     ("fresh", "eval/amounts_dev2_fresh.jsonl", "eval/amounts_dev2_fresh_files.txt",
      "../shared/corpus-open"),
+    ("fresh2", "eval/amounts_fresh2.jsonl", "eval/amounts_fresh2_files.txt",
+     "../shared/corpus-open"),
 )
 SET_CORPUS = {name: corpus for name, _, _, corpus in SETS}
 # Compact cue list, on folded text (lower case, no accents).
@@ -93,6 +95,7 @@ _CUE_RES = {name: re.compile(rx) for name, rx in CUES.items()}
 _AFTER_RES = {name: re.compile(rx) for name, rx in AFTER.items()}
 # The extractor as it stood before fresh (built on dev + dev2, commit of the blind fresh check)
 # and before dev2 (built on dev alone).
+BUILT_ON_DEV_DEV2_FRESH = "e1c0ff6"  # the blind fresh2 check
 BUILT_ON_DEV_DEV2 = "e0d97df"
 BUILT_ON_DEV = "726542f"
 _BEFORE = 150  # characters before a sum (in its clause) where cue words are looked for
@@ -527,7 +530,10 @@ _OLD_ROWS = """
 import json, sys
 from pathlib import Path
 from assistant.amounts import extraction
-from bench.amounts import judgments_of
+try:  # the bench's own reader in older commits, ingest's since bce987f
+    from bench.amounts import judgments_of
+except ImportError:
+    from ingest.pipeline import judgments_in_file as judgments_of
 corpus, files = Path(sys.argv[1]), json.loads(sys.argv[2])
 print(json.dumps({f: [r.to_dict() for j in judgments_of(corpus / f)
                       for r in extraction(j).rows] for f in files}))
@@ -640,10 +646,12 @@ def main() -> None:
             "labels": sum(len(d.labels) for d in decisions),
             "outcomes_of_row_mentions": Counter(m.outcome for m in mentions if m.row)}
     cv = grouped_cv(decisions, args.folds)
+    fresh2 = split(decisions, {"dev", "dev2", "fresh"}, {"fresh2"}, BUILT_ON_DEV_DEV2_FRESH)
     fresh = split(decisions, {"dev", "dev2"}, {"fresh"}, BUILT_ON_DEV_DEV2)
     later = split(decisions, {"dev"}, {"dev2", "fresh"}, BUILT_ON_DEV)
     print(json.dumps(data))
-    for title, block in (("grouped CV", cv), ("train dev+dev2, test fresh", fresh),
+    for title, block in (("grouped CV", cv), ("train dev+dev2+fresh, test fresh2", fresh2),
+                         ("train dev+dev2, test fresh", fresh),
                          ("train dev, test dev2+fresh", later)):
         print(f"\n{title}")
         for name in block:
@@ -652,7 +660,8 @@ def main() -> None:
     if args.out:
         result = {"command": f"python bench/amounts_learned.py --out {shown_path(args.out)}",
                   "date": dt.date.today().isoformat(), "data": data,
-                  "grouped_cv": cv, "train_dev_dev2_test_fresh": fresh,
+                  "grouped_cv": cv, "train_dev_dev2_fresh_test_fresh2": fresh2,
+                  "train_dev_dev2_test_fresh": fresh,
                   "train_dev_test_dev2_fresh": later}
         args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n",
                             encoding="utf-8")
