@@ -24,13 +24,14 @@ pairing on value, currency and outcome); outcome accuracy is over the labels pai
 of the same value and currency whatever its outcome. 'ceiling' builds rows from the mentions'
 own targets: what a perfect per-mention classifier would score with this row building.
 
-Evaluation: GroupKFold(5) grouped by decision file over dev + dev2 + fresh together, the rules
-scored on exactly the same test decisions; then train on dev + dev2, test on fresh, and train
-on dev, test on dev2 + fresh. The rules of now were built on all three sets, so their figures
-are in-sample; each split also scores the rules as they stood before its test sets were used
-(`git archive` of that commit's code, run in a subprocess). The learned features reuse helpers
-of the rules of now (cues, report and cost markers, head), so the learned figures are not
-entirely out-of-sample either. Held-out label files are refused.
+Evaluation: GroupKFold(5) grouped by decision file over all the sets together, the rules
+scored on exactly the same test decisions; then train on the sets labelled before each blind
+set and test on it (fresh3; fresh2; fresh), and train on dev, test on dev2 + fresh. The rules
+of now were built on dev, dev2, fresh and fresh2, so their figures there are in-sample; each
+split also scores the rules as they stood before its test sets were used (`git archive` of
+that commit's code, run in a subprocess). The learned features reuse helpers of the rules of
+now (cues, report and cost markers, head), so the learned figures are not entirely
+out-of-sample either. Held-out label files are refused.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ SETS = (  # name, labels, files, corpus (relative to the repository root)
      "../shared/corpus-open"),
     ("fresh2", "eval/amounts_fresh2.jsonl", "eval/amounts_fresh2_files.txt",
      "../shared/corpus-open"),
+    ("fresh3", "eval/amounts_fresh3.jsonl", "eval/amounts_fresh3_files.txt",
+     "../shared/corpus-open"),
 )
 SET_CORPUS = {name: corpus for name, _, _, corpus in SETS}
 # Compact cue list, on folded text (lower case, no accents).
@@ -95,6 +98,7 @@ _CUE_RES = {name: re.compile(rx) for name, rx in CUES.items()}
 _AFTER_RES = {name: re.compile(rx) for name, rx in AFTER.items()}
 # The extractor as it stood before fresh (built on dev + dev2, commit of the blind fresh check)
 # and before dev2 (built on dev alone).
+BUILT_BEFORE_FRESH3 = "342acb4"  # the rules when fresh3 was labelled (run once on it, blind)
 BUILT_ON_DEV_DEV2_FRESH = "e1c0ff6"  # the blind fresh2 check
 BUILT_ON_DEV_DEV2 = "e0d97df"
 BUILT_ON_DEV = "726542f"
@@ -646,11 +650,15 @@ def main() -> None:
             "labels": sum(len(d.labels) for d in decisions),
             "outcomes_of_row_mentions": Counter(m.outcome for m in mentions if m.row)}
     cv = grouped_cv(decisions, args.folds)
+    fresh3 = split(decisions, {"dev", "dev2", "fresh", "fresh2"}, {"fresh3"},
+                   BUILT_BEFORE_FRESH3)
     fresh2 = split(decisions, {"dev", "dev2", "fresh"}, {"fresh2"}, BUILT_ON_DEV_DEV2_FRESH)
     fresh = split(decisions, {"dev", "dev2"}, {"fresh"}, BUILT_ON_DEV_DEV2)
     later = split(decisions, {"dev"}, {"dev2", "fresh"}, BUILT_ON_DEV)
     print(json.dumps(data))
-    for title, block in (("grouped CV", cv), ("train dev+dev2+fresh, test fresh2", fresh2),
+    for title, block in (("grouped CV", cv),
+                         ("train dev+dev2+fresh+fresh2, test fresh3", fresh3),
+                         ("train dev+dev2+fresh, test fresh2", fresh2),
                          ("train dev+dev2, test fresh", fresh),
                          ("train dev, test dev2+fresh", later)):
         print(f"\n{title}")
@@ -660,7 +668,8 @@ def main() -> None:
     if args.out:
         result = {"command": f"python bench/amounts_learned.py --out {shown_path(args.out)}",
                   "date": dt.date.today().isoformat(), "data": data,
-                  "grouped_cv": cv, "train_dev_dev2_fresh_test_fresh2": fresh2,
+                  "grouped_cv": cv, "train_four_test_fresh3": fresh3,
+                  "train_dev_dev2_fresh_test_fresh2": fresh2,
                   "train_dev_dev2_test_fresh": fresh,
                   "train_dev_test_dev2_fresh": later}
         args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n",
