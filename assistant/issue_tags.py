@@ -13,7 +13,8 @@ its passages is tagged with it.
 The threshold, the classifier's regularisation and the number of windows a decision needs over
 the threshold come from the versioned `data/issue_tags-v1.json` that `bench/tags.py --fit` writes
 after cross-validating by decision on `eval/tags_dev.jsonl` and `eval/tags_dev2.jsonl`; it also
-holds the classifier learned for the model it was fitted with (from the taxonomy's texts and, as
+holds the classifier learned for the model it was fitted with (from the taxonomy's texts, the
+sentence windows a person labelled with their issues in `eval/tag_windows.jsonl`, and, as
 background, the windows of the labelled decisions that carry no issue), so the page does not
 embed the taxonomy at start. For another model (or a changed taxonomy) the classifier is learned
 again on first use from the taxonomy alone.
