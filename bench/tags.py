@@ -2,17 +2,20 @@
 share of evidence spans that are exact slices of the stored judgment text (must be 1.0).
 
     .venv/bin/python bench/tags.py --labels eval/tags_dev.jsonl --store STORE \\
-        --out bench/tags-dev.json [--fit] [--c 10] [--params FILE] [--model e5]
+        --labels eval/tags_dev2.jsonl --store STORE2 --out bench/tags-dev.json \\
+        [--fit --c 100 --negative-weight 3 --min-windows 2 \\
+         --windows eval/tag_windows.jsonl --window-weight 1] [--params FILE] [--model e5]
 
-The store must hold the labelled decisions (`legal-assistant ingest data/corpus --store STORE`);
-a label's `file` is matched to the judgment whose source path ends with it.
+Each store must hold its set's labelled decisions (`legal-assistant ingest data/corpus --store
+STORE`); a label's `file` is matched to the judgment whose source path ends with it.
 
 Without --fit the tagger runs as the product runs it (`tag_store` with
-assistant/data/issue_tags-v1.json): use this for a frozen set, once.
-With --fit the classifier is learned from the taxonomy (C = --c) and the one threshold is chosen
-by cross-validation by decision: for each decision left out, the threshold maximising F0.5 on
-the other decisions tags it; the pooled counts are the CV figures. The threshold fitted on all
-decisions, the classifier and their provenance are then written to --params.
+assistant/data/issue_tags-v1.json): use this for a frozen set, once per round.
+With --fit the classifier is learned from the taxonomy (C = --c), the untagged decisions'
+windows (--negative-weight) and the labelled windows (--windows), and cross-validated by
+decision (see `fit`); a second CV over the labelled windows gives their out-of-fold average
+precision. The threshold maximising F0.5 over the out-of-fold decision scores, the classifier
+learned from everything and their provenance are then written to --params.
 """
 
 from __future__ import annotations
