@@ -96,12 +96,11 @@ REPORT = re.compile(r"\bpar (?:jugement|arret|ordonnance|decision)\b|\bl'arret (
                     r"|\bgrief\b|\bpremiers? juges?\b|\bla cour d'appel\b|\ble tribunal a\b")
 _CUE_RES = {name: re.compile(rx) for name, rx in CUES.items()}
 _AFTER_RES = {name: re.compile(rx) for name, rx in AFTER.items()}
-# The extractor as it stood before fresh (built on dev + dev2, commit of the blind fresh check)
-# and before dev2 (built on dev alone).
-BUILT_BEFORE_FRESH3 = "342acb4"  # the rules when fresh3 was labelled (run once on it, blind)
-BUILT_ON_DEV_DEV2_FRESH = "e1c0ff6"  # the blind fresh2 check
-BUILT_ON_DEV_DEV2 = "e0d97df"
-BUILT_ON_DEV = "726542f"
+# The extractor as it stood before each blind set was used (the commit of its blind check).
+BUILT_BEFORE_FRESH3 = "342acb4"  # built on dev, dev2, fresh and fresh2
+BUILT_ON_DEV_DEV2_FRESH = "e1c0ff6"  # before fresh2
+BUILT_ON_DEV_DEV2 = "e0d97df"  # before fresh
+BUILT_ON_DEV = "726542f"  # before dev2
 _BEFORE = 150  # characters before a sum (in its clause) where cue words are looked for
 
 

@@ -102,16 +102,16 @@ def main() -> None:
     store = Store.open(args.store, model_id)
     taxonomy, params = load_taxonomy(), load_params()
     classifier = classifier_for(embeddings, model_id, taxonomy, params)
-    frozen = frozen_files()
+    left_out = frozen_files()
     for path in args.exclude:
         lines = path.read_text(encoding="utf-8").splitlines()
-        frozen |= {json.loads(x)["file"] for x in lines if x.strip()}
+        left_out |= {json.loads(x)["file"] for x in lines if x.strip()}
 
     windows: list[dict] = []
     scores: list[np.ndarray] = []
     for meta in store.judgments():
         file = corpus_file(meta.source_path)
-        if file in frozen:
+        if file in left_out:
             continue
         text = store.judgment(meta.id).text
         chunks = store.chunks_of(meta.id)
