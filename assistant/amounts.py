@@ -117,6 +117,12 @@ _NOUN_CUE = re.compile(r"demand|condamnation|fixation")
 # ("le moyen est non fondé").
 _RULED_CLAIM = re.compile(r"\b(?:la|les|sa|ses|leur|leurs) (?:demandes?|pretentions?"
                           r"|reclamations?)\b|\b(?:la|les) dit\b|\ben debout")
+# A rejection of a whole application, on folded text: "La requête de M. B... est rejetée",
+# "Le recours de X est rejeté", "Le pourvoi de X n'est pas admis", "Le surplus des
+# conclusions du recours est rejeté" -- every claim of that party still open falls with it.
+_WHOLE_REJECTION = re.compile(
+    r"^\W*(?:article \d+\w*\s*:\s*)?(?:la requete|le recours|le pourvoi|l'appel"
+    r"|le surplus des conclusions)\b[^;]{0,120}?\b(?:est|sont) (?:rejetee?s?|pas admise?s?)\b")
 _PASSIVE = re.compile(r"[^;.]{0,60}?\b(?:(?:est|sont) (?:(?P<reject>rejetee?s?"
                       r"|declaree?s? non fondee?s?)|fixee?s?)|(?:(?:est|sont) )?(?:accordee?s?"
                       r"|allouee?s?))\b")
@@ -153,7 +159,7 @@ _PAYMENT_OBJECT = re.compile(
 )
 _COUNTERCLAIM = re.compile(r"reconvention")
 _NEAR = 100  # characters before a sum where what it is (reported, costs) is read
-_ITEM = re.compile(r"^\s*(?:[-–•*|]|\d+[°.)]\s|[a-z]\)\s)")
+_ITEM = re.compile(r"^\s*(?:[-–•*|]|\d+(?:°\)?|[.)])\s|[a-z]\)\s)")
 _CLAUSE_END = re.compile(r"\n\s*\n|;\s+|(?<=[.!?:])\s+(?=[-–•«(\"A-ZÀ-Þ])|\n(?=\s*[-–•*|])"
                          r"|(?<=[.;:])\n")
 # A full stop that ends an abbreviation or initial ("M.", "MM. Y...", "art.") ends no clause.
@@ -166,6 +172,7 @@ _PARTY_STOP = (r"(?=\s*(?:,|;|\(|$|\.\s*$|\bsur base\b|\bau titre\b|\bsur le fon
                r"|\bà titre\b"
                r"|\ben application\b|\bune indemnité\b|\bau paiement\b|\bà la charge\b|\bune\b"
                r"|\ben (?:allocation|paiement|obtention)\b|\bet (?:la |le |les )?condamn"
+               r"|\bet (?:la|une) somme\b"
                r"|\bet (?:de )?(?:lui|leur)\b|\bou qui mieux\b"
                r"|\bdu chef\b|\bpour\b|\bavec\b|\bla somme\b|\bune somme\b|\ble montant\b"
                r"|\bun montant\b|\bles montants\b|\bla demande\b|\bchacune?\b|\best\b|\bsont\b"
@@ -174,7 +181,10 @@ _DEBTOR = re.compile(
     r"condamn\w*\s+(?P<p>.+?)\s+(?:à\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler|rembourser"
     r"|restituer)|au paiement)"
     rf"|(?:à l['’]encontre|à la charge) d(?:e\s+|['’])(?P<q>.+?){_PARTY_STOP}"
-    r"|^\W*(?P<v>[^,;:]{2,80}?)\s+verser(?:a|ont)\b",  # "L'Etat versera à X une somme de"
+    r"|^\W*(?P<v>[^,;:]{2,80}?)\s+verser(?:a|ont)\b"  # "L'Etat versera à X une somme de"
+    # Belgian Conseil d'État: "La partie requérante supporte les dépens, à savoir ... et
+    # l'indemnité de procédure de 770 euros accordée à la partie adverse"
+    r"|^\W*(?P<w>[^,;:]{2,80}?)\s+supporte(?:nt)?\s+les\s+dépens\b",
     re.IGNORECASE | re.DOTALL,  # names run over the line breaks of hard-wrapped texts
 )
 _CREDITOR = re.compile(
@@ -182,15 +192,23 @@ _CREDITOR = re.compile(
     r"\s+(?:à|au|aux)\s+(?!titre\b)"
     rf"(?P<p>.+?){_PARTY_STOP}|au profit de\s+(?P<q>.+?){_PARTY_STOP}"
     rf"|\bla demande (?:principale )?d(?:e\s+|['’])(?P<r>.+?){_PARTY_STOP}"
-    rf"|formulée?s? par\s+(?P<s>.+?){_PARTY_STOP}",
+    rf"|formulée?s? par\s+(?P<s>.+?){_PARTY_STOP}"
+    # "L'ANAH versera la somme de 2 000 euros à Mme A..."
+    r"|\b(?:la|une) somme de\s+[\d .,]+\s*(?:euros?|€|EUR)\s+(?:à|au|aux)\s+"
+    rf"(?!titre\b|verser\b|payer\b)(?P<t>.+?){_PARTY_STOP}",
     re.IGNORECASE | re.DOTALL,  # names run over the line breaks of hard-wrapped texts
 )
 # The subject of a clause ("Par acte du ..., PERSONNE1.) et SOCIETE2.) ont ...", "Elle
 # demande ..."): who claims a sum that names no creditor; a pronoun is the last one named.
 _SUBJECT = re.compile(r"^\W*(?i:(?:mais\s+)?(?:attendu|considérant)\s+qu(?:e\s+|'))?"
-                      r"(?:[^,;:]{0,80},\s*)?(?P<p>[^,;:]{2,80}?)\s+(?:ont|a|demande|demandent"
+                      r"(?:[^,;:]{0,120},\s*){0,3}?(?P<p>[^,;:]{2,80}?)"
+                      r"(?:,\s*représentée?s?\s+par\s+[^,;:]{2,60},)?"  # "X, représenté par Me Y,"
+                      r"\s+(?:ont|a|demande|demandent"
                       r"|sollicite|sollicitent|réclame|réclament|conclut|concluent)\b")
 _NAME_WORD = re.compile(r"^(?:et|de|la|le|les|l['’]|société|sociétés|M\.|MM\.|Mme|Me"
+                        r"|parties?|adverses?|requérante?s?|défenderesses?|demanderesses?"
+                        r"|intervenante?s?|intimée?s?|appelante?s?"  # parties named by their role
+                        r"|épouse|veuve|née"
                         r"|\S*[A-Z\[]\S*)$")
 _SUBJECT_PRONOUNS = frozenset({"Elle", "Elles", "Il", "Ils"})
 _LEGAL_FORM = re.compile(
@@ -503,7 +521,7 @@ def _parties(text: str, clause: _Clause, at: int) -> tuple[str, str, bool]:
                 after = name
         return before or after
 
-    creditor, debtor = named(_CREDITOR, "pqrs"), named(_DEBTOR, "pqv")
+    creditor, debtor = named(_CREDITOR, "pqrst"), named(_DEBTOR, "pqvw")
     plural = bool(_PLURAL.search(words[max(0, at - 80) : at + 60]))
     return creditor, debtor, plural
 
@@ -559,6 +577,17 @@ def _named_in(clause: str) -> str:
     return next((name for name in reversed(found) if name), "")
 
 
+_WHOLE_PARTY = re.compile(r"\b(?:requête|recours|pourvoi|appel) d(?:e\s+|['’])(?P<p>.+?)"
+                          r"(?=\s+(?:est|sont|n['’]est)\b)", re.DOTALL)
+
+
+def _named_whole(clause: str) -> str:
+    """The party whose whole application a clause rejects ("La requête de M. B... est
+    rejetée"), else ''."""
+    match = _WHOLE_PARTY.search(clause)
+    return _party(match.group("p")) if match else ""
+
+
 def _pronoun_debtor(before: str, last_named: str) -> str:
     """'rejette la demande formée par X et la condamne à payer': the pronoun is X."""
     return last_named if _PRONOUN_DEBTOR.search(before) else ""
@@ -586,7 +615,11 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
         counterclaim = bool(_COUNTERCLAIM.search(words + section_words + lead_words))
         sums = find_amounts(text[clause.start : clause.end], country)
         first = next((m for m in _CUES.finditer(words) if not _noun(words, m)), None)
-        if not sums and clause.kind in ("reasons", "operative", "other") and first and \
+        whole = _WHOLE_REJECTION.match(words) if not sums else None
+        if whole and clause.kind in ("operative", "other"):
+            rulings.append(_Ruling(frozenset(HEADS), False, _named_whole(
+                text[clause.start : clause.start + whole.end()])))
+        elif not sums and clause.kind in ("reasons", "operative", "other") and first and \
                 first.lastgroup == "reject" and \
                 (_RULED_CLAIM.search(words) or _specific_head(words)):
             demand = re.search(r"\bla demande (?:principale )?d(?:e\s+|['’])(.+?)" + _PARTY_STOP,

@@ -491,3 +491,63 @@ def test_amounts_prints_each_row_with_its_parties_citation_and_quote(env, capsys
     assert "« partant, condamne le groupement d'intérêt économique SOCIETE3.)" in out
     assert main(["amounts", "--court", "Cour de cassation"]) == 0
     assert capsys.readouterr().out == "0 rows\n"
+
+
+def test_the_party_that_bears_the_costs_in_a_belgian_council_of_state_ruling_owes_the_indemnity():
+    judgment = parsed_text(
+        "CONSEIL D'ÉTAT, SECTION DU CONTENTIEUX ADMINISTRATIF\n\n"
+        "PAR CES MOTIFS,\nLE CONSEIL D'ÉTAT DÉCIDE :\n\nArticle 1er.\n\nLa requête est rejetée.\n\n"
+        "Article 2.\n\nLa partie requérante supporte les dépens, à savoir le droit de rôle de\n"
+        "200 euros, la contribution de 24 euros et l’indemnité de procédure de 770 euros\n"
+        "accordée à la partie adverse.\n"
+    )
+    assert [(r.outcome, r.value, r.head, r.creditor, r.debtor)
+            for r in extract_amounts(judgment)] == [
+        ("granted", 770.0, "indemnite_procedure", "la partie adverse", "La partie requérante")]
+
+
+def test_an_administrative_order_names_its_creditor_after_the_sum():
+    judgment = parsed_text(
+        "CONSEIL D'ÉTAT\n\nD E C I D E :\n\n"
+        "Article 1er : La décision est annulée.\n\n"
+        "Article 2 : L’ANAH versera la somme de 2 000 euros à Mme A... en application de "
+        "l’article L. 761-1 du code de justice administrative.\n"
+    )
+    assert [(r.outcome, r.value, r.creditor, r.debtor) for r in extract_amounts(judgment)] == [
+        ("granted", 2000.0, "Mme A...", "L’ANAH")]
+
+
+@pytest.mark.parametrize("ruling", [
+    "Article 1er : La requête de M. B... est rejetée.",
+    "Article 1er : Le pourvoi de M. B... n’est pas admis.",
+    "Article 3 : Le surplus des conclusions de la requête est rejeté.",
+])
+def test_a_request_numbered_1_and_its_claimant_fall_with_the_whole_application(ruling):
+    # « 2°) » items take their claimant from the lead-in, past « représenté par Me ... »;
+    # rejecting the application (or the rest of its conclusions) rejects the sum asked.
+    judgment = parsed_text(
+        "COUR ADMINISTRATIVE D'APPEL DE MARSEILLE\n\nVu la procédure suivante :\n\n"
+        "Par une requête et des mémoires, enregistrés le 3 janvier 2025 et le 10 février 2025, "
+        "M. B..., représenté par Me Durand, demande à la cour :\n\n"
+        "1°) d’annuler ce jugement ;\n\n"
+        "2°) de mettre à la charge de l’État la somme de 5 000 euros au titre de l’article "
+        "L. 761-1 du code de justice administrative.\n\n"
+        "D E C I D E :\n\n" + ruling + "\n"
+    )
+    assert [(r.outcome, r.value, r.head, r.creditor, r.debtor)
+            for r in extract_amounts(judgment)] == [
+        ("rejected", 5000.0, "indemnite_procedure", "M. B...", "l’État")]
+
+
+def test_a_request_the_decision_does_not_rule_on_stays_claimed_after_a_withdrawal():
+    judgment = parsed_text(
+        "CONSEIL D'ÉTAT\n\nVu la procédure suivante :\n\n"
+        "Par un pourvoi, enregistré le 3 janvier 2025, M. A... demande au Conseil d’Etat :\n\n"
+        "1°) d’annuler l’arrêt attaqué ;\n\n"
+        "2°) de mettre à la charge de l’Etat la somme de 3 500 euros au titre de l’article "
+        "L. 761-1 du code de justice administrative.\n\n"
+        "O R D O N N E :\n\n"
+        "Article 1er : Il est donné acte du désistement d’instance de M. A....\n"
+    )
+    assert [(r.outcome, r.value, r.creditor) for r in extract_amounts(judgment)] == [
+        ("claimed", 3500.0, "M. A...")]
