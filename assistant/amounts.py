@@ -210,6 +210,7 @@ _NAME_WORD = re.compile(r"^(?:et|de|la|le|les|l['’]|société|sociétés|M\.|M
                         r"|intervenante?s?|intimée?s?|appelante?s?"  # parties named by their role
                         r"|épouse|veuve|née"
                         r"|\S*[A-Z\[]\S*)$")
+_HEADING_LINE = re.compile(r"(?:[IVX]+\.|\d+\.|[A-Z]\.)?[^\n.;:!?]{2,80}\n(?=\S)")
 _SUBJECT_PRONOUNS = frozenset({"Elle", "Elles", "Il", "Ils"})
 _LEGAL_FORM = re.compile(
     r"^(?:(?:le|la|l['’])\s*)?(?:groupement d['’]intérêt économique"
@@ -527,14 +528,18 @@ def _parties(text: str, clause: _Clause, at: int) -> tuple[str, str, bool]:
 
 
 def _subject(clause: str, last: str) -> str:
-    """The party a clause starts with, the `last` one named for 'Elle', 'Ils'..., else ''."""
-    match = _SUBJECT.match(clause)
-    if not match:
-        return ""
-    words = match.group("p").split()
-    if match.group("p") in _SUBJECT_PRONOUNS:
-        return last
-    return _party(match.group("p")) if all(_NAME_WORD.match(w) for w in words) else ""
+    """The party a clause starts with, the `last` one named for 'Elle', 'Ils'..., else ''.
+    A heading line the clause starts with ("V. Indemnité de procédure et dépens") is skipped."""
+    heading = _HEADING_LINE.match(clause)
+    for start in (0, heading.end()) if heading else (0,):
+        match = _SUBJECT.match(clause[start:])
+        if not match:
+            continue
+        if match.group("p") in _SUBJECT_PRONOUNS:
+            return last
+        if all(_NAME_WORD.match(w) for w in match.group("p").split()):
+            return _party(match.group("p"))
+    return ""
 
 
 def _reported(folded: str, at: int) -> bool:

@@ -551,3 +551,20 @@ def test_a_request_the_decision_does_not_rule_on_stays_claimed_after_a_withdrawa
     )
     assert [(r.outcome, r.value, r.creditor) for r in extract_amounts(judgment)] == [
         ("claimed", 3500.0, "M. A...")]
+
+
+def test_a_claim_under_a_heading_is_the_claim_of_the_party_named_by_its_role_after_it():
+    judgment = parsed_text(
+        "CONSEIL D'ÉTAT, SECTION DU CONTENTIEUX ADMINISTRATIF\n\n"
+        "V. Indemnité de procédure et autres dépens\n"
+        "La partie requérante sollicite une indemnité de procédure de 924 euros.\n"
+        "Il convient de limiter le montant de l’indemnité de procédure à accorder à la "
+        "requérante à 770 euros.\n\n"
+        "PAR CES MOTIFS,\nLE CONSEIL D'ÉTAT DÉCIDE :\n\n"
+        "La partie adverse supporte les dépens, à savoir le droit de rôle de\n"
+        "200 euros et l’indemnité de procédure de 770 euros accordée à la partie requérante.\n"
+    )
+    assert [(r.outcome, r.value, r.creditor, r.debtor) for r in extract_amounts(judgment)] == [
+        ("rejected", 924.0, "La partie requérante", "La partie adverse"),
+        ("granted", 770.0, "la partie requérante", "La partie adverse"),
+    ]
