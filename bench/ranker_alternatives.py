@@ -26,7 +26,7 @@ import copy
 import json
 import pickle
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import train_ranker as T  # noqa: E402
 
 from assistant.features import FEATURES, feature_matrix  # noqa: E402
+from assistant.ranker import Ranker  # noqa: E402
 
 GBM_GRID = (
     {"init": False, "n": 200, "leaves": 7, "min_child": 50, "lr": 0.05},
@@ -53,6 +54,7 @@ ADAPTERS = (  # (kind, rank, penalty)
 )
 NESTED = ("diagonal", 1, 0.04)  # the best of the window-alone grid, between 0.03 and 0.05
 STEPS, LEARNING_RATE, TEMPERATURE = 150, 0.01, 0.05
+Fold = tuple[list[int], list[int], Ranker]
 
 
 def reciprocal(rank: int | None) -> float:
@@ -74,24 +76,28 @@ def compare(samples: Sequence[T.Sample], base: dict[str, int | None],
     }
 
 
-def linear_ranks(samples: Sequence[T.Sample]) -> dict[str, int | None]:
-    ranks: dict[str, int | None] = {}
-    for train, test in T.folds_of(samples):
-        model = T.fit_listwise_cv([samples[i] for i in train if samples[i].labels.any()],
-                                  FEATURES)
-        for i in test:
-            ranks[samples[i].question.id] = T.first_hit_fast(
-                samples[i], model.scores(samples[i].matrix))
-    return ranks
+def linear_fits(samples: Sequence[T.Sample]) -> list[Fold]:
+    """Each fold's training and test questions, with the linear ranker fitted on the former
+    (fitted once: every comparison below reuses them)."""
+    return [
+        (train, test, T.fit_listwise_cv([samples[i] for i in train if samples[i].labels.any()],
+                                        FEATURES))
+        for train, test in T.folds_of(samples)
+    ]
 
 
-def lambdamart(samples: Sequence[T.Sample], config: dict[str, object]) -> dict[str, int | None]:
+def linear_ranks(samples: Sequence[T.Sample], fits: Sequence[Fold]) -> dict[str, int | None]:
+    return {samples[i].question.id: T.first_hit_fast(samples[i], model.scores(samples[i].matrix))
+            for _, test, model in fits for i in test}
+
+
+def lambdamart(samples: Sequence[T.Sample], fits: Sequence[Fold],
+               config: dict[str, object]) -> dict[str, int | None]:
     import lightgbm as lgb
 
     ranks: dict[str, int | None] = {}
-    for train, test in T.folds_of(samples):
+    for train, test, linear in fits:
         usable = [samples[i] for i in train if samples[i].labels.any()]
-        linear = T.fit_listwise_cv(usable, FEATURES)
         model = lgb.LGBMRanker(
             objective="lambdarank", n_estimators=config["n"], learning_rate=config["lr"],
             num_leaves=config["leaves"], min_child_samples=config["min_child"], subsample=0.8,
@@ -273,15 +279,16 @@ def main() -> None:
     samples = TrainRankerUnpickler(args.cache.open("rb")).load()["samples"]
     for s in samples:
         s.matrix = feature_matrix(s.found.expansion, s.found.fused, s.found.case_scores)
-    log: Callable[[object], None] = lambda line: print(line, file=sys.stderr)  # noqa: E731
-    base = linear_ranks(samples)
-    report: dict[str, object] = {"questions": len(samples),
-                                 "linear": compare(samples, base, base)}
-    report["lambdamart"] = []
+    fits = linear_fits(samples)
+    base = linear_ranks(samples, fits)
+    trees = []
     for config in GBM_GRID:
-        report["lambdamart"].append({"config": config,  # type: ignore[attr-defined]
-                                     **compare(samples, base, lambdamart(samples, config))})
-        log(report["lambdamart"][-1])  # type: ignore[index]
+        ranks = lambdamart(samples, fits, config)
+        trees.append({"config": config, **compare(samples, base, ranks)})
+        print(trees[-1], file=sys.stderr)
+    report: dict[str, object] = {
+        "questions": len(samples), "linear": compare(samples, base, base), "lambdamart": trees,
+    }
     questions, windows = window_vectors(args.store, samples)
     adapter = WindowAdapter(questions, windows, [s.labels for s in samples])
     report["adapter_alone"] = adapter_alone(samples, adapter)
