@@ -1,4 +1,6 @@
-"""Query expansion from a small curated French legal thesaurus (`data/thesaurus_fr.json`).
+"""Query expansion from a small curated French legal thesaurus (`data/thesaurus_fr.json`) and,
+for a question worded in English, a general English → French legal glossary
+(`data/glossary_en_fr.json`).
 
 A question phrased in everyday words or in English ("couper le service", "liable", "invoice")
 is searched with the court's terms too ("suspension", "exception d'inexécution",
@@ -18,6 +20,7 @@ from store.lexical import STOP_WORDS, analyze, fold
 
 _WORD = re.compile(r"[^\W_]+")
 THESAURUS_PATH = Path(__file__).with_name("data") / "thesaurus_fr.json"
+GLOSSARY_PATH = Path(__file__).with_name("data") / "glossary_en_fr.json"
 
 # English function words, dropped from a question's terms (the French ones are already stop
 # words of `analyze`); they are absent from a French corpus and would read as unknown terms.
@@ -83,6 +86,21 @@ def load_thesaurus(path: Path = THESAURUS_PATH) -> tuple[Group, ...]:
     return tuple(groups)
 
 
+@lru_cache(maxsize=4)
+def load_glossary(path: Path = GLOSSARY_PATH) -> tuple[Group, ...]:
+    """The glossary's entries as groups: English wordings call up the French ones (never the
+    reverse: a French question is not expanded by it)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    groups = []
+    for entry in data["entries"]:
+        phrases = [p for p in entry["fr"] if _analysed(p)]
+        triggers = {_analysed(w) for w in entry["en"]} - {()}
+        if phrases and triggers:
+            groups.append(Group(tuple(_analysed(p) for p in phrases), tuple(sorted(triggers)),
+                                tuple(phrases)))
+    return tuple(groups)
+
+
 def _contains(terms: list[str], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
     return any(tuple(terms[i : i + n]) == phrase for i in range(len(terms) - n + 1))
@@ -90,8 +108,9 @@ def _contains(terms: list[str], phrase: tuple[str, ...]) -> bool:
 
 def expand(question: str, groups: tuple[Group, ...] | None = None) -> Expansion:
     """The question's terms plus those of every thesaurus group one of its wordings matches
-    (with the packaged thesaurus, computed once per question: ranking and each passage's
-    highlights ask for it). Callers must not modify the result."""
+    (by default the packaged thesaurus, and for an English question the glossary too; computed
+    once per question: ranking and each passage's highlights ask for it). Callers must not
+    modify the result."""
     if groups is None:
         return _expand_with_thesaurus(question)
     return _expand(question, groups)
@@ -99,7 +118,8 @@ def expand(question: str, groups: tuple[Group, ...] | None = None) -> Expansion:
 
 @lru_cache(maxsize=1024)
 def _expand_with_thesaurus(question: str) -> Expansion:
-    return _expand(question, load_thesaurus())
+    glossary = load_glossary() if is_english(question) else ()
+    return _expand(question, load_thesaurus() + glossary)
 
 
 def _expand(question: str, groups: tuple[Group, ...]) -> Expansion:

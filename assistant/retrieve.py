@@ -16,7 +16,14 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.case_match import named_case_scores
 from assistant.citations import format_citation
-from assistant.expand import Expansion, Group, expand, is_english, lexical_query
+from assistant.expand import (
+    Expansion,
+    Group,
+    expand,
+    is_english,
+    lexical_query,
+    load_thesaurus,
+)
 from assistant.features import feature_matrix
 from assistant.fusion import FusedChunk, reciprocal_rank_fusion
 from assistant.ranker import load_ranker
@@ -173,6 +180,14 @@ def learned_order(found: Candidates) -> list[FusedChunk]:
     return load_ranker().rank(found.fused, matrix)
 
 
+def thesaurus_groups(settings: RetrievalSettings) -> tuple[Group, ...] | None:
+    """The expansion groups the settings ask for: None for the default (thesaurus, and the
+    glossary for an English question), else an explicit tuple."""
+    if not settings.thesaurus:
+        return ()
+    return None if settings.english_glossary else load_thesaurus()
+
+
 def retrieve(
     question: str,
     store: Store,
@@ -186,7 +201,7 @@ def retrieve(
     """The `k` best passages for `question` with the signals for the no-answer decision."""
     settings = settings or RetrievalSettings()
     load = judgment_loader or store.judgment
-    thesaurus = None if settings.thesaurus else ()
+    thesaurus = thesaurus_groups(settings)
     if settings.rescore:
         found = candidates(question, store, embeddings, filters=filters, settings=settings,
                            thesaurus=thesaurus)  # fmt: skip

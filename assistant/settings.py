@@ -55,6 +55,11 @@ class RetrievalSettings(BaseModel):
         True, description="Expand the question with the thesaurus (assistant/data/"
         "thesaurus_fr.json); off only to measure what it brings.",
     )
+    english_glossary: bool = Field(
+        True, description="Expand an English question with the English -> French legal "
+        "glossary (assistant/data/glossary_en_fr.json), with the thesaurus; off only to measure "
+        "what it brings.",
+    )
     no_answer_floor: float = Field(
         0.03, description="Relevance below which the assistant declines (docs/benchmarks.md)."
     )

@@ -4,7 +4,8 @@ then the same with one stage switched off, each row scored like bench/retrieval.
     .venv/bin/python bench/ablate_retrieval.py --store bench/.store-open-e5/store
         --questions eval/open_dev_questions.jsonl --out bench/ablation-open-dev.json
 
-Rows: as landed; no ranker (RRF order); without the thesaurus; dense only; BM25 only. What each
+Rows: as landed; no ranker (RRF order); without the thesaurus; without the English glossary;
+dense only; BM25 only. What each
 of the ranker's feature groups brings is measured by refitting without it
 (`bench/train_ranker.py --ablate`). Declines use the assistant's own decision. Refuses held-out
 files unless `--heldout-once` says this is the round's one measurement.
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluate import load_questions  # noqa: E402
+from assistant.expand import is_english  # noqa: E402
 from assistant.service import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from bench.retrieval import fmt, run_mode  # noqa: E402
@@ -30,6 +32,7 @@ ROWS: list[tuple[str, dict, str]] = [
     ("as landed", {}, "hybrid"),
     ("no ranker (RRF only)", {"rescore": False}, "hybrid"),
     ("no thesaurus", {"thesaurus": False}, "hybrid"),
+    ("no English glossary", {"english_glossary": False}, "hybrid"),
     ("dense only", {}, "dense"),
     ("BM25 only", {}, "lexical"),
 ]
@@ -44,6 +47,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--rows", help="comma-separated row numbers (1-based) to run")
     parser.add_argument("--heldout-once", action="store_true")
+    parser.add_argument("--language", choices=("en", "fr"),
+                        help="only the questions worded in English (en) or not (fr)")
     args = parser.parse_args()
     if "heldout" in args.questions.name and not args.heldout_once:
         parser.error("held-out questions: measured once per round, with --heldout-once")
@@ -53,6 +58,8 @@ def main() -> None:
     base = settings.retrieval.model_dump()
     assistant = Assistant.from_settings(settings)
     questions = load_questions(args.questions)
+    if args.language:
+        questions = [q for q in questions if is_english(q.question) == (args.language == "en")]
     assistant.ask("échauffement du modèle")
     chosen = [int(n) - 1 for n in args.rows.split(",")] if args.rows else range(len(ROWS))
     results = []
@@ -65,7 +72,8 @@ def main() -> None:
               f"{fmt(run['mrr@10'])} | {fmt(run['abstention_recall'])} "
               f"| {run['wrongly_declined']} | {run['latency_ms_p95']} |", flush=True)
     summary = {
-        "questions": args.questions.name, "n": len(questions), "store": args.store.name,
+        "questions": args.questions.name, "language": args.language, "n": len(questions),
+        "store": args.store.name,
         "model": args.model, "date": time.strftime("%Y-%m-%d"),
         "rows": [{k: v for k, v in r.items() if k != "misses"} for r in results],
     }  # fmt: skip

@@ -1,4 +1,5 @@
-"""Query expansion from the curated thesaurus (assistant/data/thesaurus_fr.json)."""
+"""Query expansion from the curated thesaurus (assistant/data/thesaurus_fr.json) and, for English
+questions, the English -> French legal glossary (assistant/data/glossary_en_fr.json)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ import json
 import pytest
 
 from assistant.expand import (
+    GLOSSARY_PATH,
     THESAURUS_PATH,
     expand,
     is_english,
     lexical_query,
+    load_glossary,
     load_thesaurus,
     question_terms,
 )
+from assistant.retrieve import thesaurus_groups
+from assistant.settings import RetrievalSettings
 from store.lexical import analyze
 
 
@@ -81,3 +86,41 @@ def test_english_questions_are_told_from_french_ones() -> None:
     assert is_english("Was the provider's counterclaim granted?")
     assert not is_english("Le prestataire a-t-il obtenu le paiement de ses factures ?")
     assert not is_english("responsabilité prestataire panne messagerie")
+
+
+def test_every_glossary_entry_maps_english_wordings_to_french_terms() -> None:
+    entries = json.loads(GLOSSARY_PATH.read_text(encoding="utf-8"))["entries"]
+    assert len(load_glossary()) == len(entries) >= 300
+    for entry in entries:
+        assert entry["en"] and entry["fr"], entry
+
+
+@pytest.mark.parametrize(
+    ("question", "court_term"),
+    [
+        ("Why did the justice of the peace refuse the tenant a stay of eviction?", "locataire"),
+        ("Can a refugee from South Sudan obtain subsidiary protection?",
+         "protection subsidiaire"),
+        ("Was the employee's dismissal during pregnancy lawful?", "licenciement"),
+        ("Did the court order pre-trial detention?", "détention provisoire"),
+    ],
+)
+def test_an_english_question_is_searched_with_the_glossarys_french_terms(
+    question: str, court_term: str
+) -> None:
+    assert court_term in expand(question).phrases
+
+
+def test_the_glossary_never_expands_a_french_question() -> None:
+    # "expropriation" is an English wording of a glossary entry, and a French word too
+    english = expand("Was the expropriation compensated?")
+    assert "indemnité d'expropriation" in english.phrases
+    assert expand("L'expropriation a-t-elle été indemnisée ?").phrases == ()
+
+
+def test_the_glossary_can_be_switched_off_apart_from_the_thesaurus() -> None:
+    assert thesaurus_groups(RetrievalSettings()) is None  # the default: both
+    assert thesaurus_groups(RetrievalSettings(english_glossary=False)) == load_thesaurus()
+    assert thesaurus_groups(RetrievalSettings(thesaurus=False)) == ()
+    english = "Why did the justice of the peace refuse the tenant a stay of eviction?"
+    assert "justice de paix" not in expand(english, load_thesaurus()).phrases
