@@ -5,10 +5,9 @@ then the same with one stage switched off, each row scored like bench/retrieval.
         --questions eval/open_dev_questions.jsonl --out bench/ablation-open-dev.json
 
 Rows: as landed; no ranker (RRF order); without the thesaurus; without the English glossary;
-dense only; BM25 only. What each
-of the ranker's feature groups brings is measured by refitting without it
-(`bench/train_ranker.py --ablate`). Declines use the assistant's own decision. Refuses held-out
-files unless `--heldout-once` says this is the round's one measurement.
+dense only; BM25 only. What each of the ranker's feature groups brings is measured by refitting
+without it (`bench/train_ranker.py --ablate`). Declines use the assistant's own decision.
+Refuses held-out files unless `--heldout-once` says this is the round's one measurement.
 """
 
 from __future__ import annotations
