@@ -36,6 +36,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -109,18 +110,25 @@ def cross_validated(samples: Sequence[T.Sample], names: Sequence[str],
     return ranks
 
 
-def widened(samples: Sequence[T.Sample], store_path: Path, judgments: int) -> list[T.Sample]:
-    """Each question's candidates plus every other chunk of its first `judgments` judgments in
-    fusion order, labelled and featured as mined ones are."""
-    from assistant.fusion import FusedChunk
-    from assistant.retrieve import complete_scores
+@lru_cache(maxsize=1)
+def corpus_at(store_path: Path) -> T.Corpus:
+    """The store with e5, opened once for every part that needs it."""
     from assistant.settings import RetrievalSettings
     from store.embeddings import make_embeddings
     from store.store import Store
 
     embeddings, model_id = make_embeddings("e5")
-    store = Store.open(store_path, model_id)
-    corpus = T.Corpus(store, embeddings, RetrievalSettings())
+    return T.Corpus(Store.open(store_path, model_id), embeddings, RetrievalSettings())
+
+
+def widened(samples: Sequence[T.Sample], store_path: Path, judgments: int) -> list[T.Sample]:
+    """Each question's candidates plus every other chunk of its first `judgments` judgments in
+    fusion order, labelled and featured as mined ones are."""
+    from assistant.fusion import FusedChunk
+    from assistant.retrieve import complete_scores
+
+    corpus = corpus_at(store_path)
+    store, embeddings = corpus.store, corpus.embeddings
     out = []
     for s in samples:
         first: list[str] = []
@@ -160,13 +168,9 @@ def ranker_confidence(samples: Sequence[T.Sample], store_path: Path) -> dict[str
 
     from assistant.evaluate import load_questions
     from assistant.retrieve import retrieve
-    from assistant.settings import RetrievalSettings
-    from store.embeddings import make_embeddings
-    from store.store import Store
 
-    embeddings, model_id = make_embeddings("e5")
-    store = Store.open(store_path, model_id)
-    corpus = T.Corpus(store, embeddings, RetrievalSettings())
+    corpus = corpus_at(store_path)
+    store, embeddings = corpus.store, corpus.embeddings
     rows, models = [], []
     for train, test in T.folds_of(samples):
         model = T.fit_listwise_cv([samples[i] for i in train if samples[i].labels.any()],
