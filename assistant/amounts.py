@@ -74,7 +74,8 @@ HEADS: tuple[str, ...] = tuple(head for head, _ in _HEAD_WORDS) + ("autre",)
 _GENERIC_HEADS = frozenset({"dommages", "autre"})
 _HEAD_REACH = 100  # characters on each side of a sum where its head is looked for
 
-_NUMBER = r"\d{1,3}(?:[. \u00a0\u202f]\d{3})+(?:,\d{1,2})?|\d+(?:,\d{1,2})?"
+# Groups of three after a dot or space, or wrapped at the end of a line ("27\n000 euros").
+_NUMBER = r"\d{1,3}(?:(?:[ \u00a0]?\n[ \t]*|[. \u00a0\u202f])\d{3})+(?:,\d{1,2})?|\d+(?:,\d{1,2})?"
 _CURRENCIES = (  # ISO code, how decisions write it
     ("EUR", r"EUR|euros?|€"),
     ("LUF", r"LUF|francs? luxembourgeois"),
@@ -101,8 +102,8 @@ _FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF"}
 _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a claim
     "claim": (r"voir condamn", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b",
               r"sollicit", r"reclam", r"chiffr", r"conclu(?:t|ent|ait|aient)? a\b",
-              r"en paiement de\b", r"mettre a la charge d"),
-    "reject": (r"debout", r"rejet", r"non[- ]fonde"),
+              r"en paiement d(?:e\b|')", r"mettre a la charge d"),
+    "reject": (r"debout", r"rejet", r"non[- ]fonde", r"n'y (?:avoir|a pas) lieu a\b"),
     "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"verser(?:a|ont)\b"),
 }
 _CUES = re.compile("|".join(f"(?P<{voice}>" + "|".join(rf"\b{w}\w*" for w in words) + ")"
@@ -112,6 +113,7 @@ _AUXILIARY = re.compile(r"\b(?:est|sont|etre|sera|seront|soit|soient)\s+$")
 _DECLARED = re.compile(r"\b(?:dit|disons|declare|declarons|juge|est|sont|etre|et|bien|partiellement"
                        r"|recevable)\b[^;.]*$")
 _NOUN_CUE = re.compile(r"demand|condamnation|fixation")
+_CLAIM_NOUN_BEFORE = re.compile(r"\b(?:demandes?|actions?|requetes?)\s+$")
 # What a rejection without a sum rules on: a claim ("déboute X de sa demande", "la demande
 # reconventionnelle est à rejeter", "la dit non fondée et en déboute"), not a plea or a ground
 # ("le moyen est non fondé").
@@ -121,8 +123,12 @@ _RULED_CLAIM = re.compile(r"\b(?:la|les|sa|ses|leur|leurs) (?:demandes?|pretenti
 # "Le recours de X est rejeté", "Le pourvoi de X n'est pas admis", "Le surplus des
 # conclusions du recours est rejeté" -- every claim of that party still open falls with it.
 _WHOLE_REJECTION = re.compile(
-    r"^\W*(?:article \d+\w*\s*:\s*)?(?:la requete|le recours|le pourvoi|l'appel"
-    r"|le surplus des conclusions)\b[^;]{0,120}?\b(?:est|sont) (?:rejetee?s?|pas admise?s?)\b")
+    r"^\W*(?:article \d+\w*\s*\.?\s*[-–:]\s*)?(?:(?:la requete|le recours|le pourvoi|l'appel"
+    r"|le surplus des (?:conclusions|demandes|pretentions))\b[^;]{0,120}?\b(?:est|sont)"
+    r" (?:rejetee?s?|pas admise?s?)\b"
+    r"|(?:rejette|deboute)\b[^;]{0,80}?\b(?:du|le) surplus\b"
+    r"|(?:rejette|deboute)\b[^;]{0,80}?\btoutes? (?:les )?(?:autres|plus amples|autres plus amples)"
+    r" (?:demandes|conclusions|pretentions)\b)")
 _PASSIVE = re.compile(r"[^;.]{0,60}?\b(?:(?:est|sont) (?:(?P<reject>rejetee?s?"
                       r"|declaree?s? non fondee?s?)|fixee?s?)|(?:(?:est|sont) )?(?:accordee?s?"
                       r"|allouee?s?))\b")
@@ -155,7 +161,7 @@ _COSTS = re.compile(r"\bdepens\b|\bdroits? de role\b|\bcontribution\b|\bfrais (?
 _PAYING = re.compile(r"\b(?:payer|verser|regler|rembourser|restituer)\b")
 _PAYMENT_OBJECT = re.compile(
     r"(?:somme|montant|indemnit|payer|verser|regler|rembours|restitu|paiement|allocation"
-    r"|allouer|prejudice|dommage|evalu|fix|hauteur|concurrence|total)"
+    r"|allouer|prejudice|dommage|evalu|fix|hauteur|concurrence|total|astreinte)"
 )
 _COUNTERCLAIM = re.compile(r"reconvention")
 _NEAR = 100  # characters before a sum where what it is (reported, costs) is read
@@ -453,6 +459,8 @@ def _specific_head(folded: str) -> bool:
 def _noun(folded: str, cue: re.Match[str]) -> bool:
     """'la demande de X', 'sollicitent la condamnation de X' name a claim or a ruling; they are
     not a party asking nor the court ruling."""
+    if cue.group().startswith("en paiement"):  # "la demande en paiement de": a claim named
+        return bool(_CLAIM_NOUN_BEFORE.search(folded[: cue.start()]))
     return bool(_NOUN_CUE.match(cue.group()) and _NOUN_BEFORE.search(folded[: cue.start()]))
 
 
@@ -461,6 +469,8 @@ def _no_ruling(folded: str, cue: re.Match[str], written: str) -> bool:
     euros", "la somme allouée") without "est", "sont", "être"; "fondé(e)" that is not declared
     ("une recommandation fondée sur ...", not "dit la demande fondée")."""
     word = cue.group()
+    if cue.lastgroup != "claim" and word.endswith(("ant", "ants")):
+        return True  # "un arrêté fixant le taux", "en le déboutant": a participle, not a ruling
     if word.startswith(("fix", "allou")) and "é" in written[cue.start() : cue.end()]:
         return not _AUXILIARY.search(folded, 0, cue.start())
     if word.startswith("fonde"):

@@ -182,7 +182,8 @@ def test_a_row_whose_quote_is_not_verbatim_is_dropped_and_counted(lux):
         ("10 000 dollars", "", (10000.0, "USD")),
         ("1 899 228,15CAD", "", (1899228.15, "CAD")),  # a Quebec court glues the code
         ("1.000.000 F CFA", "", (1000000.0, "XOF")),
-        ("2 \n500 €", "", (500.0, "EUR")),  # wrapped over a line: only its end is read (weak)
+        ("2 \n500 €", "", (2500.0, "EUR")),  # wrapped over a line
+        ("27\n000 euros", "", (27000.0, "EUR")),
         ("de3.000 euros", "", None),  # glued to the word before it: not read (weak)
         ("20.00 euros", "", None),  # not a French writing: dots group thousands by three
         ("CHF 5,000", "", None),  # nor is a comma before three digits
@@ -521,6 +522,9 @@ def test_an_administrative_order_names_its_creditor_after_the_sum():
     "Article 1er : La requête de M. B... est rejetée.",
     "Article 1er : Le pourvoi de M. B... n’est pas admis.",
     "Article 3 : Le surplus des conclusions de la requête est rejeté.",
+    "Article 7. - Le surplus des demandes des parties est rejeté.",
+    "Rejette le surplus des demandes.",
+    "Déboute les parties de toutes autres demandes.",
 ])
 def test_a_request_numbered_1_and_its_claimant_fall_with_the_whole_application(ruling):
     # « 2°) » items take their claimant from the lead-in, past « représenté par Me ... »;
@@ -568,3 +572,52 @@ def test_a_claim_under_a_heading_is_the_claim_of_the_party_named_by_its_role_aft
         ("rejected", 924.0, "La partie requérante", "La partie adverse"),
         ("granted", 770.0, "la partie requérante", "La partie adverse"),
     ]
+
+
+def test_an_astreinte_asked_with_an_injunction_is_a_row_rejected_with_the_application():
+    # « fixant » describes the act to be ordered: a participle rules nothing
+    judgment = parsed_text(
+        "COUR ADMINISTRATIVE D'APPEL DE MARSEILLE\n\nVu la procédure suivante :\n\n"
+        "Par une requête, enregistrée le 3 janvier 2025, M. B... demande à la cour :\n\n"
+        "1°) d’annuler ce jugement ;\n\n"
+        "2°) d’enjoindre au préfet de prendre un arrêté fixant à 110 % le taux de majoration, "
+        "cela sous astreinte de 250 euros par jour de retard.\n\n"
+        "D E C I D E :\n\nArticle 1er : La requête de M. B... est rejetée.\n"
+    )
+    assert [(r.outcome, r.value, r.head, r.creditor) for r in extract_amounts(judgment)] == [
+        ("rejected", 250.0, "astreinte", "M. B...")]
+
+
+def test_an_astreinte_the_court_orders_is_granted():
+    judgment = parsed_text(
+        "TRIBUNAL JUDICIAIRE DE PARIS\n\nPAR CES MOTIFS\n\n"
+        "Condamne la société X à remettre les fichiers à la société Y sous astreinte de "
+        "100 euros par jour de retard.\n"
+    )
+    assert [(r.outcome, r.value, r.head) for r in extract_amounts(judgment)] == [
+        ("granted", 100.0, "astreinte")]
+
+
+def test_no_ground_for_an_article_700_award_rejects_the_claims_under_that_article():
+    judgment = parsed_text(
+        "TRIBUNAL DE COMMERCE DE LYON\n\nPRETENTIONS DES PARTIES\n\n"
+        "La société A demande au tribunal de :\n"
+        "- Condamner la société B à payer à la société A la somme de 5 000 euros au titre de "
+        "l’article 700 du code de procédure civile.\n\n"
+        "PAR CES MOTIFS\n\n"
+        "Dit n’y avoir lieu à indemnité au titre de l’article 700 du code de procédure civile.\n"
+    )
+    assert [(r.outcome, r.value, r.head) for r in extract_amounts(judgment)] == [
+        ("rejected", 5000.0, "indemnite_procedure")]
+
+
+@pytest.mark.parametrize(("text", "outcome"), [
+    ("Faits et procédure\n\n1. M. O a assigné la société MPM en paiement d’une somme totale "
+     "de 84 623,05 euros.", "claimed"),
+    ("PAR CES MOTIFS\n\nRejette la demande en paiement d’une somme de 84 623,05 euros formée "
+     "par M. O.", "rejected"),
+])
+def test_a_claim_in_paiement_d_une_somme_is_a_claim_and_its_rejection_a_rejection(
+        text, outcome):
+    judgment = parsed_text("COUR DE CASSATION\n\n" + text + "\n")
+    assert [(r.outcome, r.value) for r in extract_amounts(judgment)] == [(outcome, 84623.05)]
