@@ -135,7 +135,7 @@ _PASSIVE = re.compile(r"[^;.]{0,60}?\b(?:(?:est|sont) (?:(?P<reject>rejetee?s?"
 _CONDITIONAL = re.compile(r"\b\w+(?:rait|raient)\b(?:\s+\S+){0,3}\s*$")
 # On lower-case text with its accents: "a rejeté" (another decision), not "à rejeter".
 _PRIOR = re.compile(
-    r"\b(?:a|ont|avait|avaient|avoir|ayant)\s+(?:été\s+|notamment\s+|\w+ment\s+)?"
+    r"\b(?:a|ont|avait|avaient|avoir|ayant)\s+(?:(?:été|notamment|\w+ment)\s+){0,2}"
     r"(?:condamné|alloué|débouté|rejeté|fixé|accordé|ordonné)"
 )
 _PRIOR_LEAD = re.compile(r"\b(?:a|ont|avait|avaient)\s*:\s*$")

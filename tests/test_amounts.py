@@ -216,6 +216,15 @@ def test_the_first_judges_awards_restated_by_the_appeal_court_are_no_rows():
     assert extract_amounts(judgment) == []
 
 
+def test_a_sum_told_as_already_awarded_with_an_adverb_is_no_row():
+    judgment = parsed_text(
+        "COUR DE JUSTICE BENELUX\n\nLES FAITS\n\n"
+        "Dans une autre instance, X a également été condamné à payer à Y la somme de "
+        "2 000 euros à titre de dommages et intérêts.\n"
+    )
+    assert extract_amounts(judgment) == []
+
+
 def test_the_cour_de_cassation_grants_article_700_and_the_attacked_decisions_sums_are_no_rows():
     judgment = parsed(CORPUS / "full" / "judilibre-github_fr-cass-com-20201118-19-19463.txt")
     assert "d'AVOIR condamné la société Uber à payer" in judgment.text
