@@ -537,6 +537,30 @@ def _parties(text: str, clause: _Clause, at: int) -> tuple[str, str, bool]:
     return creditor, debtor, plural
 
 
+_EACH_OF = re.compile(rf"\bchacune?\s+(?:de|des|d['’])\s*(?P<p>.+?){_PARTY_STOP}",
+                      re.IGNORECASE | re.DOTALL)
+_BOTH = re.compile(r"\btant\s+(?:à|au|aux)\s+(?P<a>.+?)\s+qu['’](?:à|au|aux)\s+"
+                   rf"(?P<b>.+?){_PARTY_STOP}", re.IGNORECASE | re.DOTALL)
+
+
+def _each_creditor(clause: str, at: int, creditor: str, plural: bool) -> list[str]:
+    """The creditors of a sum that goes to each of several parties (« à A et à B, chacun »,
+    « à chacun de A et B », « tant à A qu'à B »): one row each. [] when it goes to one party,
+    or to several together (« la somme globale de ... à A et B »)."""
+    near = clause[max(0, at - 200) : at + 100]
+    both = _BOTH.search(near)
+    if both:
+        names = [_party(both.group("a")), _party(both.group("b"))]
+    elif plural:
+        each_of = _EACH_OF.search(near)
+        listed = _party(each_of.group("p")) if each_of else creditor
+        names = [_party(part) for part in re.split(r"\s*,\s*|\s+et\s+", listed) if part]
+    else:
+        return []
+    names = [name for name in names if name]
+    return names if len(names) >= 2 else []
+
+
 def _subject(clause: str, last: str) -> str:
     """The party a clause starts with, the `last` one named for 'Elle', 'Ils'..., else ''.
     A heading line the clause starts with ("V. Indemnité de procédure et dépens") is skipped."""
@@ -664,8 +688,10 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
                     (name for s, e in clause.leads if (name := _subject(text[s:e], ""))), "")
             if not debtor and outcome != "claimed":
                 debtor = _pronoun_debtor(text[clause.start : clause.start + at], last_named)
-            mentions.append(_Mention(absolute, clause, outcome, head, creditor, debtor,
-                                     plural, counterclaim))
+            each = _each_creditor(text[clause.start : clause.end], at, creditor, plural)
+            for name in each or [creditor]:
+                mentions.append(_Mention(absolute, clause, outcome, head, name, debtor,
+                                         plural and not each, counterclaim))
     return mentions, rulings
 
 
@@ -778,10 +804,32 @@ def _quote_span(text: str, clause: _Clause, money: Money, limit: int = 400) -> t
     return start, end
 
 
+_TRADE_NAME = re.compile(
+    r"(?<![^\s('’])(?P<name>(?:[A-ZÀ-Þ][^\s,;:(«»]*\s){0,2}[A-ZÀ-Þ][^\s,;:(«»]*)"
+    r"\s*,\s*(?:exerçant|agissant|opérant)"
+    r"\s+sous\s+(?:la\s+|l['’]\s*)?(?:dénomination|enseigne|nom)(?:\s+commercial[e]?)?"
+    r"\s*«\s*(?P<alias>[^»]{1,60}?)\s*»")
+
+
+def _trade_names(text: str) -> dict[str, str]:
+    """party_key of a trade name -> the party that trades under it ("l'SOCIETE1.), exerçant
+    sous la dénomination « SOCIETE2.) »"): one party, whichever name a sentence uses."""
+    names: dict[str, str] = {}
+    for match in _TRADE_NAME.finditer(text):
+        party, alias = _party(match.group("name")), _party(match.group("alias"))
+        if party and alias:
+            names.setdefault(party_key(alias), party)
+    return names
+
+
 def extraction(judgment: Judgment) -> Extraction:
     """The damages table of one judgment, every quote checked against its text."""
     mentions, rulings = _mentions(judgment)
     mentions = _resolve(mentions, rulings)
+    trade_names = _trade_names(judgment.text)
+    for m in mentions:
+        m.creditor = trade_names.get(party_key(m.creditor), m.creditor)
+        m.debtor = trade_names.get(party_key(m.debtor), m.debtor)
     specific: dict[tuple[float, str, str], set[str]] = {}
     for m in mentions:
         if m.head not in _GENERIC_HEADS:

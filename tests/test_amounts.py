@@ -630,3 +630,44 @@ def test_a_claim_in_paiement_d_une_somme_is_a_claim_and_its_rejection_a_rejectio
         text, outcome):
     judgment = parsed_text("COUR DE CASSATION\n\n" + text + "\n")
     assert [(r.outcome, r.value) for r in extract_amounts(judgment)] == [(outcome, 84623.05)]
+
+
+@pytest.mark.parametrize("ruling", [
+    "Condamne la société X à payer à PERSONNE1.) et à PERSONNE2.), chacun, la somme de "
+    "500 euros à titre de préjudice moral.",
+    "Condamne la société X à payer à chacun de PERSONNE1.) et PERSONNE2.) la somme de "
+    "500 euros à titre de préjudice moral.",
+    "Condamne la société X à payer la somme de 500 euros tant à PERSONNE1.) qu’à PERSONNE2.) "
+    "à titre de préjudice moral.",
+])
+def test_a_sum_granted_to_each_of_several_parties_is_one_row_per_creditor(ruling):
+    judgment = parsed_text("TRIBUNAL D'ARRONDISSEMENT\n\nPAR CES MOTIFS\n\n" + ruling + "\n")
+    assert [(r.outcome, r.value, r.head, r.creditor, r.debtor)
+            for r in extract_amounts(judgment)] == [
+        ("granted", 500.0, "moral", "PERSONNE1.)", "la société X"),
+        ("granted", 500.0, "moral", "PERSONNE2.)", "la société X"),
+    ]
+
+
+def test_a_sum_granted_to_several_parties_together_is_one_row():
+    judgment = parsed_text(
+        "COUR DE CASSATION\n\nPAR CES MOTIFS\n\n"
+        "Condamne la société X à payer à Mme A et M. B la somme globale de 3 000 euros en "
+        "application de l’article 700 du code de procédure civile.\n"
+    )
+    assert [(r.value, r.creditor) for r in extract_amounts(judgment)] == [
+        (3000.0, "Mme A et M. B")]
+
+
+def test_a_party_named_by_its_trade_name_is_the_party_that_trades_under_it():
+    judgment = parsed_text(
+        "TRIBUNAL D'ARRONDISSEMENT\n\nENTRE\n\n1.) PERSONNE1.),\n"
+        "2.) l'SOCIETE1.), exerçant sous la dénomination « SOCIETE2.) »,\n\n"
+        "PAR CES MOTIFS\n\n"
+        "il y a lieu d’allouer à PERSONNE1.) et SOCIETE2.) chacune le montant de 2.000 euros "
+        "à titre de préjudice moral ;\n"
+        "condamne SOCIETE3.) à payer à l'SOCIETE1.) le montant de 2.000 euros à titre de "
+        "préjudice moral ;\n"
+    )
+    assert sorted((r.value, r.creditor) for r in extract_amounts(judgment)) == [
+        (2000.0, "PERSONNE1.)"), (2000.0, "SOCIETE1.)")]
