@@ -121,7 +121,8 @@ _RULED_CLAIM = re.compile(r"\b(?:la|les|sa|ses|leur|leurs) (?:demandes?|pretenti
                           r"|reclamations?)\b|\b(?:la|les) dit\b|\ben debout")
 # A rejection of a whole application, on folded text: "La requête de M. B... est rejetée",
 # "Le recours de X est rejeté", "Le pourvoi de X n'est pas admis", "Le surplus des
-# conclusions du recours est rejeté" -- every claim of that party still open falls with it.
+# conclusions du recours est rejeté", and the civil courts' "Rejette le surplus des demandes",
+# "Déboute les parties de toutes autres demandes" -- every claim still open falls with it.
 _WHOLE_REJECTION = re.compile(
     r"^\W*(?:article \d+\w*\s*\.?\s*[-–:]\s*)?(?:(?:la requete|le recours|le pourvoi|l'appel"
     r"|le surplus des (?:conclusions|demandes|pretentions))\b[^;]{0,120}?\b(?:est|sont)"
@@ -807,7 +808,7 @@ def _quote_span(text: str, clause: _Clause, money: Money, limit: int = 400) -> t
 _TRADE_NAME = re.compile(
     r"(?<![^\s('’])(?P<name>(?:[A-ZÀ-Þ][^\s,;:(«»]*\s){0,2}[A-ZÀ-Þ][^\s,;:(«»]*)"
     r"\s*,\s*(?:exerçant|agissant|opérant)"
-    r"\s+sous\s+(?:la\s+|l['’]\s*)?(?:dénomination|enseigne|nom)(?:\s+commercial[e]?)?"
+    r"\s+sous\s+(?:la\s+|l['’]\s*)?(?:dénomination|enseigne|nom)(?:\s+commerciale?)?"
     r"\s*«\s*(?P<alias>[^»]{1,60}?)\s*»")
 
 
