@@ -185,7 +185,7 @@ _PARTY_STOP = (r"(?=\s*(?:,|;|\(|$|\.\s*$|\bsur base\b|\bau titre\b|\bsur le fon
                r"|\bun montant\b|\bles montants\b|\bla demande\b|\bchacune?\b|\best\b|\bsont\b"
                r"|\bpour autant\b|\ben ce qu|\btendant\b|\bqui\b))")  # fmt: skip
 _DEBTOR = re.compile(
-    r"condamn\w*\s+(?P<p>.+?)\s+(?:à\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler|rembourser"
+    r"condamn\w*\s+(?!(?:à|au)\s)(?P<p>.+?)\s+(?:à\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler|rembourser"
     r"|restituer)|au paiement)"
     rf"|(?:à l['’]encontre|à la charge) d(?:e\s+|['’])(?P<q>.+?){_PARTY_STOP}"
     r"|^\W*(?P<v>[^,;:]{2,80}?)\s+verser(?:a|ont)\b"  # "L'Etat versera à X une somme de"
@@ -608,7 +608,8 @@ def _costs(folded: str, at: int, lead: str) -> bool:
 
 _NAMED = re.compile(rf"(?:formée?s? par|la demande d(?:e\s+|['’]))\s*(?P<p>.+?){_PARTY_STOP}",
                     re.DOTALL)
-_PRONOUN_DEBTOR = re.compile(r"\b(?:la|le|les)\s+condamn\w*\s+(?:in solidum\s+)?(?:à|au)\b[^;]*$")
+_PRONOUN_DEBTOR = re.compile(r"\b(?:la|le|les)\s+condamn\w*\s+(?:in solidum\s+)?(?:à|au)\b"
+                             r"(?:(?!condamn)[^;])*$")
 
 
 def _named_in(clause: str) -> str:
@@ -687,8 +688,9 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
                 # "SOCIETE3.) demande ... à lui payer", "Elle demande", "X demande : - ..."
                 creditor = subject or next(
                     (name for s, e in clause.leads if (name := _subject(text[s:e], ""))), "")
-            if not debtor and outcome != "claimed":
-                debtor = _pronoun_debtor(text[clause.start : clause.start + at], last_named)
+            if outcome != "claimed":  # "la condamne à payer" names its debtor before
+                debtor = _pronoun_debtor(text[clause.start : clause.start + at],
+                                         last_named) or debtor
             each = _each_creditor(text[clause.start : clause.end], at, creditor, plural)
             for name in each or [creditor]:
                 mentions.append(_Mention(absolute, clause, outcome, head, name, debtor,

@@ -671,3 +671,18 @@ def test_a_party_named_by_its_trade_name_is_the_party_that_trades_under_it():
     )
     assert sorted((r.value, r.creditor) for r in extract_amounts(judgment)) == [
         (2000.0, "PERSONNE1.)"), (2000.0, "SOCIETE1.)")]
+
+
+def test_each_of_two_awards_in_one_sentence_has_its_own_debtor():
+    # « la condamne » names the party whose claim was just rejected; the next « condamne X »
+    # names its own debtor
+    judgment = parsed_text(
+        "COUR DE CASSATION\n\nPAR CES MOTIFS\n\n"
+        "En application de l'article 700 du code de procédure civile, rejette la demande formée "
+        "par la société Alpha, la condamne à payer à la société Beta la somme de 3 000 euros et "
+        "condamne la société Beta à payer à la société Gamma la somme de 3 000 euros.\n"
+    )
+    assert sorted((r.value, r.creditor, r.debtor) for r in extract_amounts(judgment)) == [
+        (3000.0, "la société Beta", "la société Alpha"),
+        (3000.0, "la société Gamma", "la société Beta"),
+    ]
