@@ -209,7 +209,8 @@ _CREDITOR = re.compile(
 # demande ..."): who claims a sum that names no creditor; a pronoun is the last one named.
 _SUBJECT = re.compile(r"^\W*(?i:(?:mais\s+)?(?:attendu|considérant)\s+qu(?:e\s+|'))?"
                       r"(?:[^,;:]{0,120},\s*){0,3}?(?P<p>[^,;:]{2,80}?)"
-                      r"(?:,\s*représentée?s?\s+par\s+[^,;:]{2,60},)?"  # "X, représenté par Me Y,"
+                      # "X, représenté par Me Y," or "..., par Me Y, cabinet Z,"
+                      r"(?:,\s*représentée?s?\s+par\s+[^,;:]{2,60}(?:,[^,;:]{2,60})?,)?"
                       r"\s+(?:ont|a|demande|demandent"
                       r"|sollicite|sollicitent|réclame|réclament|conclut|concluent)\b")
 _NAME_WORD = re.compile(r"^(?:et|de|la|le|les|l['’]|société|sociétés|M\.|MM\.|Mme|Me"

@@ -686,3 +686,16 @@ def test_each_of_two_awards_in_one_sentence_has_its_own_debtor():
         (3000.0, "la société Beta", "la société Alpha"),
         (3000.0, "la société Gamma", "la société Beta"),
     ]
+
+
+def test_the_claimant_of_a_request_list_is_found_past_its_lawyer_and_firm():
+    judgment = parsed_text(
+        "COUR ADMINISTRATIVE D'APPEL DE MARSEILLE\n\nVu la procédure suivante :\n\n"
+        "Par une requête, enregistrée le 13 janvier 2025, l’ANAH, représentée par Me Aderno, "
+        "cabinet Seban et associés, demande à la cour :\n\n"
+        "1°) d’annuler ce jugement ;\n\n"
+        "2°) de mettre à la charge de Mme A... la somme de 1 500 euros en application de "
+        "l’article L. 761-1 du code de justice administrative.\n"
+    )
+    assert [(r.outcome, r.value, r.creditor, r.debtor) for r in extract_amounts(judgment)] == [
+        ("claimed", 1500.0, "l’ANAH", "Mme A...")]
