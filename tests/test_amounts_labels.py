@@ -1,6 +1,6 @@
 """The development labels of the damages table (eval/amounts_dev.jsonl on data/corpus,
-eval/amounts_dev2.jsonl and the fresh check eval/amounts_dev2_fresh.jsonl on
-../shared/corpus-open; format in eval/amounts_and_tags.md) are well
+eval/amounts_dev2.jsonl, the fresh check eval/amounts_dev2_fresh.jsonl and the blind sets
+eval/amounts_fresh2..5.jsonl on ../shared/corpus-open; format in eval/amounts_and_tags.md) are well
 formed: every label names a listed file, quotes its text exactly (a JSON record's `text`, a DILA
 XML's TEXTE/BLOC_TEXTUEL/CONTENU with its tags removed), holds a written sum that reads as its
 value and currency, and uses the allowed heads and outcomes. The second set keeps out the
@@ -37,6 +37,11 @@ LABELS2 = [json.loads(line) for line in _lines("amounts_dev2.jsonl")]
 FILES2 = _lines("amounts_dev2_files.txt")
 FRESH = [json.loads(line) for line in _lines("amounts_dev2_fresh.jsonl")]
 FRESH_FILES = _lines("amounts_dev2_fresh_files.txt")
+BLIND = {  # the sets labelled by helper sessions that never saw the extractor
+    name: ([json.loads(line) for line in _lines(f"amounts_{name}.jsonl")],
+           _lines(f"amounts_{name}_files.txt"))
+    for name in ("fresh2", "fresh3", "fresh4", "fresh5")
+}  # fmt: skip
 needs_open = pytest.mark.skipif(not OPEN.is_dir(), reason="../shared/corpus-open is absent")
 KEYS = {"file", "value", "currency", "head", "outcome", "creditor", "debtor", "quote"}
 
@@ -117,3 +122,27 @@ def test_the_second_set_and_the_fresh_check_list_files_of_corpus_open():
                          ids=lambda label: f"{label['file']}:{label['value']}")
 def test_each_second_set_label_quotes_its_file_exactly_and_its_sum_reads_as_its_value(label):
     check_label(label, open_text(label["file"]))
+
+
+@pytest.mark.parametrize("name", sorted(BLIND))
+def test_each_blind_set_lists_its_decisions_once_outside_the_frozen_set(name):
+    labels, files = BLIND[name]
+    frozen = set(_lines("amounts_heldout_files.txt"))
+    assert len(files) == len(set(files)) >= 30
+    assert not set(files) & frozen
+    assert {label["file"] for label in labels} <= set(files)
+
+
+@needs_open
+@pytest.mark.parametrize("label", [label for name in sorted(BLIND) for label in BLIND[name][0]],
+                         ids=lambda label: f"{label['file']}:{label['value']}")
+def test_each_blind_set_label_quotes_its_file_exactly_and_holds_its_sum(label):
+    # as labelled by people: sums the extractor cannot read (« soles 16.908.564,62 », « 25
+    # millions de francs », « 56 823,33 $ ») are labelled all the same, so only the digits
+    # are checked
+    text = open_text(label["file"])
+    assert set(label) == KEYS and label["quote"] in text and 20 <= len(label["quote"]) <= 400
+    assert label["head"] in HEADS and label["outcome"] in OUTCOMES
+    digits = re.sub(r"[\s.,'’]", "", label["quote"])
+    whole = f"{label['value']:.2f}".split(".")[0]
+    assert whole in digits or re.sub(r"0{6}$", "", whole) in digits
