@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import pytest
+from open_corpus import OPEN, open_text
 
 from assistant.amounts import HEADS, OUTCOMES, find_amounts
 from ingest.open_data import is_record_file, read_records
@@ -23,7 +23,6 @@ from ingest.read import read_document
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"
-OPEN = ROOT.parent / "shared" / "corpus-open"
 
 
 def _lines(name: str) -> list[str]:
@@ -59,14 +58,6 @@ def test_the_listed_files_are_the_40_decisions_of_the_corpus_once_each():
     assert all((CORPUS / name).is_file() for name in FILES)
     assert {label["file"] for label in LABELS} <= set(FILES)
 
-
-def open_text(name: str) -> str:
-    """The text a label of the second set quotes (eval/amounts_and_tags.md, frozen part)."""
-    path = OPEN / name
-    if path.suffix == ".xml":
-        content = ET.parse(path).getroot().find("TEXTE/BLOC_TEXTUEL/CONTENU")
-        return "".join(content.itertext()) if content is not None else ""
-    return str(json.loads(path.read_text(encoding="utf-8"))["text"])
 
 
 def check_label(label: dict[str, Any], text: str) -> None:

@@ -6,18 +6,17 @@ substring of the decision's text. The open-corpus checks skip when ../shared is 
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import pytest
+from open_corpus import OPEN, open_text
 
 from assistant.issue_tags import load_taxonomy
 from ingest.read import read_document
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"
-OPEN = ROOT.parent / "shared" / "corpus-open"
 needs_open = pytest.mark.skipif(not OPEN.is_dir(), reason="../shared/corpus-open is absent")
 ISSUES = set(load_taxonomy().ids)
 
@@ -26,13 +25,6 @@ def labels(name: str) -> list[dict[str, Any]]:
     text = (ROOT / "eval" / name).read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
-
-def open_text(name: str) -> str:
-    path = OPEN / name
-    if path.suffix == ".xml":
-        content = ET.parse(path).getroot().find("TEXTE/BLOC_TEXTUEL/CONTENU")
-        return "".join(content.itertext()) if content is not None else ""
-    return str(json.loads(path.read_text(encoding="utf-8"))["text"])
 
 
 def check(label: dict[str, Any], text: str) -> None:
