@@ -3,7 +3,10 @@
 A chunk holds whole paragraphs of one (deepest) section, merged up to about `max_chars`; it never
 crosses a section boundary; a heading travels with the paragraph that follows it; a paragraph
 longer than the limit is cut at sentence ends ('. ' before an uppercase letter), else at '; ',
-else at whitespace. `chunk.text == judgment.text[chunk.char_start:chunk.char_end]` always.
+else at whitespace. One exception to the section boundary: a short operative part (under a
+quarter of `max_chars`) joins the chunk before it, so that a ruling such as « Article unique :
+l'opération est autorisée » travels with the words it rules on; that chunk is marked operative.
+`chunk.text == judgment.text[chunk.char_start:chunk.char_end]` always.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ def chunk_judgment(judgment: Judgment, max_chars: int = 1000) -> list[Chunk]:
             else:
                 spans.append((piece_start, piece_end, section))
                 headings_only = is_heading
+    spans = _join_short_operative(text, spans, max_chars)
     chunks = []
     for ordinal, (start, end, section) in enumerate(spans):
         numbers = [p.number for p in judgment.paragraphs
@@ -62,6 +66,22 @@ def chunk_judgment(judgment: Judgment, max_chars: int = 1000) -> list[Chunk]:
             page_end=max(pages) if pages else None,
         ))
     return chunks
+
+
+def _join_short_operative(text: str, spans: list[tuple[int, int, Section | None]],
+                          max_chars: int) -> list[tuple[int, int, Section | None]]:
+    joined: list[tuple[int, int, Section | None]] = []
+    for start, end, section in spans:
+        last = joined[-1] if joined else None
+        short = (section is not None and section.kind == "operative"
+                 and section.char_start == start
+                 and section.char_end - section.char_start < max_chars // 4)
+        if (short and last is not None and last[2] is not None and last[2].kind != "operative"
+                and end - last[0] <= max_chars and _joinable(text, last, start)):
+            joined[-1] = (last[0], end, section)
+        else:
+            joined.append((start, end, section))
+    return joined
 
 
 def _joinable(text: str, last: tuple[int, int, Section | None], start: int) -> bool:

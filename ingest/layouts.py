@@ -39,6 +39,14 @@ TOP_LEVEL: dict[str, SectionKind] = {
     "motifs du jugement": "reasons", "appreciation de la cour": "reasons", "en droit": "reasons",
     "en fait et en droit": "reasons", "la decision de la cour": "reasons",
     "par ces motifs": "operative", "dispositif": "operative", "decision": "operative",
+    # French administrative courts (Conseil d'État, CAA, TA, CNDA) and Conseil constitutionnel
+    "vu la procedure suivante": "procedure", "vu les procedures suivantes": "procedure",
+    "procedure contentieuse anterieure": "procedure",
+    "procedure devant la cour": "procedure", "au vu des textes suivants": "procedure",
+    "considerant ce qui suit": "reasons",
+    "le conseil constitutionnel s'est fonde sur ce qui suit": "reasons",
+    "d e c i d e": "operative", "decide": "operative", "o r d o n n e": "operative",
+    "ordonne": "operative", "le conseil constitutionnel decide": "operative",
 }
 # Sub-headings whose kind differs from their parent's.
 SUB_KINDS: tuple[tuple[str, SectionKind], ...] = (
@@ -145,11 +153,12 @@ _CUE_PATTERNS: tuple[tuple[str, SectionKind], ...] = (
     (r"^Attendu\s*,?\s*selon\s+l['’]arr[êe]t\s+attaqu[ée]", "facts"),
     (r"^Attendu\s+qu[e'’].{0,300}?\bfai(?:t|sait)\s+grief\b", "claims"),
     (r"^(?:Mais\s+)?attendu\s+qu[e'’]", "reasons"),
+    (r"^(?:\d{1,3}\.\s*)?considérant\s+qu[e'’]", "reasons"),  # older French public-law rulings
     (r"^(?:Aux\s+termes\s+de|Dans)\s+(?:ses|leurs|son)\s+(?:(?:dernières|ultimes)\s+)?"
      r"(?:conclusions|écritures|réquisitions|mémoire)\b", "claims"),
     (r"^Par\s+(?:(?:dernières|ultimes)\s+)?(?:conclusions|écritures)\b", "claims"),
-    (r"^Par\s+(?:acte|exploit|assignation|jugement|ordonnance|déclaration|arrêt|requête"
-     r"|lettre\s+recommandée)\b", "procedure"),
+    (r"^Par\s+(?:une?\s+|deux\s+)?(?:acte|exploit|assignation|jugement|ordonnance|déclaration"
+     r"|arrêt|requête|lettre\s+recommandée)\b", "procedure"),
     (r"^Suivant\s+(?:acte|exploit|assignation|déclaration|requête|jugement|ordonnance"
      r"|arrêt)\b", "procedure"),
     (r"^L['’]ordonnance\s+de\s+cl[ôo]ture\b", "procedure"),

@@ -75,6 +75,24 @@ def test_chunks_never_cross_a_section_and_carry_their_section() -> None:
     assert {"header", "facts", "procedure", "claims", "reasons", "operative"} <= kinds
 
 
+def test_a_short_operative_part_joins_the_reasons_it_rules_on() -> None:
+    reasons = ("Considérant que l'opération notifiée n'est pas de nature à porter atteinte à la "
+               "concurrence sur les marchés concernés.")
+    text = (f"Décision n° 26-DCC-49 du 10 février 2026\n\nConsidérant ce qui suit :\n\n{reasons}"
+            "\n\nDÉCIDE\n\nArticle unique : L'opération notifiée est autorisée.")
+    judgment = parse_judgment(RawDocument(path=Path("adlc.txt"), format="txt", text=text))
+    assert [s.kind for s in judgment.sections if s.path] == ["reasons", "operative"]
+    chunks = chunk_judgment(judgment)
+    ruling = next(c for c in chunks if "est autorisée" in c.text)
+    assert reasons in ruling.text and ruling.section_kind == "operative"
+    _check(judgment, chunks, 1000)
+    # a long operative part keeps its own chunks
+    long_ruling = text + "\n\n" + "Article 2 : La présente décision sera publiée. " * 8
+    judgment = parse_judgment(RawDocument(path=Path("adlc.txt"), format="txt", text=long_ruling))
+    ruling = next(c for c in chunk_judgment(judgment) if "est autorisée" in c.text)
+    assert reasons not in ruling.text and ruling.section_kind == "operative"
+
+
 def test_headings_go_with_the_following_paragraph() -> None:
     judgment = parse_judgment(read_document(LUXEMBOURG))
     chunks = chunk_judgment(judgment)

@@ -259,3 +259,40 @@ def test_normalize_chamber_changes_typography_only(written: str, normal: str) ->
 def test_full_judgments_state_their_country(name: str, country: str) -> None:
     assert _parse(_corpus(name)).meta.country == country
 
+
+
+def _kinds(text: str) -> list[tuple[str, str]]:
+    judgment = parse_judgment(RawDocument(Path("decision.txt"), "txt", text, ()), "decision.txt")
+    return [(s.kind, judgment.text[s.char_start : s.char_start + 25]) for s in judgment.sections]
+
+
+def test_a_french_administrative_decision_has_its_procedure_reasons_and_operative_part() -> None:
+    text = (
+        "Vu la procédure suivante :\n\n"
+        "Par une requête, enregistrée le 3 janvier 2025, M. B... demande au Conseil d'Etat "
+        "d'annuler la décision.\n\n"
+        "Vu les autres pièces du dossier ;\n\n"
+        "Considérant ce qui suit :\n\n"
+        "1. Aux termes de l'article L. 761-1 du code de justice administrative, le juge peut "
+        "mettre une somme à la charge de la partie perdante.\n\n"
+        "D É C I D E :\n\n"
+        "Article 1er : La requête de M. B... est rejetée.\n\n"
+        "Article 2 : La présente décision sera notifiée à M. B....\n"
+    )
+    assert [kind for kind, _ in _kinds(text)] == ["procedure", "reasons", "operative"]
+
+
+def test_an_older_public_law_ruling_reasons_by_considerants_before_it_decides() -> None:
+    text = (
+        "Le Conseil constitutionnel,\n\n"
+        "Vu la Constitution, notamment son article 59 ;\n\n"
+        "Le rapporteur ayant été entendu ;\n\n"
+        "1. Considérant qu'aux termes de l'article L. 52-12 du code électoral, le compte est "
+        "déposé dans les deux mois ;\n\n"
+        "2. Considérant que le compte a été déposé après ce délai ;\n\n"
+        "Décide :\n\n"
+        "Article premier : Mme X est déclarée inéligible pour un an.\n"
+    )
+    kinds = _kinds(text)
+    assert [kind for kind, _ in kinds] == ["header", "reasons", "operative"]
+    assert kinds[1][1].startswith("1. Considérant")
