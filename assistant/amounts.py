@@ -82,20 +82,22 @@ _CURRENCIES = (  # ISO code, how decisions write it
     ("BEF", r"BEF|francs? belges"),
     ("FRF", r"FRF|francs? français"),
     ("CHF", r"CHF|francs? suisses"),
-    ("XOF", r"XOF|F ?CFA|francs? CFA"),
+    ("XOF", r"XOF|F ?CFA|(?:francs?|frs\.?) CFA"),
     ("CAD", r"CAD|dollars? canadiens"),
     ("USD", r"USD|US\$|\$|dollars?"),
     ("TND", r"TND|dinars?"),
     ("GBP", r"GBP|£"),
 )
-_CURRENCY_WORDS = "|".join(words for _, words in _CURRENCIES) + "|francs?"  # francs: the country's
+# francs: the country's
+_CURRENCY_WORDS = "|".join(words for _, words in _CURRENCIES) + "|francs?|frs\\.?"
 _MONEY = re.compile(
     rf"(?<![\w.,'’])(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
     rf"(?P<cur>{_CURRENCY_WORDS})(?!\w)"
     rf"|(?P<cur2>EUR|€|CHF|USD|CAD|LUF|BEF|FRF|XOF|TND|GBP|£)\s?(?P<num2>{_NUMBER})(?:\.-|,-)?"
     rf"(?!\d|[.,]\d))"
 )
-_FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF"}
+_FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF",
+                      **dict.fromkeys(("BJ", "BF", "CI", "ML", "NE", "SN", "TG"), "XOF")}
 
 # Cues, on folded text (lower case, no accents, same length). The nearest one before a sum
 # gives its voice; a claim cue wins over a grant cue at the same place ("voir condamner").
@@ -164,6 +166,9 @@ _PAYMENT_OBJECT = re.compile(
     r"(?:somme|montant|indemnit|payer|verser|regler|rembours|restitu|paiement|allocation"
     r"|allouer|prejudice|dommage|evalu|fix|hauteur|concurrence|total|astreinte)"
 )
+# "la somme de quatre-vingt-deux millions ... francs ( 82.905.000 frs CFA)": the sum in words
+# before its figures, whose payment object is read before the words
+_IN_WORDS = re.compile(r"(?:[a-z-]+ ){1,14}\(\s*$")
 _COUNTERCLAIM = re.compile(r"reconvention")
 _NEAR = 100  # characters before a sum where what it is (reported, costs) is read
 _ITEM = re.compile(r"^\s*(?:[-–•*|]|\d+(?:°\)?|[.)])\s|[a-z]\)\s)")
@@ -670,7 +675,10 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
                                    counterclaim, _party(demand.group(1) if demand else "")))
         for n, money in enumerate(sums):
             at, end = money.start, money.end
-            if not (_PAYMENT_OBJECT.search(words[max(0, at - 50) : at]) or words.startswith("|")):
+            spelled = _IN_WORDS.search(words[max(0, at - 150) : at])
+            lead = max(0, at - 150) + spelled.start() if spelled else at
+            if not (_PAYMENT_OBJECT.search(words[max(0, lead - 50) : at])
+                    or words.startswith("|")):
                 continue
             if _reported(words, at) or (clause.item and _REPORTED.search(lead_words)) \
                     or _costs(words, at, lead_words if clause.item else ""):

@@ -182,6 +182,8 @@ def test_a_row_whose_quote_is_not_verbatim_is_dropped_and_counted(lux):
         ("10 000 dollars", "", (10000.0, "USD")),
         ("1 899 228,15CAD", "", (1899228.15, "CAD")),  # a Quebec court glues the code
         ("1.000.000 F CFA", "", (1000000.0, "XOF")),
+        ("82.905.000 frs CFA", "", (82905000.0, "XOF")),
+        ("6.908.750 frs", "CI", (6908750.0, "XOF")),  # the francs of Côte d'Ivoire
         ("2 \n500 €", "", (2500.0, "EUR")),  # wrapped over a line
         ("27\n000 euros", "", (27000.0, "EUR")),
         ("de3.000 euros", "", None),  # glued to the word before it: not read (weak)
@@ -294,6 +296,17 @@ def test_a_claim_the_court_rejects_by_its_head_is_rejected_and_a_fee_granted_is_
         ("rejected", 4000.0, "indemnite_procedure", "facts"),  # reduced to 2,000
         ("granted", 2000.0, "indemnite_procedure", "operative"),
     ]
+
+
+def test_a_sum_written_in_words_before_its_figures_is_read_from_the_figures():
+    judgment = parsed_text(
+        "COUR SUPRÊME\n\nPAR CES MOTIFS\n\nCondamne la société Alpha à payer à M. B la somme de "
+        "quatre-vingt-deux millions neuf cent cinq mille francs ( 82.905.000 frs CFA) à titre "
+        "de dommages et intérêts pour licenciement abusif."
+    )
+    assert [(r.outcome, r.value, r.currency, r.creditor, r.debtor, r.amount_text)
+            for r in extract_amounts(judgment)] == [
+        ("granted", 82905000.0, "XOF", "M. B", "la société Alpha", "82.905.000 frs CFA")]
 
 
 def test_a_short_table_row_is_quoted_with_enough_text_around_it():
