@@ -103,7 +103,7 @@ _FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF",
 # gives its voice; a claim cue wins over a grant cue at the same place ("voir condamner").
 _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a claim
     "claim": (r"voir condamn", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b",
-              r"sollicit", r"reclam", r"chiffr", r"conclu(?:t|ent|ait|aient)? a\b",
+              r"sollicit", r"reclam(?!ant)", r"chiffr", r"conclu(?:t|ent|ait|aient)? a\b",
               r"en paiement d(?:e\b|')", r"mettre a la charge d"),
     "reject": (r"debout", r"rejet", r"non[- ]fonde", r"n'y (?:avoir|a pas) lieu a\b"),
     "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"verser(?:a|ont)\b"),
@@ -147,7 +147,7 @@ _PRIOR_LEAD = re.compile(r"\b(?:a|ont|avait|avaient)\s*:\s*$")
 # of the judgment) -- unless the court confirms that ruling ("confirme le jugement en ce
 # qu'il ...").
 _REPORTED = re.compile(
-    r"\bf(?:ait|ont) grief a\b|\breproch\w* a l'arret|\bcritique l'arret|\bcasse et annule"
+    r"\bf(?:ait|ont) grief au?x?\b|\breproch\w* a l'arret|\bcritique l'arret|\bcasse et annule"
     r"|\ben ce qu'(?:il|elle)s?\b|\bqu'en (?:condamnant|fixant|allouant|accordant|limitant)"
     r"|\bpour (?:condamner|fixer|allouer|accorder|limiter|rejeter|debouter)\b"
     r"|\bl'arret (?:attaque |d'appel )?(?:retient|enonce|constate|releve|ajoute|considere|estime)"

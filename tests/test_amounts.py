@@ -236,6 +236,23 @@ def test_the_cour_de_cassation_grants_article_700_and_the_attacked_decisions_sum
     assert rows[0].creditor.startswith("syndicat des sociétés coopératives de chauffeurs")
 
 
+def test_a_sum_of_the_judgment_a_moyen_attacks_is_no_row():
+    judgment = parsed_text(
+        "COUR DE CASSATION\n\nEnoncé du moyen\n\n3. L'URSSAF fait grief au jugement de "
+        "constater l'irrégularité de l'appel de cotisation, de l'annuler et de la condamner à "
+        "rembourser à la cotisante la somme de 3 644 euros avec intérêts au taux légal."
+    )
+    assert extract_amounts(judgment) == []
+
+
+def test_the_person_who_complains_is_no_claim_of_a_sum():
+    judgment = parsed_text(
+        "DÉFENSEUR DES DROITS\n\nLe Défenseur des droits a été saisi par une réclamante qui "
+        "contestait une amende forfaitaire délictuelle majorée d'un montant de 1500 euros."
+    )
+    assert extract_amounts(judgment) == []
+
+
 def test_a_claim_the_decision_does_not_rule_on_stays_claimed():
     judgment = parsed(CORPUS / "full" / "judilibre-github_fr-ca-chambery-20220215-20-00024.txt")
     assert [(r.outcome, r.value, r.head, r.creditor, r.debtor)
