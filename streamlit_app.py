@@ -52,6 +52,7 @@ SECTION_LABELS = {
     "claims": "Prétentions et moyens",
     "reasons": "Motifs",
     "operative": "Dispositif",
+    "opinion": "Conclusions du ministère public",
     "other": "Autre",
 }
 VIEWS = ("Recherche", "Montants", "Questions juridiques")

@@ -663,7 +663,9 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
         sums = find_amounts(text[clause.start : clause.end], country)
         first = next((m for m in _CUES.finditer(words) if not _noun(words, m)), None)
         whole = _WHOLE_REJECTION.match(words) if not sums else None
-        if whole and clause.kind in ("operative", "other"):
+        if clause.kind == "opinion":
+            pass  # the prosecutor's opinion appended to a ruling tells claims, it rules on none
+        elif whole and clause.kind in ("operative", "other"):
             rulings.append(_Ruling(frozenset(HEADS), False, _named_whole(
                 text[clause.start : clause.start + whole.end()])))
         elif not sums and clause.kind in ("reasons", "operative", "other") and first and \
@@ -686,7 +688,7 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             outcome = _voice(words, at, clause.kind, text[clause.start : clause.end])
             if outcome is None and clause.item:
                 outcome = _voice(lead_words, len(lead_words), clause.kind)
-            if outcome is None:
+            if outcome is None or (outcome != "claimed" and clause.kind == "opinion"):
                 continue
             previous = sums[n - 1].end if n else 0
             following = sums[n + 1].start if n + 1 < len(sums) else len(words)

@@ -39,6 +39,7 @@ SECTION_LABELS = {
     "claims": "Prétentions des parties",
     "reasons": "Motifs",
     "operative": "Dispositif",
+    "opinion": "Conclusions du ministère public",
 }
 
 # ISO 3166 alpha-2 -> the country's name in French, for labels and for the courts whose name

@@ -105,6 +105,20 @@ def sub_kind(text: str) -> SectionKind | None:
     return None
 
 
+# The public prosecutor's opinion published after a ruling (the Luxembourg Cour de cassation
+# appends « Conclusions du Parquet général dans l'affaire de cassation ... »): the rest of the
+# document, and not the court's words.
+_OPINION = re.compile(
+    r"^Conclusions\s+(?:du\s+Parquet\s+g[ée]n[ée]ral|de\s+l['’]avocat\s+g[ée]n[ée]ral"
+    r"|du\s+minist[èe]re\s+public)\b[^\n]{0,120}", re.IGNORECASE)
+
+
+def opinion_heading(text: str) -> Heading | None:
+    """The heading of an appended opinion, from the first line of paragraph `text`."""
+    match = _OPINION.match(text)
+    return Heading(match.group().rstrip(), "top", "opinion") if match else None
+
+
 def classify(text: str, *, in_body: bool, is_last: bool) -> Heading | None:
     """The heading that paragraph `text` is, or None when it is ordinary text.
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ingest import metadata as md
 from ingest.canonical import CanonicalText, canonicalize
 from ingest.dates import fold
-from ingest.layouts import Heading, classify, narrative_kind
+from ingest.layouts import Heading, classify, narrative_kind, opinion_heading
 from ingest.read import RawDocument
 from store.records import Judgment, JudgmentMeta, Paragraph, Section, SectionKind
 
@@ -263,6 +263,10 @@ def _headings(blocks: list[Block]) -> dict[int, Heading]:
     found: dict[int, Heading] = {}
     in_body = False
     for i, block in enumerate(blocks):
+        opinion = opinion_heading(block.text) if in_body else None
+        if opinion is not None:
+            found[i] = opinion  # it runs to the end: its own titles are not the ruling's
+            break
         heading = classify(block.text, in_body=in_body, is_last=i == len(blocks) - 1)
         if heading is None:
             continue
@@ -300,7 +304,8 @@ def _sections(text: str, blocks: list[Block], headings: dict[int, Heading]) -> l
         parent_kind: SectionKind = stack[-1][2] if stack else "other"
         parent_path = stack[-1][1] if stack else ()
         kind = heading.kind or parent_kind
-        stack.append((heading.style, (*parent_path, heading.title), kind, block.start, block.end))
+        heading_end = block.start + len(heading.title) if heading.kind == "opinion" else block.end
+        stack.append((heading.style, (*parent_path, heading.title), kind, block.start, heading_end))
     close(0, blocks[-1].end if blocks else 0)
 
     first = min((s.char_start for s in sections), default=None)

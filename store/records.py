@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-SectionKind = Literal["header", "facts", "procedure", "claims", "reasons", "operative", "other"]
+SectionKind = Literal[
+    "header", "facts", "procedure", "claims", "reasons", "operative", "opinion", "other"]
 SECTION_KINDS: tuple[SectionKind, ...] = (
     "header",
     "facts",
@@ -18,6 +19,7 @@ SECTION_KINDS: tuple[SectionKind, ...] = (
     "claims",
     "reasons",
     "operative",
+    "opinion",  # the public prosecutor's opinion published with the ruling
     "other",
 )
 

@@ -245,6 +245,20 @@ def test_a_sum_of_the_judgment_a_moyen_attacks_is_no_row():
     assert extract_amounts(judgment) == []
 
 
+def test_the_prosecutors_appended_opinion_grants_and_rejects_nothing():
+    judgment = parsed_text(
+        "Arrêt de la Cour de cassation\n\nPAR CES MOTIFS,\n\nla Cour de cassation\n"
+        "rejette le pourvoi;\n\nConclusions du Parquet général\ndans le cadre du pourvoi\n"
+        "Il y a lieu de condamner PERSONNE1.) à payer la somme de 150.000 euros. La demande "
+        "de PERSONNE2.) en paiement de dommages et intérêts est à rejeter.\n\n"
+        "PERSONNE2.) demande la somme de 40.500 euros à titre de dommages et intérêts.\n"
+    )
+    assert "opinion" in {s.kind for s in judgment.sections}
+    # the prosecutor proposes, the court rules: a claim told there stays claimed
+    assert [(r.outcome, r.value, r.section_kind) for r in extract_amounts(judgment)] == [
+        ("claimed", 40500.0, "opinion")]
+
+
 def test_the_person_who_complains_is_no_claim_of_a_sum():
     judgment = parsed_text(
         "DÉFENSEUR DES DROITS\n\nLe Défenseur des droits a été saisi par une réclamante qui "
@@ -386,10 +400,11 @@ def test_the_attacked_judgments_award_quoted_and_summed_up_is_no_row_its_claim_i
     # paiement de la somme de 21.654,60 euros": another decision's award; the summons' claim
     # is told and the Cour de cassation does not rule on it.
     rows = open_rows("records/LU_SupremeCourt_731a256265.json")
-    assert [(r[1], r[2], r[3]) for r in rows] == [(20054.6, "paiement", "PERSONNE2.)")]
-    # weak: it reads "rejected", from the attacked judgment's dispositif quoted in the parquet's
-    # conclusions (« ... dit non fondée la demande de PERSONNE2.) ... »), and without debtor
-    # (« a cité PERSONNE1.) ») -- rules for both paid on no other decision
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        ("claimed", 20054.6, "paiement", "PERSONNE2.)")]
+    # the attacked judgment's dispositif quoted in the parquet's conclusions (« ... dit non
+    # fondée la demande de PERSONNE2.) ... ») rules on nothing here; weak: no debtor
+    # (« a cité PERSONNE1.) »)
 
 
 @needs_open

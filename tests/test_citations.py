@@ -69,6 +69,12 @@ def test_operative_part_is_named_dispositif():
     assert citation.endswith("(rôle TAL-2021-06580), Dispositif, § 120")
 
 
+def test_the_prosecutors_opinion_is_cited_as_such_not_as_the_ruling():
+    citation = format_citation(TAL, section_path=("Conclusions du Parquet Général",),
+                               section_kind="opinion", paragraph_start=3)
+    assert citation.endswith("(rôle TAL-2021-06580), Conclusions du ministère public, § 3")
+
+
 def test_unknown_metadata_is_left_out_not_invented():
     meta = JudgmentMeta(id="sha-0123", source_path="corpus/unknown.txt")
     assert format_citation(meta, paragraph_start=2) == "unknown.txt, § 2"

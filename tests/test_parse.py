@@ -296,3 +296,29 @@ def test_an_older_public_law_ruling_reasons_by_considerants_before_it_decides() 
     kinds = _kinds(text)
     assert [kind for kind, _ in kinds] == ["header", "reasons", "operative"]
     assert kinds[1][1].startswith("1. Considérant")
+
+
+def test_the_prosecutors_opinion_after_a_ruling_is_not_its_operative_part() -> None:
+    text = (
+        "Arrêt de la Cour de cassation\n\n"
+        "Sur les faits\n\n"
+        "Selon le jugement attaqué, le tribunal a condamné PERSONNE1.) à payer un loyer.\n\n"
+        "PAR CES MOTIFS,\n\n"
+        "la Cour de cassation\nrejette le pourvoi;\n\n"
+        "Conclusions du Parquet Général\ndans l’affaire de cassation\n"
+        "PERSONNE1.)\nc/\nPERSONNE2.)\n"
+        "Le pourvoi est recevable.\n\n"
+        "Faits et rétroactes\n\n"
+        "Par requête, PERSONNE2.) a demandé la condamnation de PERSONNE1.) au paiement de la "
+        "somme de 20.054,60 euros au titre de loyers échus.\n\n"
+        "PAR CES MOTIFS\n\n"
+        "Le pourvoi est à rejeter.\n"
+    )
+    judgment = parse_judgment(RawDocument(Path("cass.txt"), "txt", text, ()), "cass.txt")
+    tops = [(s.kind, s.path[0]) for s in judgment.sections if len(s.path) == 1]
+    # the opinion runs to the end: its own titles open nothing
+    assert tops == [("facts", "Sur les faits"), ("operative", "PAR CES MOTIFS,"),
+                    ("opinion", "Conclusions du Parquet Général")]
+    opinion = judgment.sections[-1]
+    assert judgment.text[opinion.heading_start:opinion.heading_end] == tops[-1][1]
+    assert opinion.char_end == len(judgment.text.rstrip())
