@@ -91,7 +91,7 @@ _CURRENCIES = (  # ISO code, how decisions write it
 # francs: the country's
 _CURRENCY_WORDS = "|".join(words for _, words in _CURRENCIES) + "|francs?|frs\\.?"
 _MONEY = re.compile(
-    rf"(?<![\w.,'’])(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
+    rf"(?<![\dA-ZÀ-Ý_.,'’])(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
     rf"(?P<cur>{_CURRENCY_WORDS})(?!\w)"
     rf"|(?P<cur2>EUR|€|CHF|USD|CAD|LUF|BEF|FRF|XOF|TND|GBP|£)\s?(?P<num2>{_NUMBER})(?:\.-|,-)?"
     rf"(?!\d|[.,]\d))"

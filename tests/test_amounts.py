@@ -186,7 +186,10 @@ def test_a_row_whose_quote_is_not_verbatim_is_dropped_and_counted(lux):
         ("6.908.750 frs", "CI", (6908750.0, "XOF")),  # the francs of Côte d'Ivoire
         ("2 \n500 €", "", (2500.0, "EUR")),  # wrapped over a line
         ("27\n000 euros", "", (27000.0, "EUR")),
-        ("de3.000 euros", "", None),  # glued to the word before it: not read (weak)
+        ("de3.000 euros", "", (3000.0, "EUR")),  # glued to the word before it (text layer)
+        ("n°3.000 euros", "", (3000.0, "EUR")),
+        ("L3.000 euros", "", None),  # glued to a capital: a reference, not a sum
+        ("12.3.000 euros", "", None),
         ("20.00 euros", "", None),  # not a French writing: dots group thousands by three
         ("CHF 5,000", "", None),  # nor is a comma before three digits
         ("deux factures", "", None),
