@@ -5,7 +5,8 @@ crosses a section boundary; a heading travels with the paragraph that follows it
 longer than the limit is cut at sentence ends ('. ' before an uppercase letter), else at '; ',
 else at whitespace. One exception to the section boundary: a short operative part (under a
 quarter of `max_chars`) joins the chunk before it, so that a ruling such as « Article unique :
-l'opération est autorisée » travels with the words it rules on; that chunk is marked operative.
+l'opération est autorisée » travels with the words it rules on; that chunk keeps the section
+where it starts, so its citation stays true.
 `chunk.text == judgment.text[chunk.char_start:chunk.char_end]` always.
 """
 
@@ -78,7 +79,7 @@ def _join_short_operative(text: str, spans: list[tuple[int, int, Section | None]
                  and section.char_end - section.char_start < max_chars // 4)
         if (short and last is not None and last[2] is not None and last[2].kind != "operative"
                 and end - last[0] <= max_chars and _joinable(text, last, start)):
-            joined[-1] = (last[0], end, section)
+            joined[-1] = (last[0], end, last[2])  # cited, like every chunk, where it starts
         else:
             joined.append((start, end, section))
     return joined

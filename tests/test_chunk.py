@@ -84,7 +84,7 @@ def test_a_short_operative_part_joins_the_reasons_it_rules_on() -> None:
     assert [s.kind for s in judgment.sections if s.path] == ["reasons", "operative"]
     chunks = chunk_judgment(judgment)
     ruling = next(c for c in chunks if "est autorisée" in c.text)
-    assert reasons in ruling.text and ruling.section_kind == "operative"
+    assert reasons in ruling.text and ruling.section_kind == "reasons"  # cited where it starts
     _check(judgment, chunks, 1000)
     # a long operative part keeps its own chunks
     long_ruling = text + "\n\n" + "Article 2 : La présente décision sera publiée. " * 8
