@@ -103,9 +103,9 @@ _FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF",
 # gives its voice; a claim cue wins over a grant cue at the same place ("voir condamner").
 _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a claim
     "claim": (r"voir condamn", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b",
-              r"sollicit", r"reclam(?!ant)", r"chiffr", r"conclu(?:t|ent|ait|aient)? a\b",
+              r"sollicit", r"reclam(?!ant)", r"chiffr", r"conclu(?:t|ent|ait|aient)? au?x?\b",
               r"en paiement d(?:e\b|')", r"mettre a la charge d"),
-    "reject": (r"debout", r"rejet", r"non[- ]fonde", r"n'y (?:avoir|a pas) lieu a\b"),
+    "reject": (r"debout", r"rejet[teao]", r"non[- ]fonde", r"n'y (?:avoir|a pas) lieu a\b"),
     "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"verser(?:a|ont)\b"),
 }
 _CUES = re.compile("|".join(f"(?P<{voice}>" + "|".join(rf"\b{w}\w*" for w in words) + ")"

@@ -262,6 +262,17 @@ def test_the_prosecutors_appended_opinion_grants_and_rejects_nothing():
         ("claimed", 40500.0, "opinion")]
 
 
+def test_the_administrations_rejection_of_a_sum_told_in_a_plea_is_no_claim():
+    # « rejet » is the noun, never the court's verb (rejette, rejeter, rejeté)
+    judgment = parsed_text(
+        "CONSEIL D'ÉTAT\n\nMoyens des parties\n\nLa partie requérante soutient qu'après rejet "
+        "d'une somme globale de 3.280.523,48 €, le montant des dépenses admises est inférieur "
+        "au seuil.\n\nPar un mémoire, la commune conclut au rejet de la requête et à ce que "
+        "la somme de 2 500 euros soit mise à la charge de la partie requérante.\n"
+    )
+    assert [(r.outcome, r.value) for r in extract_amounts(judgment)] == [("claimed", 2500.0)]
+
+
 def test_the_person_who_complains_is_no_claim_of_a_sum():
     judgment = parsed_text(
         "DÉFENSEUR DES DROITS\n\nLe Défenseur des droits a été saisi par une réclamante qui "
