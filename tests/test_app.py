@@ -86,6 +86,14 @@ def test_filters_change_the_results(page: AppTest) -> None:
     assert {p.section_kind for p in operative.passages} == {"operative"}
 
 
+def test_the_section_filter_names_every_part_of_a_decision_in_french(page: AppTest) -> None:
+    _run(page)
+    options = page.multiselect(key="f_kinds").options
+    assert "Dispositif" in options and "Motifs" in options
+    assert "Conclusions du ministère public" in options  # the Parquet's opinion, apart
+    assert not {"operative", "opinion", "reasons"} & set(options)
+
+
 def test_no_answer_is_shown_as_such(page: AppTest) -> None:
     answer = _ask(page, OFF_TOPIC)
     assert answer.no_answer
