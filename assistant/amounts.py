@@ -88,7 +88,7 @@ _CURRENCIES = (  # ISO code, how decisions write it
     ("TND", r"TND|dinars?"),
     ("GBP", r"GBP|£"),
 )
-# francs: the country's
+# bare « francs » (« frs ») are the francs of the judgment's country (_FRANCS_BY_COUNTRY)
 _CURRENCY_WORDS = "|".join(words for _, words in _CURRENCIES) + "|francs?|frs\\.?"
 _MONEY = re.compile(
     rf"(?<![\dA-ZÀ-Ý_.,'’])(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"

@@ -71,6 +71,8 @@ def chunk_judgment(judgment: Judgment, max_chars: int = 1000) -> list[Chunk]:
 
 def _join_short_operative(text: str, spans: list[tuple[int, int, Section | None]],
                           max_chars: int) -> list[tuple[int, int, Section | None]]:
+    """`spans` with each whole operative part shorter than max_chars // 4 joined to the span
+    before it, when that one is of another section and the two fit in max_chars."""
     joined: list[tuple[int, int, Section | None]] = []
     for start, end, section in spans:
         last = joined[-1] if joined else None
