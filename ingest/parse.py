@@ -304,7 +304,7 @@ def _sections(text: str, blocks: list[Block], headings: dict[int, Heading]) -> l
         parent_kind: SectionKind = stack[-1][2] if stack else "other"
         parent_path = stack[-1][1] if stack else ()
         kind = heading.kind or parent_kind
-        heading_end = block.start + len(heading.title) if heading.kind == "opinion" else block.end
+        heading_end = block.start + len(heading.title)  # an opinion's title is its first line
         stack.append((heading.style, (*parent_path, heading.title), kind, block.start, heading_end))
     close(0, blocks[-1].end if blocks else 0)
 
