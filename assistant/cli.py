@@ -149,8 +149,7 @@ class RichProgress:
         self.bar.start()
 
     def advance(self, outcome: object) -> None:
-        self.chunks += getattr(outcome, "chunks", 0) if getattr(outcome, "status", "") in (
-            "added", "updated") else 0  # fmt: skip
+        self.chunks += getattr(outcome, "embedded", 0)
         elapsed = self.bar.tasks[0].elapsed or 0.0
         rate = f"{self.chunks / elapsed:.1f}" if elapsed > 0 else "0.0"
         self.bar.update(self.task, advance=1, chunks=self.chunks, rate=rate)
@@ -161,7 +160,7 @@ class RichProgress:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     from assistant.service import open_store
-    from ingest.pipeline import STATUSES, ingest_paths
+    from ingest.pipeline import REREAD, STATUSES, ingest_paths
 
     store, embeddings, model_id = open_store(settings, check_model=not args.rebuild)
     max_bytes = int(args.max_mb * 1_000_000) if args.max_mb else settings.ingest.max_file_bytes
@@ -193,11 +192,17 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     table.add_row(*(str(counts.get(s, 0)) for s in STATUSES))
     console.print(table)
     print("summary: " + " ".join(f"{s}={counts.get(s, 0)}" for s in STATUSES))
+    if not args.dry_run:
+        kept = sum(o.reused for o in report.outcomes)
+        print(f"chunks: embedded={report.chunks_embedded} kept={kept} (vectors of unchanged "
+              "chunk texts are kept)")
     for outcome in report.outcomes:
         if outcome.status in ("failed", "duplicate", "skipped", "removed") or (
             outcome.detail and outcome.status in ("added", "updated")
         ):
             label = {"added": "warning", "updated": "warning"}.get(outcome.status, outcome.status)
+            if outcome.detail.startswith(REREAD):
+                label = "updated"
             line = f"{label}: {outcome.path}: {outcome.detail}"
             print(line)
     return EXIT_FAILED if report.failed else EXIT_OK

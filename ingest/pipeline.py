@@ -9,6 +9,10 @@ JSON Lines under "path#key" (key: the record's `_id`/`id`/`ecli`, else "L<line>"
 changed line updates only its judgment and a re-run changes nothing. A bad line fails as
 "FILE:LINE" and the other lines go on. `--prune` removes the records no longer in a file
 that was read cleanly, and the judgments of files that are gone.
+
+A file whose text is unchanged is still read and cut: when this version of the tool reads it
+differently (metadata, sections, paragraphs or chunks) than the stored version, it is stored
+again ("updated"), so an upgrade needs no `--rebuild`.
 """
 
 from __future__ import annotations
@@ -31,12 +35,13 @@ from store.errors import InputFileError
 from store.records import Chunk, Judgment
 from store.sentences import sentence_windows
 from store.store import Store
-from store.writer import StoreWriter
+from store.writer import StoredVectors, StoreWriter
 
 Status = Literal["added", "updated", "unchanged", "duplicate", "removed", "failed", "skipped"]
 STATUSES: tuple[Status, ...] = (
     "added", "updated", "unchanged", "removed", "duplicate", "failed", "skipped",
 )  # fmt: skip
+REREAD = "same text, read differently by this version: stored again"
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,12 @@ class FileOutcome:
     judgment_id: str = ""
     chunks: int = 0
     detail: str = ""  # the reason of a failure, the original of a duplicate, warnings
+    reused: int = 0  # chunks whose text was stored already: their vectors were kept
+
+    @property
+    def embedded(self) -> int:
+        """Chunks embedded for this outcome."""
+        return self.chunks - self.reused if self.status in ("added", "updated") else 0
 
 
 @dataclass
@@ -68,7 +79,7 @@ class IngestReport:
 
     @property
     def chunks_embedded(self) -> int:
-        return sum(o.chunks for o in self.outcomes if o.status in ("added", "updated"))
+        return sum(o.embedded for o in self.outcomes)
 
 
 class Progress(Protocol):
@@ -182,6 +193,41 @@ def embed_chunks_and_windows(
         return one_pass.embed_with_windows([c.text for c in chunks], spans)
     return (embed_chunks(embeddings, chunks, batch_size),
             embed_sentence_windows(embeddings, chunks, batch_size))  # fmt: skip
+
+
+def embed_new_chunks(
+    embeddings: Embeddings,
+    chunks: Sequence[Chunk],
+    batch_size: int,
+    sentence_vectors: bool,
+    stored: dict[str, StoredVectors],
+) -> tuple[list[list[float]], list[np.ndarray] | None, int]:
+    """The vectors (and window vectors) of `chunks`, and how many were reused: a chunk whose
+    text the previous version of its judgment stored (with window vectors, when they are
+    wanted) keeps its vectors; the others are embedded."""
+    def reusable(chunk: Chunk) -> bool:
+        old = stored.get(chunk.text)
+        return old is not None and (not sentence_vectors or old.windows is not None)
+
+    new = [c for c in chunks if not reusable(c)]
+    fresh_vectors, fresh_windows = (
+        embed_chunks_and_windows(embeddings, new, batch_size, sentence_vectors)
+        if new else ([], [] if sentence_vectors else None))  # fmt: skip
+    vectors: list[list[float]] = []
+    windows: list[np.ndarray] | None = [] if sentence_vectors else None
+    fresh = iter(range(len(new)))
+    for chunk in chunks:
+        if reusable(chunk):
+            old = stored[chunk.text]
+            vectors.append([float(x) for x in old.vector])
+            if windows is not None and old.windows is not None:
+                windows.append(old.windows)
+        else:
+            i = next(fresh)
+            vectors.append(fresh_vectors[i])
+            if windows is not None and fresh_windows is not None:
+                windows.append(fresh_windows[i])
+    return vectors, windows, len(chunks) - len(new)
 
 
 def ingest_paths(
@@ -381,28 +427,33 @@ def _ingest_one(
     meta = judgment.meta
 
     previous = w.entry_for_path(source)
-    if previous and previous.content_hash == meta.content_hash and previous.model == model_id:
-        return FileOutcome(shown, "unchanged", previous.judgment_id, len(previous.chunk_ids))
-    original = _duplicate_of(w, judgment, source, claimed)
-    if original:
-        return FileOutcome(shown, "duplicate", meta.id, detail=f"same judgment as {original}")
-
     started = time.perf_counter()
     chunks = chunk_judgment(judgment, max_chars=chunk_chars)
     report.seconds["chunk"] += time.perf_counter() - started
+    if previous and previous.content_hash == meta.content_hash and previous.model == model_id:
+        if w.holds(judgment, chunks):
+            return FileOutcome(shown, "unchanged", previous.judgment_id, len(previous.chunk_ids))
+        # the same text read or cut differently (a newer version of the reader): store again
+        warnings = "; ".join((REREAD, *judgment.warnings))
+    original = _duplicate_of(w, judgment, source, claimed)
+    if original:
+        return FileOutcome(shown, "duplicate", meta.id, detail=f"same judgment as {original}")
     status: Status = "updated" if previous else "added"
     claimed[meta.id] = claimed[meta.content_hash] = source
     if dry_run:
         return FileOutcome(shown, status, meta.id, len(chunks), detail=warnings)
     started = time.perf_counter()
-    vectors, windows = embed_chunks_and_windows(embeddings, chunks, batch_size, sentence_vectors)
+    same_model = previous is not None and previous.model == model_id
+    stored = w.stored_vectors(previous.judgment_id) if previous and same_model else {}
+    vectors, windows, reused = embed_new_chunks(
+        embeddings, chunks, batch_size, sentence_vectors, stored)
     report.seconds["embed"] += time.perf_counter() - started
     started = time.perf_counter()
     if previous and previous.judgment_id != meta.id:
         w.remove(previous.judgment_id)
     w.put(judgment, chunks, vectors, windows)
     report.seconds["store"] += time.perf_counter() - started
-    return FileOutcome(shown, status, meta.id, len(chunks), detail=warnings)
+    return FileOutcome(shown, status, meta.id, len(chunks), detail=warnings, reused=reused)
 
 
 def _duplicate_of(

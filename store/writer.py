@@ -19,6 +19,7 @@ import fcntl
 import os
 import shutil
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import IO, TYPE_CHECKING
@@ -58,6 +59,14 @@ if TYPE_CHECKING:
     from store.store import Store
 
 KEEP_GENERATIONS = 2
+
+
+@dataclass(frozen=True)
+class StoredVectors:
+    """A stored chunk's vector and its sentence-window vectors (None when stored without)."""
+
+    vector: np.ndarray
+    windows: np.ndarray | None
 
 
 class StoreWriter:
@@ -255,6 +264,27 @@ class StoreWriter:
 
     def entries(self) -> list[RegistryEntry]:
         return self._open_registry().entries(self.generation)
+
+    def holds(self, judgment: Judgment, chunks: list[Chunk]) -> bool:
+        """Whether the store holds `judgment` exactly as given (text, metadata, sections,
+        paragraphs) cut into exactly these chunks."""
+        registry = self._open_registry()
+        return (registry.judgment(judgment.id, self.generation) == judgment
+                and registry.chunks_of(judgment.id, self.generation) == chunks)  # fmt: skip
+
+    def stored_vectors(self, judgment_id: str) -> dict[str, StoredVectors]:
+        """The vectors a judgment's live chunks were stored with, by chunk text, so that a
+        re-stored judgment embeds only the chunks whose text is new (vectors depend on the
+        text alone). Empty when the store's reader is not on this writer's base generation."""
+        registry = self._open_registry()
+        if self.store.generation != self._base.number or self.rebuild:
+            return {}
+        chunks = registry.chunks_of(judgment_id, self.generation)
+        ids = [c.id for c in chunks]
+        vectors = self.store.chunk_vectors(ids)
+        windows = registry.sentence_vectors(ids, self.generation)
+        return {c.text: StoredVectors(vectors[c.id], windows.get(c.id))
+                for c in chunks if c.id in vectors}  # fmt: skip
 
     # -- changes -------------------------------------------------------------------------------
 

@@ -9,15 +9,20 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from assistant.cli import main
-from ingest.pipeline import ingest_paths
+from ingest import pipeline
+from ingest.parse import parse_judgment
+from ingest.pipeline import REREAD, ingest_paths
 from store.embeddings import HashEmbeddings
+from store.records import SearchFilters
 from store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,6 +94,97 @@ def test_changed_file_replaces_its_old_chunks(tmp_path, corpus):
     assert any("Nul ne conteste que" in t for t in texts)
     every_chunk = [c.text for m in s.judgments() for c in s.chunks_of(m.id)]
     assert not any(old_sentence in t for t in every_chunk)
+
+
+def test_an_unchanged_file_cut_another_way_is_stored_again_then_left_alone(tmp_path, corpus):
+    store_path = tmp_path / "store"
+    ingest_paths([corpus], Store.open(store_path, "hash:64"), HashEmbeddings(64),
+                 model_id="hash:64")  # fmt: skip
+    before = {m.id: len(stored(store_path).chunks_of(m.id)) for m in stored(store_path).judgments()}
+
+    report = ingest_paths([corpus], stored(store_path), HashEmbeddings(64), model_id="hash:64",
+                          chunk_chars=600)  # fmt: skip
+    assert report.counts()["updated"] == 4, "the same texts, cut into smaller chunks"
+    assert all(o.detail.startswith(REREAD) for o in report.outcomes)
+    after = {m.id: len(stored(store_path).chunks_of(m.id)) for m in stored(store_path).judgments()}
+    assert after.keys() == before.keys() and all(after[j] > before[j] for j in before)
+
+    again = ingest_paths([corpus], stored(store_path), HashEmbeddings(64), model_id="hash:64",
+                         chunk_chars=600)  # fmt: skip
+    assert again.counts()["unchanged"] == 4
+
+
+def test_a_newer_reader_that_reads_an_unchanged_file_differently_stores_its_reading(
+    tmp_path, corpus, monkeypatch, capsys
+):
+    """After an upgrade of the parser, a plain incremental run applies it (no --rebuild)."""
+    ingest(tmp_path / "store", corpus)
+    assert stored(tmp_path / "store").judgment(LUX_ID).meta.chamber != "onzième chambre (relue)"
+
+    def newer_reader(document, source):
+        judgment = parse_judgment(document, source)
+        if judgment.id != LUX_ID:
+            return judgment
+        return replace(judgment, meta=replace(judgment.meta, chamber="onzième chambre (relue)"))
+
+    monkeypatch.setattr(pipeline, "parse_judgment", newer_reader)
+    capsys.readouterr()
+    assert ingest(tmp_path / "store", corpus) == 0
+    report = capsys.readouterr().out
+    assert _row(report)["updated"] == 1 and _row(report)["unchanged"] == 3
+    assert f"updated: {corpus / LUX}: {REREAD}" in report
+    chunks = len(stored(tmp_path / "store").chunks_of(LUX_ID))
+    assert f"chunks: embedded=0 kept={chunks}" in report, "the same chunk texts: no embedding"
+    s = stored(tmp_path / "store")
+    assert s.judgment(LUX_ID).meta.chamber == "onzième chambre (relue)"
+    assert {h.chunk.judgment_id for h in s.lexical_search("informatique", 50,
+            SearchFilters(chambers=("onzième chambre (relue)",)))} == {LUX_ID}  # fmt: skip
+
+    assert ingest(tmp_path / "store", corpus) == 0
+    assert _row(capsys.readouterr().out)["unchanged"] == 4
+
+
+class _CountingEmbeddings(HashEmbeddings):
+    """The test embedder, counting the texts it embeds."""
+
+    def __init__(self) -> None:
+        super().__init__(64)
+        self.texts: list[str] = []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.texts.extend(texts)
+        return super().embed_documents(texts)
+
+
+def test_an_edited_file_embeds_only_its_chunks_whose_text_changed(tmp_path, corpus):
+    store_path = tmp_path / "store"
+    ingest_paths([corpus], Store.open(store_path, "hash:64"), HashEmbeddings(64),
+                 model_id="hash:64")  # fmt: skip
+    old_texts = {c.text for c in stored(store_path).chunks_of(LUX_ID)}
+    target = corpus / LUX
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("Il est constant en cause que", "Nul ne conteste que"),
+                      encoding="utf-8")  # fmt: skip
+    counting = _CountingEmbeddings()
+    report = ingest_paths([corpus], stored(store_path), counting, model_id="hash:64")
+
+    (outcome,) = [o for o in report.outcomes if o.status == "updated"]
+    new_texts = {c.text for c in stored(store_path).chunks_of(LUX_ID)}
+    assert 0 < len(new_texts - old_texts) < len(new_texts) / 10, "an edit touches few chunks"
+    assert {t for t in counting.texts if t in new_texts} == new_texts - old_texts
+    assert outcome.reused == len(new_texts & old_texts) == outcome.chunks - outcome.embedded
+
+    fresh_path = tmp_path / "fresh"
+    ingest_paths([corpus], Store.open(fresh_path, "hash:64"), HashEmbeddings(64),
+                 model_id="hash:64")  # fmt: skip
+    ids = [c.id for c in stored(store_path).chunks_of(LUX_ID)]
+    kept, fresh = stored(store_path), stored(fresh_path)
+    assert [c.text for c in kept.chunks_of(LUX_ID)] == [c.text for c in fresh.chunks_of(LUX_ID)]
+    kept_vectors, fresh_vectors = kept.chunk_vectors(ids), fresh.chunk_vectors(ids)
+    kept_windows, fresh_windows = kept.sentence_vectors(ids), fresh.sentence_vectors(ids)
+    for chunk_id in ids:
+        assert np.allclose(kept_vectors[chunk_id], fresh_vectors[chunk_id])
+        assert np.allclose(kept_windows[chunk_id], fresh_windows[chunk_id], atol=1e-6)
 
 
 def test_same_judgment_under_two_names_is_stored_once(tmp_path, corpus, capsys):
