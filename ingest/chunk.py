@@ -3,10 +3,12 @@
 A chunk holds whole paragraphs of one (deepest) section, merged up to about `max_chars`; it never
 crosses a section boundary; a heading travels with the paragraph that follows it; a paragraph
 longer than the limit is cut at sentence ends ('. ' before an uppercase letter), else at '; ',
-else at whitespace. One exception to the section boundary: a short operative part (under a
-quarter of `max_chars`) joins the chunk before it, so that a ruling such as « Article unique :
-l'opération est autorisée » travels with the words it rules on; that chunk keeps the section
-where it starts, so its citation stays true.
+else at whitespace. A piece under a fifth of `max_chars` (« 10. Le moyen n'est donc pas
+fondé. », a short paragraph before a long one) joins its neighbour in the same section, the
+chunk growing up to `max_chars` + a quarter. One exception to the section boundary: a short
+operative part (under a quarter of `max_chars`) joins the chunk before it, so that a ruling
+such as « Article unique : l'opération est autorisée » travels with the words it rules on;
+that chunk keeps the section where it starts, so its citation stays true.
 `chunk.text == judgment.text[chunk.char_start:chunk.char_end]` always.
 """
 
@@ -45,6 +47,7 @@ def chunk_judgment(judgment: Judgment, max_chars: int = 1000) -> list[Chunk]:
             else:
                 spans.append((piece_start, piece_end, section))
                 headings_only = is_heading
+    spans = _join_tiny(text, spans, max_chars)
     spans = _join_short_operative(text, spans, max_chars)
     chunks = []
     for ordinal, (start, end, section) in enumerate(spans):
@@ -85,6 +88,32 @@ def _join_short_operative(text: str, spans: list[tuple[int, int, Section | None]
         else:
             joined.append((start, end, section))
     return joined
+
+
+def _join_tiny(text: str, spans: list[tuple[int, int, Section | None]],
+               max_chars: int) -> list[tuple[int, int, Section | None]]:
+    """`spans` with each span under max_chars // 5 (too short to be found or read alone)
+    joined to a neighbour of its own section, up to max_chars + max_chars // 4: to the span
+    before it when it ends its section, else to the span after it."""
+    tiny, room = max_chars // 5, max_chars + max_chars // 4
+    out = list(spans)
+    i = 0
+    while i < len(out):
+        start, end, section = out[i]
+        before = out[i - 1] if i else None
+        after = out[i + 1] if i + 1 < len(out) and out[i + 1][2] == section else None
+        if end - start >= tiny:
+            i += 1
+        elif (before is not None and before[2] == section and end - before[0] <= room
+                and _joinable(text, before, start)
+                and (after is None or after[1] - start > room)):
+            out[i - 1 : i + 1] = [(before[0], end, section)]
+        elif after is not None and after[1] - start <= room and _joinable(text, out[i], after[0]):
+            out[i : i + 2] = [(start, after[1], section)]
+            i += 1
+        else:
+            i += 1
+    return out
 
 
 def _joinable(text: str, last: tuple[int, int, Section | None], start: int) -> bool:

@@ -21,7 +21,7 @@ def _check(judgment: Judgment, chunks: list[Chunk], max_chars: int) -> None:
     for chunk in chunks:
         assert chunk.text == judgment.text[chunk.char_start:chunk.char_end]
         assert chunk.id == f"{judgment.id}:{chunk.ordinal:04d}"
-        assert 0 < len(chunk.text) <= max_chars
+        assert 0 < len(chunk.text) <= max_chars + max_chars // 4  # a tiny piece joined
         assert chunk.text == chunk.text.strip()
     for before, after in zip(chunks, chunks[1:], strict=False):
         assert before.char_end <= after.char_start
@@ -91,6 +91,28 @@ def test_a_short_operative_part_joins_the_reasons_it_rules_on() -> None:
     judgment = parse_judgment(RawDocument(path=Path("adlc.txt"), format="txt", text=long_ruling))
     ruling = next(c for c in chunk_judgment(judgment) if "est autorisée" in c.text)
     assert reasons not in ruling.text and ruling.section_kind == "operative"
+
+
+def test_a_piece_too_short_to_stand_alone_joins_a_neighbour_in_its_own_section() -> None:
+    maintenance = "Attendu que la société a manqué à son obligation de maintenance du serveur. "
+    attack = "Le prestataire soutient que la coupure résulte d'une attaque imprévisible. "
+    ruling = "le tribunal condamne la société au paiement de 2.000 euros. " * 6
+    text = (f"Tribunal d'arrondissement de Luxembourg\n\nMOTIFS DE LA DÉCISION\n\n"
+            f"{('Il convient d’examiner la demande. ' * 8).strip()}\n\n"
+            f"{(maintenance * 13).strip()}\n\nLa demande est recevable.\n\n"
+            f"{(attack * 13).strip()}\n\nLe moyen n'est donc pas fondé.\n\n"
+            f"PAR CES MOTIFS\n\n{ruling.strip()}")
+    judgment = parse_judgment(RawDocument(Path("t.txt"), "txt", text))
+    chunks = chunk_judgment(judgment)
+    _check(judgment, chunks, 1000)
+    reasons = [c for c in chunks if c.section_kind == "reasons"]
+    assert all(len(c.text) >= 200 for c in reasons)
+    admissible = next(c for c in reasons if "La demande est recevable." in c.text)
+    assert "attaque imprévisible" in admissible.text  # with the paragraph after it
+    last = next(c for c in reasons if "Le moyen n'est donc pas fondé." in c.text)
+    assert last.text.endswith("Le moyen n'est donc pas fondé.") and len(last.text) > 1000
+    (operative,) = [c for c in chunks if "PAR CES MOTIFS" in c.text]
+    assert operative.section_kind == "operative" and "moyen" not in operative.text
 
 
 def test_headings_go_with_the_following_paragraph() -> None:
