@@ -273,16 +273,18 @@ class StoreWriter:
                 and registry.chunks_of(judgment.id, self.generation) == chunks)  # fmt: skip
 
     def stored_vectors(self, judgment_id: str) -> dict[str, StoredVectors]:
-        """The vectors a judgment's live chunks were stored with, by chunk text, so that a
-        re-stored judgment embeds only the chunks whose text is new (vectors depend on the
-        text alone). Empty when the store's reader is not on this writer's base generation."""
+        """The vectors a judgment's chunks were stored with in the live generation (this
+        writer's base), by chunk text, so that a re-stored judgment embeds only the chunks
+        whose text is new (vectors depend on the text alone). Empty when the store's reader is
+        not on that generation."""
         registry = self._open_registry()
-        if self.store.generation != self._base.number or self.rebuild:
+        base = self._base.number
+        if self.store.generation != base or self.rebuild:
             return {}
-        chunks = registry.chunks_of(judgment_id, self.generation)
+        chunks = registry.chunks_of(judgment_id, base)
         ids = [c.id for c in chunks]
         vectors = self.store.chunk_vectors(ids)
-        windows = registry.sentence_vectors(ids, self.generation)
+        windows = registry.sentence_vectors(ids, base)
         return {c.text: StoredVectors(vectors[c.id], windows.get(c.id))
                 for c in chunks if c.id in vectors}  # fmt: skip
 
