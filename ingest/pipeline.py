@@ -12,7 +12,9 @@ that was read cleanly, and the judgments of files that are gone.
 
 A file whose text is unchanged is still read and cut: when this version of the tool reads it
 differently (metadata, sections, paragraphs or chunks) than the stored version, it is stored
-again ("updated"), so an upgrade needs no `--rebuild`.
+again ("updated"), so an upgrade needs no `--rebuild`. A judgment stored again (edited or
+read differently) keeps the vectors of the chunks whose text the store already holds; only
+new chunk texts are embedded.
 """
 
 from __future__ import annotations
