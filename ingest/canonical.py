@@ -3,8 +3,9 @@
 `canonicalize` normalises whitespace (paragraphs separated by exactly one blank line, runs of
 spaces collapsed, line ends stripped, NBSP to space), cleans light markup (`**x**`, `*x*`,
 `^{er}`, typesetting codes such as `$p$`), drops page furniture (lone page numbers, "1/2" page
-counters), rejoins paragraphs that a page break or a stray blank line split in two and cuts a
-text written on one line into paragraphs at sentence ends. Everything else is kept verbatim.
+counters, the judgment's own ECLI repeated as a page footer), rejoins paragraphs that a page
+break or a stray blank line split in two and cuts a text written on one line into paragraphs
+at sentence ends. Everything else is kept verbatim.
 """
 
 from __future__ import annotations
@@ -182,10 +183,36 @@ def _continues(prev: str, nxt: str, across_page: bool) -> bool:
     return across_page and end.isalpha() and end.islower() and not _looks_like_heading(nxt)
 
 
+_LINE_START_ECLI = re.compile(
+    r"^[ \t]*(ECLI:[A-Z]{2}:[A-Z0-9]{1,7}:\d{4}:[A-Za-z0-9.]*[A-Za-z0-9])(?![A-Za-z0-9])", re.M)
+# "VI - 23.319 - 2/3", "XVr – 8123 - 12/40", "VIexturg -23.639 - 1/11", "V – 2070f - 1/20":
+# chamber, docket and page in the Belgian Conseil d'État's page footer
+_FOOTER_COUNTER = r"[IVXL]+[a-z]*[ \t]*[-–][ \t]*[\w.]+[ \t]*[-–][ \t]*\d{1,3}/\d{1,3}"
+
+
+def footers_to_page_breaks(text: str) -> str:
+    """`text` with the judgment's own ECLI printed as a page footer (at line starts, at least
+    twice: Belgian Conseil d'État and Cour constitutionnelle) turned into page breaks, with
+    the page counter that may follow it; a footer glued to the next page's first line too. A
+    footer that closes the text stays: it states the judgment's ECLI."""
+    counts: dict[str, int] = {}
+    for match in _LINE_START_ECLI.finditer(text):
+        counts[match.group(1)] = counts.get(match.group(1), 0) + 1
+    repeated = [ecli for ecli, n in counts.items() if n >= 2]
+    if not repeated:
+        return text
+    ecli = re.escape(max(repeated, key=lambda e: counts[e]))
+    footer = re.compile(
+        rf"^[ \t]*{ecli}(?![A-Za-z0-9])(?:[ \t]*\n?[ \t]*{_FOOTER_COUNTER})?[ \t]*"
+        rf"(?:\n[ \t]*\f|\n|(?=\f)|\Z)|^[ \t]*{ecli}(?:[ \t]*{_FOOTER_COUNTER})?[ \t]+(?=\S)",
+        re.M)
+    return footer.sub(lambda m: m.group(0) if not text[m.end():].strip() else "\f", text)
+
+
 def canonicalize(raw_text: str) -> CanonicalText:
     """Normalise `raw_text` (pages separated by "\\f") into the canonical text."""
     text = raw_text.replace("\r\n", "\n").replace("\r", "\n")
-    pages = text.split("\f")
+    pages = footers_to_page_breaks(text).split("\f")
     out: list[str] = []  # paragraph blocks
     page_starts: list[int] = []
     length = 0  # length of "\n\n".join(out)

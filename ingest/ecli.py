@@ -150,7 +150,9 @@ def own_ecli(text: str) -> Ecli | None:
     Counts only ECLIs printed in the opening characters, at the start of a line (page
     footers repeat the judgment's own ECLI there) or in the closing characters, never one in
     parentheses (a citation); a footer ECLI must come back at least twice. Among those, the
-    one written most often wins, then the earliest."""
+    one written most often wins, then one that opens a line in the closing characters (the
+    last page's footer, kept when the others are dropped as page furniture), then the
+    earliest."""
     found = find_eclis(text)
     if not found:
         return None
@@ -159,6 +161,7 @@ def own_ecli(text: str) -> Ecli | None:
         counts[str(ecli)] = counts.get(str(ecli), 0) + 1
     line_starts: dict[str, int] = {}
     placed: dict[str, tuple[int, Ecli]] = {}
+    closing: set[str] = set()  # at a line start in the closing characters: the last footer
     for start, ecli in found:
         before = text[max(0, start - 2):start]
         if "(" in before:
@@ -170,7 +173,9 @@ def own_ecli(text: str) -> Ecli | None:
         if start < _OPENING or start >= len(text) - _CLOSING or (
                 at_line_start and line_starts[key] >= 2):
             placed.setdefault(key, (start, ecli))
+        if at_line_start and start >= len(text) - _CLOSING:
+            closing.add(key)
     if not placed:
         return None
-    key = max(placed, key=lambda k: (counts[k], -placed[k][0]))
+    key = max(placed, key=lambda k: (counts[k], k in closing, -placed[k][0]))
     return placed[key][1]

@@ -139,6 +139,41 @@ def test_canonical_page_starts_point_at_each_page() -> None:
     assert [canonical.text[s:s + 4] for s in canonical.page_starts] == ["Prem", "Deux", "Troi"]
 
 
+_CE_FOOTER = "ECLI:BE:RVSCE:2026:ARR.265.541"
+
+
+def test_the_belgian_page_footer_is_dropped_and_the_sentence_it_split_is_whole() -> None:
+    """The Conseil d'État prints its own ECLI and a counter (chamber, docket, page) at the
+    foot of every page; the Cour constitutionnelle its ECLI, often glued to the next line."""
+    text = (
+        "CONSEIL D’ÉTAT, SECTION DU CONTENTIEUX ADMINISTRATIF\n"
+        "A R R Ê T\nn° 265.541 du 19 janvier 2026\n"
+        "Les droits de rôle ont été acquittés.\n"
+        f"{_CE_FOOTER} VIexturg -23.639 - 1/3\n\n"
+        "La requérante soutient que les critères ont été appliqués\n"
+        f"{_CE_FOOTER} VIexturg -23.639 - 2/3 de manière discriminatoire "
+        "(arrêt n° 263.544, ECLI:BE:RVSCE:2025:ARR.263.544).\n"
+        "Le recours est rejeté.\n"
+        "La Greffière, Le Président,\n"
+        f"{_CE_FOOTER}\nVIexturg -23.639 - 3/3")
+    judgment = parse_judgment(RawDocument(Path("ce.txt"), "txt", text))
+    assert "appliqués de manière discriminatoire" in judgment.text
+    assert judgment.text.count(_CE_FOOTER) == 1 and judgment.text.endswith(
+        f"Le Président,\n{_CE_FOOTER}\nVIexturg -23.639 - 3/3"), "the closing footer stays"
+    assert "1/3" not in judgment.text and "2/3" not in judgment.text
+    assert "ECLI:BE:RVSCE:2025:ARR.263.544" in judgment.text, "a cited ECLI is text"
+    assert judgment.meta.ecli == _CE_FOOTER and judgment.meta.decision_number == "265.541"
+    assert judgment.meta.court == "Conseil d'État (Belgique)"
+
+    glued = canonicalize("La partie peut demander à être entendue dans les sept jours suivant\n"
+                         "ECLI:BE:GHCC:2025:ARR.119 la réception de la notification.\n"
+                         "ECLI:BE:GHCC:2025:ARR.119\n\nA.5.1. Par ses griefs.")
+    assert glued.text == ("La partie peut demander à être entendue dans les sept jours suivant la "
+                          "réception de la notification.\n\nA.5.1. Par ses griefs.")
+    once = canonicalize("Un arrêt cite ECLI:BE:GHCC:2025:ARR.119\nune seule fois.")
+    assert once.text == "Un arrêt cite ECLI:BE:GHCC:2025:ARR.119\nune seule fois."
+
+
 def test_heading_line_ending_a_page_is_not_joined() -> None:
     text = canonicalize(
         "Les parties ont conclu.\n\nMOTIFS DE LA DÉCISION\fla demande est recevable.")
