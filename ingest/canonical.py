@@ -190,7 +190,7 @@ _LINE_START_ECLI = re.compile(
 _FOOTER_COUNTER = r"[IVXL]+[a-z]*[ \t]*[-–][ \t]*[\w.]+[ \t]*[-–][ \t]*\d{1,3}/\d{1,3}"
 
 
-def footers_to_page_breaks(text: str) -> str:
+def _footers_to_page_breaks(text: str) -> str:
     """`text` with the judgment's own ECLI printed as a page footer (at line starts, at least
     twice: Belgian Conseil d'État and Cour constitutionnelle) turned into page breaks, with
     the page counter that may follow it; a footer glued to the next page's first line too. A
@@ -212,7 +212,7 @@ def footers_to_page_breaks(text: str) -> str:
 def canonicalize(raw_text: str) -> CanonicalText:
     """Normalise `raw_text` (pages separated by "\\f") into the canonical text."""
     text = raw_text.replace("\r\n", "\n").replace("\r", "\n")
-    pages = footers_to_page_breaks(text).split("\f")
+    pages = _footers_to_page_breaks(text).split("\f")
     out: list[str] = []  # paragraph blocks
     page_starts: list[int] = []
     length = 0  # length of "\n\n".join(out)

@@ -211,15 +211,16 @@ def embed_new_chunks(
         old = stored.get(chunk.text)
         return old is not None and (not sentence_vectors or old.windows is not None)
 
-    new = [c for c in chunks if not reusable(c)]
+    kept = [reusable(c) for c in chunks]
+    new = [c for c, keep in zip(chunks, kept, strict=True) if not keep]
     fresh_vectors, fresh_windows = (
         embed_chunks_and_windows(embeddings, new, batch_size, sentence_vectors)
         if new else ([], [] if sentence_vectors else None))  # fmt: skip
     vectors: list[list[float]] = []
     windows: list[np.ndarray] | None = [] if sentence_vectors else None
     fresh = iter(range(len(new)))
-    for chunk in chunks:
-        if reusable(chunk):
+    for chunk, keep in zip(chunks, kept, strict=True):
+        if keep:
             old = stored[chunk.text]
             vectors.append([float(x) for x in old.vector])
             if windows is not None and old.windows is not None:
@@ -445,8 +446,8 @@ def _ingest_one(
     if dry_run:
         return FileOutcome(shown, status, meta.id, len(chunks), detail=warnings)
     started = time.perf_counter()
-    same_model = previous is not None and previous.model == model_id
-    stored = w.stored_vectors(previous.judgment_id) if previous and same_model else {}
+    stored = (w.stored_vectors(previous.judgment_id)
+              if previous and previous.model == model_id else {})  # fmt: skip
     vectors, windows, reused = embed_new_chunks(
         embeddings, chunks, batch_size, sentence_vectors, stored)
     report.seconds["embed"] += time.perf_counter() - started
