@@ -1,7 +1,8 @@
 """Headings of judgments: which paragraph is a heading, its level style and its section kind.
 
-Top-level headings are the known section titles of Luxembourg and French judgments (FAITS
-CONSTANTS, EXPOSÉ DU LITIGE, MOTIFS DE LA DÉCISION, PAR CES MOTIFS...). Inside a section,
+Top-level headings are the known section titles of Luxembourg, French and Belgian judgments
+(FAITS CONSTANTS, EXPOSÉ DU LITIGE, MOTIFS DE LA DÉCISION, PAR CES MOTIFS, « I. Objet du
+recours et procédure »...). Inside a section,
 sub-headings ("Quant au fond", "a) Quant aux pannes ...", "Sur le premier moyen", "1. ...")
 are recognised by their style; the outline level comes from the order in which styles appear
 (a style seen before closes back to its level, a new style nests deeper).
@@ -47,6 +48,15 @@ TOP_LEVEL: dict[str, SectionKind] = {
     "le conseil constitutionnel s'est fonde sur ce qui suit": "reasons",
     "d e c i d e": "operative", "decide": "operative", "o r d o n n e": "operative",
     "ordonne": "operative", "le conseil constitutionnel decide": "operative",
+    # Belgian Cour constitutionnelle: « I. Objet du recours et procédure », « II. Les faits et
+    # la procédure antérieure », « III. En droit »
+    "objet du recours et procedure": "procedure", "objet des recours et procedure": "procedure",
+    "objet de la question prejudicielle et procedure": "procedure",
+    "objet des questions prejudicielles et procedure": "procedure",
+    "objet de la demande et procedure": "procedure",
+    "objet des demandes et procedure": "procedure",
+    "les faits et la procedure anterieure": "facts",
+    "les faits et les procedures anterieures": "facts",
 }
 # Sub-headings whose kind differs from their parent's.
 SUB_KINDS: tuple[tuple[str, SectionKind], ...] = (

@@ -317,6 +317,23 @@ def test_a_french_administrative_decision_has_its_procedure_reasons_and_operativ
     assert [kind for kind, _ in _kinds(text)] == ["procedure", "reasons", "operative"]
 
 
+def test_a_belgian_constitutional_ruling_has_its_object_facts_reasons_and_operative_part() -> None:
+    text = (
+        "Cour constitutionnelle\n\nArrêt n° 13/2026 du 22 janvier 2026\n\n"
+        "I. Objet de la question préjudicielle et procédure\n\n"
+        "Par jugement du 4 mars 2025, le Tribunal de première instance a posé la question "
+        "préjudicielle suivante.\n\n"
+        "II. Les faits et la procédure antérieure\n\n"
+        "La société a clôturé son exercice comptable le 31 mars et conteste l'impôt établi.\n\n"
+        "III. En droit\n\n"
+        "B.1. La question préjudicielle porte sur l'article 2 de la loi du 25 décembre 2017.\n\n"
+        "Par ces motifs,\n\nla Cour\n\ndit pour droit : l'article 2 ne viole pas la "
+        "Constitution.\n"
+    )
+    assert [kind for kind, _ in _kinds(text)] == [
+        "header", "procedure", "facts", "reasons", "operative"]
+
+
 def test_an_older_public_law_ruling_reasons_by_considerants_before_it_decides() -> None:
     text = (
         "Le Conseil constitutionnel,\n\n"
