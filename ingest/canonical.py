@@ -84,11 +84,12 @@ def _split_run(lines: list[str]) -> list[list[str]]:
         return [[line] for line in lines]  # lines are not wrapped: each one is a paragraph
     if len(lines) < 6:
         return [lines]
-    from ingest.layouts import top_level_kind
+    from ingest.layouts import PART_MARK, top_level_kind
 
     runs: list[list[str]] = [[lines[0]]]
     for prev, line in zip(lines, lines[1:], strict=False):
-        heading = top_level_kind(line) is not None or top_level_kind(prev) is not None
+        heading = (top_level_kind(line) is not None or top_level_kind(prev) is not None
+                   or bool(PART_MARK.match(line) or PART_MARK.match(prev)))
         if heading or (_NEW_PARAGRAPH.match(line) and prev[-1] in ".,;:]»)"):
             runs.append([line])
         else:

@@ -65,6 +65,11 @@ SUB_KINDS: tuple[tuple[str, SectionKind], ...] = (
     ("sur la procedure", "procedure"),
 )
 
+# « - A - » (the parties' arguments) and « - B - » (the Court's reasons) divide « En droit » in
+# rulings of the Belgian Cour constitutionnelle.
+PART_MARK = re.compile(r"^[-–]\s*(?P<part>[AB])\s*[-–]$")
+_PART_KINDS: dict[str, SectionKind] = {"A": "claims", "B": "reasons"}
+
 _TRAILING = re.compile(r"[\s:.,;–-]+$")
 _SUB_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("roman", re.compile(r"^[IVX]{1,5}[.)]\s*(?:[-–]\s*)?\S")),
@@ -139,6 +144,9 @@ def classify(text: str, *, in_body: bool, is_last: bool) -> Heading | None:
     kind = top_level_kind(text)
     if kind is not None:
         return Heading(text, "top", kind)
+    part = PART_MARK.match(text)
+    if part and in_body:
+        return Heading(text, "part", _PART_KINDS[part.group("part")])
     if text[-1] in ".;," or text.startswith(("|", "«", "\"", "(")):
         return None
     if text.endswith(":") and not re.match(r"^(?:Et |Mais )?Sur\b", text):

@@ -317,7 +317,7 @@ def test_a_french_administrative_decision_has_its_procedure_reasons_and_operativ
     assert [kind for kind, _ in _kinds(text)] == ["procedure", "reasons", "operative"]
 
 
-def test_a_belgian_constitutional_ruling_has_its_object_facts_reasons_and_operative_part() -> None:
+def test_a_belgian_constitutional_ruling_keeps_the_parties_arguments_apart() -> None:
     text = (
         "Cour constitutionnelle\n\nArrêt n° 13/2026 du 22 janvier 2026\n\n"
         "I. Objet de la question préjudicielle et procédure\n\n"
@@ -325,13 +325,20 @@ def test_a_belgian_constitutional_ruling_has_its_object_facts_reasons_and_operat
         "préjudicielle suivante.\n\n"
         "II. Les faits et la procédure antérieure\n\n"
         "La société a clôturé son exercice comptable le 31 mars et conteste l'impôt établi.\n\n"
-        "III. En droit\n\n"
-        "B.1. La question préjudicielle porte sur l'article 2 de la loi du 25 décembre 2017.\n\n"
+        "III. En droit\n\n- A -\n\n"
+        "A.1. La partie demanderesse fait valoir que la disposition crée une différence de "
+        "traitement.\n\n"
+        "A.2. Le Conseil des ministres répond que la\ndifférence repose sur un critère objectif\n"
+        "et qu'elle est raisonnablement justifiée.\n- B -\n"
+        "B.1. La question préjudicielle porte sur l'article 2\nde la loi du 25 décembre 2017.\n\n"
         "Par ces motifs,\n\nla Cour\n\ndit pour droit : l'article 2 ne viole pas la "
         "Constitution.\n"
     )
-    assert [kind for kind, _ in _kinds(text)] == [
-        "header", "procedure", "facts", "reasons", "operative"]
+    kinds = _kinds(text)
+    assert [kind for kind, _ in kinds] == [
+        "header", "procedure", "facts", "reasons", "claims", "reasons", "operative"]
+    # the parties' arguments (- A -) are not the Court's reasons (- B -)
+    assert kinds[4][1].startswith("- A -") and kinds[5][1].startswith("- B -\n\nB.1.")
 
 
 def test_an_older_public_law_ruling_reasons_by_considerants_before_it_decides() -> None:
