@@ -11,6 +11,7 @@ at sentence ends. Everything else is kept verbatim.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 
@@ -196,13 +197,10 @@ def _footers_to_page_breaks(text: str) -> str:
     twice: Belgian Conseil d'État and Cour constitutionnelle) turned into page breaks, with
     the page counter that may follow it; a footer glued to the next page's first line too. A
     footer that closes the text stays: it states the judgment's ECLI."""
-    counts: dict[str, int] = {}
-    for match in _LINE_START_ECLI.finditer(text):
-        counts[match.group(1)] = counts.get(match.group(1), 0) + 1
-    repeated = [ecli for ecli, n in counts.items() if n >= 2]
-    if not repeated:
+    counts = Counter(match.group(1) for match in _LINE_START_ECLI.finditer(text))
+    if not counts or counts.most_common(1)[0][1] < 2:
         return text
-    ecli = re.escape(max(repeated, key=lambda e: counts[e]))
+    ecli = re.escape(counts.most_common(1)[0][0])
     footer = re.compile(
         rf"^[ \t]*{ecli}(?![A-Za-z0-9])(?:[ \t]*\n?[ \t]*{_FOOTER_COUNTER})?[ \t]*"
         rf"(?:\n[ \t]*\f|\n|(?=\f)|\Z)|^[ \t]*{ecli}(?:[ \t]*{_FOOTER_COUNTER})?[ \t]+(?=\S)",
