@@ -90,8 +90,9 @@ _CURRENCIES = (  # ISO code, how decisions write it
 )
 # bare « francs » (« frs ») are the francs of the judgment's country (_FRANCS_BY_COUNTRY)
 _CURRENCY_WORDS = "|".join(words for _, words in _CURRENCIES) + "|francs?|frs\\.?"
-_MONEY = re.compile(
-    rf"(?<![\dA-ZÀ-Ý_.,'’])(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
+_MONEY = re.compile(  # the lookahead fails fast where no sum can start
+    rf"(?=[\dECULBFXTG€£])(?<![\dA-ZÀ-Ý_.,'’])"
+    rf"(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
     rf"(?P<cur>{_CURRENCY_WORDS})(?!\w)"
     rf"|(?P<cur2>EUR|€|CHF|USD|CAD|LUF|BEF|FRF|XOF|TND|GBP|£)\s?(?P<num2>{_NUMBER})(?:\.-|,-)?"
     rf"(?!\d|[.,]\d))"
@@ -110,6 +111,7 @@ _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a
 }
 _CUES = re.compile("|".join(f"(?P<{voice}>" + "|".join(rf"\b{w}\w*" for w in words) + ")"
                             for voice, words in _CUE_WORDS.items()))
+_REJECT_CUE = re.compile("|".join(rf"\b{w}" for w in _CUE_WORDS["reject"]))
 _NOUN_BEFORE = re.compile(r"(?:\b(?:la|sa|leur|une|cette|de|en|des|les|ses|leurs)\s+)$")
 _AUXILIARY = re.compile(r"\b(?:est|sont|etre|sera|seront|soit|soient)\s+$")
 _DECLARED = re.compile(r"\b(?:dit|disons|declare|declarons|juge|est|sont|etre|et|bien|partiellement"
@@ -640,6 +642,14 @@ def _pronoun_debtor(before: str, last_named: str) -> str:
     return last_named if _PRONOUN_DEBTOR.search(before) else ""
 
 
+def _rejects(words: str) -> bool:
+    """Whether the first cue of a clause that is not used as a noun rejects."""
+    if not _REJECT_CUE.search(words):
+        return False
+    first = next((m for m in _CUES.finditer(words) if not _noun(words, m)), None)
+    return bool(first) and first.lastgroup == "reject"  # type: ignore[union-attr]
+
+
 def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
     text, country = judgment.text, judgment.meta.country
     folded = fold(text)
@@ -661,15 +671,14 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             continue  # another decision's award, restated
         counterclaim = bool(_COUNTERCLAIM.search(words + section_words + lead_words))
         sums = find_amounts(text[clause.start : clause.end], country)
-        first = next((m for m in _CUES.finditer(words) if not _noun(words, m)), None)
         whole = _WHOLE_REJECTION.match(words) if not sums else None
         if clause.kind == "opinion":
             pass  # the prosecutor's opinion appended to a ruling tells claims, it rules on none
         elif whole and clause.kind in ("operative", "other"):
             rulings.append(_Ruling(frozenset(HEADS), False, _named_whole(
                 text[clause.start : clause.start + whole.end()])))
-        elif not sums and clause.kind in ("reasons", "operative", "other") and first and \
-                first.lastgroup == "reject" and \
+        elif not sums and clause.kind in ("reasons", "operative", "other") and \
+                _rejects(words) and \
                 (_RULED_CLAIM.search(words) or _specific_head(words)):
             demand = re.search(r"\bla demande (?:principale )?d(?:e\s+|['’])(.+?)" + _PARTY_STOP,
                                text[clause.start : clause.end])
