@@ -17,10 +17,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class CanonicalText:
-    """`page_starts[i]` is the offset in `text` where page i+1 starts (one entry per page)."""
+    """`page_starts[i]` is the offset in `text` where page i+1 starts (one entry per page).
+    `pages_counted`: the text's own page footers numbered its pages 1/N, 2/N ... N/N in
+    order, so its page breaks are the printed pages even though the raw text had none."""
 
     text: str
     page_starts: tuple[int, ...]
+    pages_counted: bool = False
 
     def page_at(self, offset: int) -> int:
         """1-based page holding `offset`."""
@@ -192,26 +195,35 @@ _LINE_START_ECLI = re.compile(
 _FOOTER_COUNTER = r"[IVXL]+[a-z]*[ \t]*[-–][ \t]*[\w.]+[ \t]*[-–][ \t]*\d{1,3}/\d{1,3}"
 
 
-def _footers_to_page_breaks(text: str) -> str:
+_PAGE_COUNTER = re.compile(r"(\d{1,3})/(\d{1,3})")
+
+
+def _footers_to_page_breaks(text: str) -> tuple[str, bool]:
     """`text` with the judgment's own ECLI printed as a page footer (at line starts, at least
     twice: Belgian Conseil d'État and Cour constitutionnelle) turned into page breaks, with
     the page counter that may follow it; a footer glued to the next page's first line too. A
-    footer that closes the text stays: it states the judgment's ECLI."""
+    footer that closes the text stays: it states the judgment's ECLI. Also whether the footers
+    count the pages: each has a counter, and they read 1/N, 2/N ... N/N in order."""
     counts = Counter(match.group(1) for match in _LINE_START_ECLI.finditer(text))
     if not counts or counts.most_common(1)[0][1] < 2:
-        return text
+        return text, False
     ecli = re.escape(counts.most_common(1)[0][0])
     footer = re.compile(
         rf"^[ \t]*{ecli}(?![A-Za-z0-9])(?:[ \t]*\n?[ \t]*{_FOOTER_COUNTER})?[ \t]*"
         rf"(?:\n[ \t]*\f|\n|(?=\f)|\Z)|^[ \t]*{ecli}(?:[ \t]*{_FOOTER_COUNTER})?[ \t]+(?=\S)",
         re.M)
-    return footer.sub(lambda m: m.group(0) if not text[m.end():].strip() else "\f", text)
+    found = list(footer.finditer(text))
+    counters = [_PAGE_COUNTER.search(m.group(0)) for m in found]
+    counted = all(c and c.groups() == (str(page), str(len(found)))
+                  for page, c in enumerate(counters, 1))  # fmt: skip
+    return footer.sub(lambda m: m.group(0) if not text[m.end():].strip() else "\f", text), counted
 
 
 def canonicalize(raw_text: str) -> CanonicalText:
     """Normalise `raw_text` (pages separated by "\\f") into the canonical text."""
     text = raw_text.replace("\r\n", "\n").replace("\r", "\n")
-    pages = _footers_to_page_breaks(text).split("\f")
+    text, pages_counted = _footers_to_page_breaks(text)
+    pages = text.split("\f")
     out: list[str] = []  # paragraph blocks
     page_starts: list[int] = []
     length = 0  # length of "\n\n".join(out)
@@ -237,4 +249,5 @@ def canonicalize(raw_text: str) -> CanonicalText:
         page_starts.append(page_start if page_start is not None else length)
     canonical = "\n\n".join(out)
     assert len(canonical) == length
-    return CanonicalText(text=canonical, page_starts=tuple(page_starts))
+    return CanonicalText(text=canonical, page_starts=tuple(page_starts),
+                         pages_counted=pages_counted)

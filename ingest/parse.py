@@ -49,7 +49,8 @@ def parse_judgment(raw: RawDocument, source_path: str | None = None) -> Judgment
     blocks = split_blocks(text)
     headings = _headings(blocks)
     sections = _sections(text, blocks, headings)
-    paragraphs = _paragraphs(blocks, headings, sections, canonical, _has_pages(raw))
+    paragraphs = _paragraphs(blocks, headings, sections, canonical,
+                             _has_pages(raw) or canonical.pages_counted)
 
     first_section = next((s.char_start for s in sections if s.kind != "header" and s.path), None)
     header_end = min(first_section, HEADER_SCAN) if first_section else min(len(text), HEADER_SCAN)

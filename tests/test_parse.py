@@ -21,6 +21,7 @@ from ingest.dates import fold, parse_date
 from ingest.metadata import normalize_chamber
 from ingest.parse import parse_judgment
 from ingest.read import RawDocument, read_document
+from store.records import Judgment
 
 INDEX = {row["file"]: row for row in csv.DictReader(
     (CORPUS / "INDEX.tsv").open(encoding="utf-8"), delimiter="\t")}
@@ -172,6 +173,46 @@ def test_the_belgian_page_footer_is_dropped_and_the_sentence_it_split_is_whole()
                           "réception de la notification.\n\nA.5.1. Par ses griefs.")
     once = canonicalize("Un arrêt cite ECLI:BE:GHCC:2025:ARR.119\nune seule fois.")
     assert once.text == "Un arrêt cite ECLI:BE:GHCC:2025:ARR.119\nune seule fois."
+
+
+def _ce_text(counters: tuple[str, str, str]) -> str:
+    first, second, last = counters
+    return (
+        "CONSEIL D’ÉTAT, SECTION DU CONTENTIEUX ADMINISTRATIF\n\n"
+        "A R R Ê T\n\nn° 265.541 du 19 janvier 2026\n\n"
+        "La requête est recevable.\n"
+        f"{_CE_FOOTER}\nVI - 23.639 - {first}\n"
+        "La requérante invoque un moyen unique.\n"
+        f"{_CE_FOOTER}\nVI - 23.639 - {second}\n"
+        "Le recours est rejeté.\n\nLa Greffière, Le Président,\n"
+        f"{_CE_FOOTER}\nVI - 23.639 - {last}")
+
+
+def _page_of(judgment: Judgment, words: str) -> tuple[int | None, int | None]:
+    at = judgment.text.index(words)
+    paragraph = next(p for p in judgment.paragraphs if p.char_start <= at < p.char_end)
+    return paragraph.page, paragraph.page_end
+
+
+def test_pages_counted_by_the_conseil_d_etat_footers_are_the_printed_pages() -> None:
+    """Its footers number the pages 1/N ... N/N: a passage is cited at the page where it is
+    printed, though the record's text has no page breaks."""
+    judgment = parse_judgment(RawDocument(Path("ce.txt"), "txt", _ce_text(("1/3", "2/3", "3/3"))))
+    assert _page_of(judgment, "La requête est recevable.") == (1, 1)
+    assert _page_of(judgment, "La requérante invoque un moyen unique.") == (2, 2)
+    assert _page_of(judgment, "Le recours est rejeté.") == (3, 3)
+
+
+@pytest.mark.parametrize("counters", [("1/3", "3/3", "2/3"), ("1/4", "2/4", "3/4"),
+                                      ("1/3", "2/3", "")])
+def test_footers_that_do_not_count_the_pages_in_order_give_no_page(
+        counters: tuple[str, str, str]) -> None:
+    """Out of order, a total that is not the number of footers, or a footer without its
+    counter: the page breaks may not be the printed pages, and no page beats a wrong one."""
+    text = _ce_text(counters).replace("VI - 23.639 - \n", "").removesuffix("VI - 23.639 - ")
+    judgment = parse_judgment(RawDocument(Path("ce.txt"), "txt", text))
+    assert "Le recours est rejeté." in judgment.text
+    assert _page_of(judgment, "Le recours est rejeté.") == (None, None)
 
 
 def test_heading_line_ending_a_page_is_not_joined() -> None:
