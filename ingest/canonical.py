@@ -10,8 +10,10 @@ at sentence ends. Everything else is kept verbatim.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -219,6 +221,57 @@ def _footers_to_page_breaks(text: str) -> tuple[str, bool]:
     return footer.sub(lambda m: m.group(0) if not text[m.end():].strip() else "\f", text), counted
 
 
+_NUMBERED_LINE = re.compile(r"^(\d{1,3})\.\s+\S", re.M)
+_CLOSES_SENTENCE = ".;:!?»)"
+
+
+def numbering_run(numbers: Sequence[int]) -> list[int]:
+    """Indices of the longest run 1, 2, 3 ... in `numbers`, read in order: a 1 starts a run,
+    and a number continues the run it is next in whose last number was read last (so a list
+    numbered from 1 inside a paragraph does not end the paragraphs' own numbering)."""
+    runs: list[list[int]] = []
+    for index, number in enumerate(numbers):
+        if number == 1:
+            runs.append([index])
+            continue
+        run = max((r for r in runs if numbers[r[-1]] == number - 1),
+                  key=lambda r: r[-1], default=None)
+        if run is not None:
+            run.append(index)
+    return max(runs, key=len, default=[])
+
+
+def _own_numbering_breaks(text: str) -> list[int]:
+    """Offsets of the line breaks inside paragraphs (hard-wrapped text) that come before the
+    judgment's own paragraph numbers: the longest run of lines « 1. », « 2. », « 3. » ... in
+    order (at least 3, counting those that start a paragraph already), where a list numbered
+    from 1 again inside it does not end it, and whose inner lines follow a line that closes
+    a sentence."""
+    candidates: list[tuple[int, int, bool]] = []  # (offset of the line, number, inner)
+    for match in _NUMBERED_LINE.finditer(text):
+        at = match.start()
+        inner = at > 0 and text[at - 1] == "\n" and (at < 2 or text[at - 2] != "\n")
+        if inner and text[:at - 1].rstrip()[-1:] not in _CLOSES_SENTENCE:
+            continue
+        candidates.append((at, int(match.group(1)), inner))
+    best = [candidates[k] for k in numbering_run([number for _, number, _ in candidates])]
+    return [at - 1 for at, _, inner in best if inner] if len(best) >= 3 else []
+
+
+def _split_at(text: str, breaks: list[int], page_starts: list[int]) -> tuple[str, list[int]]:
+    """`text` with a blank line at each of `breaks` (offsets of single line breaks), and
+    `page_starts` moved with it."""
+    if not breaks:
+        return text, page_starts
+    pieces, last = [], 0
+    for at in breaks:
+        pieces.append(text[last:at])
+        last = at
+    pieces.append(text[last:])
+    moved = [start + bisect.bisect_left(breaks, start) for start in page_starts]
+    return "\n".join(pieces), moved
+
+
 def canonicalize(raw_text: str) -> CanonicalText:
     """Normalise `raw_text` (pages separated by "\\f") into the canonical text."""
     text = raw_text.replace("\r\n", "\n").replace("\r", "\n")
@@ -249,5 +302,6 @@ def canonicalize(raw_text: str) -> CanonicalText:
         page_starts.append(page_start if page_start is not None else length)
     canonical = "\n\n".join(out)
     assert len(canonical) == length
+    canonical, page_starts = _split_at(canonical, _own_numbering_breaks(canonical), page_starts)
     return CanonicalText(text=canonical, page_starts=tuple(page_starts),
                          pages_counted=pages_counted)

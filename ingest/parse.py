@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
 from ingest import metadata as md
-from ingest.canonical import CanonicalText, canonicalize
+from ingest.canonical import CanonicalText, canonicalize, numbering_run
 from ingest.dates import fold
 from ingest.layouts import Heading, classify, narrative_kind, opinion_heading
 from ingest.read import RawDocument
@@ -350,16 +350,19 @@ _OWN_NUMBER = re.compile(r"^(\d{1,4})\.\s")
 def _paragraphs(blocks: list[Block], headings: dict[int, Heading], sections: list[Section],
                 canonical: CanonicalText, has_pages: bool) -> list[Paragraph]:
     """Non-heading blocks, numbered by the judgment's own numbering when it has one
-    ("1. ", "2. " ... from 1, at least 3) — unnumbered blocks then take the number of the
-    numbered paragraph they follow (0 before the first) — else from 1 in reading order."""
+    ("1. ", "2. " ... from 1: a run of at least 3 holding two thirds of the numbered blocks,
+    `numbering_run`, and no second numbering from 1 beside it, which would leave the run in
+    doubt) — other blocks then take the number of the numbered paragraph they follow (0
+    before the first) — else from 1 in reading order."""
     header_end = next((s.char_end for s in sections if s.kind == "header"), 0)
     body = [(i, b) for i, b in enumerate(blocks) if i not in headings]
     own = [(i, int(m.group(1))) for i, b in body if b.start >= header_end
            for m in [_OWN_NUMBER.match(b.text)] if m]
-    numbers = [n for _, n in own]
-    self_numbered = len(numbers) >= 3 and numbers[0] == 1 and all(
-        b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False))
-    own_at = dict(own) if self_numbered else {}
+    in_run = set(numbering_run([n for _, n in own]))
+    run = [own[k] for k in sorted(in_run)]
+    restarts = [n for k, (_, n) in enumerate(own) if k not in in_run and n == 1]
+    self_numbered = len(run) >= 3 and 3 * len(run) >= 2 * len(own) and not restarts
+    own_at = dict(run) if self_numbered else {}
     paragraphs = []
     current = 0
     for count, (i, block) in enumerate(body, start=1):

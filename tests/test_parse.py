@@ -215,6 +215,49 @@ def test_footers_that_do_not_count_the_pages_in_order_give_no_page(
     assert _page_of(judgment, "Le recours est rejeté.") == (None, None)
 
 
+_WRAPPED_NUMBERED = (
+    "CONSEIL D’ÉTAT, SECTION DU CONTENTIEUX ADMINISTRATIF\n\n"
+    "A R R Ê T\n\nn° 265.479 du 20 janvier 2026\n\n"
+    "Parties requérantes :\n1. la commune d’Uccle,\n2. l’asbl Natagora,\n\n"
+    "III. Faits\n\n"
+    "1. La société anonyme SFAR est une société détenue\n"
+    "entièrement par finance&invest.brussels.\n"
+    "2. En 2009, la SA SFAR introduit une demande de permis d’urbanisme\n"
+    "concernant une parcelle située au n° 1091 de la chaussée, visée à l’article\n"
+    "12. du plan régional.\n"
+    "3. Le 4 juin 2010, un permis d’urbanisme est délivré par le fonctionnaire\n"
+    "délégué. Le recours est rejeté.")
+
+
+def test_the_court_s_own_paragraph_numbers_in_wrapped_text_are_its_paragraphs() -> None:
+    """A hard-wrapped record holds « 1. », « 2. », « 3. » at line starts inside one block:
+    each starts a paragraph, so « § 2 » in a citation is the court's paragraph 2. The list
+    of parties in the header is not the court's numbering, and « 12. » wrapped inside a
+    sentence starts nothing."""
+    judgment = parse_judgment(RawDocument(Path("ce.txt"), "txt", _WRAPPED_NUMBERED))
+    for number, words in ((1, "1. La société anonyme"), (2, "2. En 2009"),
+                          (3, "3. Le 4 juin 2010")):
+        at = judgment.text.index(words)
+        paragraph = next(p for p in judgment.paragraphs if p.char_start == at)
+        assert paragraph.number == number
+    assert "visée à l’article\n12. du plan" in judgment.text
+    assert "1. la commune d’Uccle,\n2. l’asbl Natagora," in judgment.text
+
+
+def test_two_numbered_lines_are_a_list_not_the_court_s_numbering() -> None:
+    text = canonicalize("Les conditions sont les suivantes :\n1. un intérêt ;\n"
+                        "2. une urgence.\nLa requête est rejetée.")
+    assert "\n\n" not in text.text
+
+
+def test_a_list_numbered_inside_a_paragraph_does_not_end_the_court_s_numbering() -> None:
+    text = canonicalize("1. Premier point.\nLes conditions :\n1. un intérêt ;\n"
+                        "2. une urgence.\n2. Deuxième point.\n3. Troisième point.\nFin.")
+    assert text.text.split("\n\n") == [
+        "1. Premier point.\nLes conditions :\n1. un intérêt ;\n2. une urgence.",
+        "2. Deuxième point.", "3. Troisième point.\nFin."]
+
+
 def test_heading_line_ending_a_page_is_not_joined() -> None:
     text = canonicalize(
         "Les parties ont conclu.\n\nMOTIFS DE LA DÉCISION\fla demande est recevable.")
