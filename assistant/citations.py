@@ -377,6 +377,16 @@ def _number_part(meta: JudgmentMeta) -> str:
     return " ".join(parts)
 
 
+def paragraphs_text(start: int | None, end: int | None, dash: str = "-") -> str:
+    """'§ 12', '§§ 3-5', or '' when there is no paragraph number; 0 numbers the text before
+    a judgment's own paragraph 1, which has no § (a range from it reads from § 1)."""
+    last = end if end is not None else start
+    if start is None or not last:
+        return ""
+    first = max(start, 1)
+    return f"§§ {first}{dash}{last}" if last != first else f"§ {first}"
+
+
 def pinpoint(
     section_path: Sequence[str],
     section_kind: str,
@@ -391,11 +401,8 @@ def pinpoint(
     if label:
         deepest = section_path[-1] if len(section_path) > 1 else ""
         parts.append(f"{label} › {deepest}" if deepest else label)
-    if paragraph_start is not None:
-        if paragraph_end is not None and paragraph_end != paragraph_start:
-            parts.append(f"§§ {paragraph_start}-{paragraph_end}")
-        else:
-            parts.append(f"§ {paragraph_start}")
+    if paragraphs := paragraphs_text(paragraph_start, paragraph_end):
+        parts.append(paragraphs)
     if page_start is not None:
         if page_end is not None and page_end != page_start:
             parts.append(f"pp. {page_start}-{page_end}")

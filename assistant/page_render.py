@@ -11,7 +11,12 @@ import html
 from collections.abc import Sequence
 
 from assistant.amounts import AmountRow
-from assistant.citations import citation_with_ecli, country_label, judgment_country
+from assistant.citations import (
+    citation_with_ecli,
+    country_label,
+    judgment_country,
+    paragraphs_text,
+)
 from assistant.records import Answer, Highlight, Passage, Synthesis
 from assistant.synthesis_check import NO_ANSWER_LABEL, flagged_sentences
 from store.records import Judgment, JudgmentMeta
@@ -78,9 +83,8 @@ def location_text(passage: Passage) -> str:
     parts: list[str] = []
     if passage.section_path:
         parts.append(" › ".join(passage.section_path))
-    ps, pe = passage.paragraph_start, passage.paragraph_end
-    if ps is not None:
-        parts.append(f"§ {ps}" if pe in (None, ps) else f"§§ {ps}–{pe}")
+    if paragraphs := paragraphs_text(passage.paragraph_start, passage.paragraph_end, "–"):
+        parts.append(paragraphs)
     gs, ge = passage.page_start, passage.page_end
     if gs is not None:
         parts.append(f"p. {gs}" if ge in (None, gs) else f"p. {gs}–{ge}")

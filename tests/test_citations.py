@@ -63,6 +63,15 @@ def test_ranges_of_paragraphs_and_pages():
     assert citation.endswith("§§ 3-5, pp. 1-2")
 
 
+def test_text_before_the_judgment_s_own_paragraph_1_gets_no_paragraph_number():
+    """A judgment that numbers its paragraphs numbers the header before « 1. » 0: no « § 0 »
+    is cited, and a passage running into the numbered paragraphs reads from § 1."""
+    assert format_citation(CASS, paragraph_start=0, paragraph_end=0, page_start=1,
+                           page_end=1).endswith("pourvoi n° 15-12.253, p. 1")
+    assert format_citation(CASS, paragraph_start=0, paragraph_end=2).endswith(", §§ 1-2")
+    assert format_citation(CASS, paragraph_start=0, paragraph_end=1).endswith(", § 1")
+
+
 def test_operative_part_is_named_dispositif():
     citation = format_citation(TAL, section_path=("PAR CES MOTIFS",), section_kind="operative",
                                paragraph_start=120)

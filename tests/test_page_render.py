@@ -137,6 +137,8 @@ def test_card_shows_rank_quote_and_location_escaped() -> None:
 def test_location_text_omits_what_is_unknown() -> None:
     assert location_text(_passage("t")) == ""
     assert location_text(_passage("t", paragraph_start=3, paragraph_end=3)) == "§ 3"
+    assert location_text(_passage("t", paragraph_start=0, paragraph_end=0)) == ""
+    assert location_text(_passage("t", paragraph_start=0, paragraph_end=2)) == "§§ 1–2"
 
 
 def test_lead_is_escaped_and_no_answer_is_styled_apart() -> None:
