@@ -44,8 +44,19 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n > 1 else ''}"
 
 
-def lead_text(passages: Sequence[Passage], *, no_answer: bool, language: str) -> str:
-    """'4 passages de 2 décisions : ...' — where the answer comes from, or that none does."""
+def lead_text(passages: Sequence[Passage], *, no_answer: bool, language: str,
+              unknown_words: Sequence[str] = ()) -> str:
+    """'4 passages de 2 décisions : ...' — where the answer comes from, or that none does;
+    then the words of the question that the corpus never uses, if any."""
+    lead = _sources_text(passages, no_answer=no_answer, language=language)
+    if unknown_words:
+        quoted = ", ".join(f"« {word} »" for word in unknown_words)
+        lead += (f" The corpus never uses: {quoted}." if language == "en"
+                 else f" Le corpus n'emploie jamais : {quoted}.")
+    return lead
+
+
+def _sources_text(passages: Sequence[Passage], *, no_answer: bool, language: str) -> str:
     if not passages:
         return (
             "The corpus holds no passage for this question."
@@ -88,11 +99,13 @@ def compose(
     synthesis: Synthesis | None = None,
     notice: str = "",
     strict: bool = False,
+    unknown_words: Sequence[str] = (),
 ) -> Answer:
     """The extractive answer: highlighted, verified passages grouped by judgment, with a lead.
 
     Every passage and highlight is checked against the stored judgment text; a failure is
-    raised when `strict` (tests) and dropped and logged otherwise.
+    raised when `strict` (tests) and dropped and logged otherwise. `unknown_words`: words of
+    the question that no stored judgment uses, named in the lead.
     """
     searched = standalone_question or question
     highlighted = [replace(p, highlights=highlight(searched, p.text)) for p in passages]
@@ -101,7 +114,8 @@ def compose(
     language = question_language(question)
     return Answer(
         question=question,
-        lead=lead_text(grouped, no_answer=no_answer, language=language),
+        lead=lead_text(grouped, no_answer=no_answer, language=language,
+                       unknown_words=unknown_words),
         passages=tuple(grouped),
         no_answer=no_answer or not grouped,
         synthesis=synthesis,

@@ -62,6 +62,17 @@ def is_english(question: str) -> bool:
     return sum(1 for w in words if w in ENGLISH_STOP_WORDS and w not in STOP_WORDS) >= 2
 
 
+def question_words(question: str) -> list[tuple[str, str]]:
+    """(word as written, its index term) for each distinct content word of a French
+    question: no stop words, numbers or words under three letters."""
+    found: dict[str, str] = {}
+    for word in re.findall(r"[^\W\d_]{3,}(?:-[^\W\d_]+)*", question):
+        terms = analyze(word)
+        if len(terms) == 1 and terms[0] not in found.values():
+            found[word] = terms[0]
+    return list(found.items())
+
+
 def question_terms(question: str) -> list[str]:
     """`analyze(question)` without English function words (dropped before stemming)."""
     words = _WORD.findall(fold(question))

@@ -13,6 +13,7 @@ from assistant.amounts import AmountFilters, AmountRow, AmountsCache, amounts_in
 from assistant.answer import compose
 from assistant.answer_types import expected_answer
 from assistant.citations import country_label
+from assistant.expand import is_english, question_words
 from assistant.followup import standalone_question
 from assistant.issue_tags import (
     IssueEntry,
@@ -220,6 +221,7 @@ class Assistant:
             no_answer=no_answer,
             standalone_question=searched,
             strict=strict,
+            unknown_words=self.unknown_words(question),
         )
         answer.extra.update(relevance=round(result.relevance, 4))
         if expected_answer(searched) == "amount":
@@ -227,6 +229,15 @@ class Assistant:
         if self._chat_model is not None and not answer.no_answer and answer.passages:
             answer = self._synthesize(answer, on_token)
         return answer
+
+    def unknown_words(self, question: str) -> tuple[str, ...]:
+        """The words of a French question that no stored judgment uses (an English question's
+        words are not the corpus's language: none)."""
+        if is_english(question):
+            return ()
+        words = question_words(question)
+        used = self.store.terms_in_use(term for _, term in words)
+        return tuple(word for word, term in words if term not in used)
 
     def amounts(self, filters: AmountFilters | None = None) -> list[AmountRow]:
         """The damages table: every sum claimed, granted or rejected in the store's

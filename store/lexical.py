@@ -194,6 +194,11 @@ class LexicalIndex:
     def load(cls, folder: Path) -> LexicalIndex:
         return cls([LexicalSegment.load(folder)])
 
+    def in_use(self, term: str) -> bool:
+        """Whether a live row holds `term`."""
+        return any(self.live[offset + seg.postings(term)[0]].any()
+                   for seg, offset in zip(self.segments, self.offsets, strict=False))
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every row for `query` (0 for rows that are not live)."""
         scores = np.zeros(len(self.chunk_ids), dtype=np.float64)

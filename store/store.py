@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -510,6 +511,11 @@ class Store:
                 break
             n = min(size, n * 4)
         return passing(segment.query(query, min(size, k + dead), where))[:want]
+
+    def terms_in_use(self, terms: Iterable[str]) -> set[str]:
+        """The index terms (`store.lexical.analyze`) among `terms` that a stored chunk holds."""
+        lexical = self._current_view().lexical
+        return {term for term in set(terms) if lexical.in_use(term)}
 
     def lexical_search(
         self, query: str, k: int, filters: SearchFilters = SearchFilters()

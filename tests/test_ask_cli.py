@@ -67,6 +67,18 @@ def test_ask_prints_the_lead_citations_and_marked_highlights(env, capsys):
     assert "»" in out and "«" in out
 
 
+def test_the_lead_names_the_words_of_the_question_that_the_corpus_never_uses(env, capsys):
+    """A lawyer asking about a subject the judgments never name is told so, whatever the
+    passages shown: those only share the rest of the question."""
+    lead = ask_json(capsys, "La zorglubation de la messagerie engage-t-elle la responsabilité "
+                            "du prestataire ?")["answer"]["lead"]  # fmt: skip
+    assert lead.endswith("Le corpus n'emploie jamais : « zorglubation ».")
+    known = ask_json(capsys, "Le prestataire pouvait-il suspendre ses services ?")
+    assert "n'emploie jamais" not in known["answer"]["lead"]
+    english = ask_json(capsys, "Could the provider suspend the zorglubation of its services?")
+    assert "never uses" not in english["answer"]["lead"], "English words are not the corpus's"
+
+
 def test_court_and_date_filters_restrict_the_passages(env, capsys):
     data = ask_json(capsys, "responsabilité", "--court", LUX_COURT)
     assert data["passages"]

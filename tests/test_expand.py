@@ -16,6 +16,7 @@ from assistant.expand import (
     load_glossary,
     load_thesaurus,
     question_terms,
+    question_words,
 )
 from assistant.retrieve import thesaurus_groups
 from assistant.settings import RetrievalSettings
@@ -124,3 +125,10 @@ def test_the_glossary_can_be_switched_off_apart_from_the_thesaurus() -> None:
     assert thesaurus_groups(RetrievalSettings(thesaurus=False)) == ()
     english = "Why did the justice of the peace refuse the tenant a stay of eviction?"
     assert "justice de paix" not in expand(english, load_thesaurus()).phrases
+
+
+def test_question_words_are_the_content_words_as_written_with_their_terms() -> None:
+    words = question_words("Le CNDA a-t-il reconnu l'albinisme au Malawi en 2019, "
+                           "et les albinismes ?")
+    assert words == [("CNDA", "cnda"), ("reconnu", analyze("reconnu")[0]),
+                     ("albinisme", analyze("albinisme")[0]), ("Malawi", analyze("Malawi")[0])]

@@ -88,6 +88,15 @@ def test_a_query_without_known_terms_finds_nothing(index: LexicalIndex, query: s
     assert index.search(query, k=5) == []
 
 
+def test_a_term_is_in_use_while_a_live_chunk_holds_it() -> None:
+    segment = LexicalIndex.build(list(CORPUS), list(CORPUS.values())).segments[0]
+    live = np.array([cid != "j2:0000" for cid in CORPUS])  # j2:0000 removed since
+    index = LexicalIndex([segment], live)
+    assert index.in_use(analyze("maintenance")[0])
+    assert not index.in_use(analyze("ornithorynque")[0])
+    assert not index.in_use("1147"), "only the removed chunk held it"
+
+
 def test_allowed_rows_restrict_the_search(index: LexicalIndex) -> None:
     query = "contrat maintenance société responsabilité"
     assert {cid for cid, _ in index.search(query, k=10)} == {"j1:0000", "j1:0001", "j2:0001"}
