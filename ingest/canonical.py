@@ -250,8 +250,8 @@ def _own_numbering_breaks(text: str) -> list[int]:
     candidates: list[tuple[int, int, bool]] = []  # (offset of the line, number, inner)
     for match in _NUMBERED_LINE.finditer(text):
         at = match.start()
-        inner = at > 0 and text[at - 1] == "\n" and (at < 2 or text[at - 2] != "\n")
-        if inner and text[:at - 1].rstrip()[-1:] not in _CLOSES_SENTENCE:
+        inner = at > 1 and text[at - 1] == "\n" and text[at - 2] != "\n"
+        if inner and text[at - 2] not in _CLOSES_SENTENCE:  # lines end stripped
             continue
         candidates.append((at, int(match.group(1)), inner))
     best = [candidates[k] for k in numbering_run([number for _, number, _ in candidates])]
