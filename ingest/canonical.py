@@ -76,6 +76,10 @@ def _strip_counter(line: str) -> str:
     return line
 
 
+# An initial or abbreviation ends no sentence: « M. » Luc Michel, « l'article L. » 721-3,
+# « la S.R.L. » XX, « art. » 5.
+_ENDS_WITH_ABBREVIATION = re.compile(r"(?:^|[\s(.])[A-Z]\.$|\b(?:art|al|MM|pp?|cf)\.$")
+_NUMBERING = re.compile(r"(?:[A-Z]|\d+)(?:\.\d+)*\.")  # « 3. », « A.4.6. »
 _NEW_PARAGRAPH = re.compile(
     r"^(?:Attendu|Mais attendu|Considérant|Vu |PAR CES MOTIFS|[A-ZÉÈ]{2,}(?:\s|$))"
 )
@@ -96,7 +100,8 @@ def _split_run(lines: list[str]) -> list[list[str]]:
     for prev, line in zip(lines, lines[1:], strict=False):
         heading = (top_level_kind(line) is not None or top_level_kind(prev) is not None
                    or bool(PART_MARK.match(line) or PART_MARK.match(prev)))
-        if heading or (_NEW_PARAGRAPH.match(line) and prev[-1] in ".,;:]»)"):
+        if heading or (_NEW_PARAGRAPH.match(line) and prev[-1] in ".,;:]»)"
+                       and not _ENDS_WITH_ABBREVIATION.search(prev)):
             runs.append([line])
         else:
             runs[-1].append(line)
@@ -110,7 +115,8 @@ def _split_run(lines: list[str]) -> list[list[str]]:
 # holds PARAGRAPH_TARGET characters. Only the space at the cut becomes a blank line.
 LONG_PARAGRAPH = 4000
 PARAGRAPH_TARGET = 1000
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?:;»…])\s+(?=[A-ZÀ-Ý«\"(\d−–•-])")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?:;»…])(?<![\s(.][A-Z]\.)(?<!\bart\.)(?<!\bal\.)"
+                             r"(?<!\bMM\.)(?<!\bp\.)(?<!\bpp\.)(?<!\bcf\.)\s+(?=[A-ZÀ-Ý«\"(\d−–•-])")
 _OWN_NUMBER = re.compile(r"(\d{1,3})\.\s+\S")
 _OPERATIVE = re.compile(r"PAR CES MOTIFS\b", re.IGNORECASE)
 
@@ -177,10 +183,14 @@ def _looks_like_heading(block: str) -> bool:
 def _continues(prev: str, nxt: str, across_page: bool) -> bool:
     """True when `nxt` is the rest of the paragraph `prev` (split by a page break or a stray
     blank line): `prev` ends mid-sentence and is not a heading; `nxt` starts in lowercase
-    (across a page break, a lowercase end of `prev` is enough)."""
+    (across a page break, a lowercase end of `prev` is enough, and so is an initial or
+    abbreviation before a page that does not open with a number)."""
     last_line = prev.rsplit("\n", 1)[-1]
     if _looks_like_heading(last_line) and _looks_like_heading(prev):
         return False
+    if across_page and _ENDS_WITH_ABBREVIATION.search(last_line) and \
+            not _NUMBERING.match(nxt):
+        return True  # « représentée par son président, M. » | « Luc Michel »
     end = prev[-1]
     if end in _FINAL_PUNCT or not end.isalnum():
         return False

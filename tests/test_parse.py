@@ -258,6 +258,27 @@ def test_a_list_numbered_inside_a_paragraph_does_not_end_the_court_s_numbering()
         "2. Deuxième point.", "3. Troisième point.\nFin."]
 
 
+def test_an_initial_or_abbreviation_ends_no_paragraph() -> None:
+    """« M. » DUPONT, « l'article L. » 533-12, « cf. J. » VAN YPERSELE stay together, in
+    wrapped text, in a decision written on one line and across a page break; a page that
+    opens with the next numbered paragraph after « R. » starts a paragraph."""
+    wrapped = canonicalize("Le rapport a été présenté par la présidente.\nElle a entendu M.\n"
+                           "DUPONT en ses explications.\nLe greffier a dressé le procès-verbal.\n"
+                           "Les parties ont été entendues.\nLa cause a été prise en délibéré.\n"
+                           "Le jugement est rendu ce jour.")
+    assert "M.\nDUPONT" in wrapped.text
+    line = ("Le grief vise l'article L. 533-12 du code monétaire et financier. " * 70).strip()
+    assert "L. 533-12" in canonicalize(line).text and "L.\n\n533" not in canonicalize(line).text
+    assert "\n\n" in canonicalize(line).text, "a sentence end still cuts a long line"
+    across = canonicalize("sous peine de se rendre coupable de l’infraction de maintien de "
+                          "travaux irréguliers » (cf. J.\fVAN YPERSELE et B. LOUVEAUX).")
+    assert across.text.endswith("irréguliers » (cf. J. VAN YPERSELE et B. LOUVEAUX).")
+    numbered = canonicalize("Les requérantes peuvent à cet effet s’adresser au Comité "
+                            "permanent R.\fA.4.6. Enfin, il résulte de ce qui précède.")
+    assert numbered.text.endswith("Comité permanent R.\n\nA.4.6. Enfin, il résulte de ce qui "
+                                  "précède.")
+
+
 def test_heading_line_ending_a_page_is_not_joined() -> None:
     text = canonicalize(
         "Les parties ont conclu.\n\nMOTIFS DE LA DÉCISION\fla demande est recevable.")
