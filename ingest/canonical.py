@@ -115,8 +115,7 @@ def _split_run(lines: list[str]) -> list[list[str]]:
 # holds PARAGRAPH_TARGET characters. Only the space at the cut becomes a blank line.
 LONG_PARAGRAPH = 4000
 PARAGRAPH_TARGET = 1000
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?:;»…])(?<![\s(.][A-Z]\.)(?<!\bart\.)(?<!\bal\.)"
-                             r"(?<!\bMM\.)(?<!\bp\.)(?<!\bpp\.)(?<!\bcf\.)\s+(?=[A-ZÀ-Ý«\"(\d−–•-])")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?:;»…])\s+(?=[A-ZÀ-Ý«\"(\d−–•-])")
 _OWN_NUMBER = re.compile(r"(\d{1,3})\.\s+\S")
 _OPERATIVE = re.compile(r"PAR CES MOTIFS\b", re.IGNORECASE)
 
@@ -128,6 +127,8 @@ def split_long_line(line: str) -> list[str]:
     start = 0
     last_number = 0
     for match in _SENTENCE_BREAK.finditer(line):
+        if _ENDS_WITH_ABBREVIATION.search(line[max(0, match.start() - 6) : match.start()]):
+            continue
         numbered = _OWN_NUMBER.match(line, match.end())
         own = numbered is not None and int(numbered.group(1)) == last_number + 1
         if own:
