@@ -868,8 +868,10 @@ def extraction(judgment: Judgment) -> Extraction:
     for group in groups.values():
         for m, creditor, debtor in _rows_of(group):
             start, end = _quote_span(text, m.clause, m.money)
-            paragraph = next((p.number for p in judgment.paragraphs
+            paragraph = next((p for p in judgment.paragraphs
                               if p.char_start <= m.money.start < p.char_end), None)
+            number = paragraph.number if paragraph else None
+            label = paragraph.label if paragraph else ""
             section = m.clause.section
             rows.append(AmountRow(
                 judgment_id=meta.id, value=m.money.value, currency=m.money.currency,
@@ -878,7 +880,8 @@ def extraction(judgment: Judgment) -> Extraction:
                 char_start=start, char_end=end, quote=text[start:end], court=meta.court,
                 date=meta.date, decision_number=meta.decision_number, ecli=meta.ecli,
                 citation=format_citation(meta, section.path if section else (), m.clause.kind,
-                                         paragraph, paragraph),
+                                         number, number, paragraph_label_start=label,
+                                         paragraph_label_end=label),
             ))  # fmt: skip
     rows.sort(key=lambda r: r.char_start)
     kept, dropped = checked_rows(rows, text, meta.country)

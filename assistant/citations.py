@@ -377,9 +377,15 @@ def _number_part(meta: JudgmentMeta) -> str:
     return " ".join(parts)
 
 
-def paragraphs_text(start: int | None, end: int | None, dash: str = "-") -> str:
+def paragraphs_text(start: int | None, end: int | None, dash: str = "-",
+                    labels: tuple[str, str] = ("", "")) -> str:
     """'§ 12', '§§ 3-5', or '' when there is no paragraph number; 0 numbers the text before
-    a judgment's own paragraph 1, which has no § (a range from it reads from § 1)."""
+    a judgment's own paragraph 1, which has no § (a range from it reads from § 1). The
+    court's lettered labels, when both ends have one, are cited as it prints them: 'B.5.2',
+    'A.1-A.5.1'."""
+    first_label, last_label = labels
+    if first_label and last_label:
+        return first_label if first_label == last_label else f"{first_label}{dash}{last_label}"
     last = end if end is not None else start
     if start is None or not last:
         return ""
@@ -394,14 +400,16 @@ def pinpoint(
     paragraph_end: int | None,
     page_start: int | None,
     page_end: int | None,
+    labels: tuple[str, str] = ("", ""),
 ) -> str:
-    """'Motifs › a) Quant aux pannes ..., § 57, p. 4' — the place inside the judgment."""
+    """'Motifs › a) Quant aux pannes ..., § 57, p. 4' — the place inside the judgment
+    ('Motifs › - B -, B.5.2' where the court labels its paragraphs)."""
     parts: list[str] = []
     label = SECTION_LABELS.get(section_kind, "")
     if label:
         deepest = section_path[-1] if len(section_path) > 1 else ""
         parts.append(f"{label} › {deepest}" if deepest else label)
-    if paragraphs := paragraphs_text(paragraph_start, paragraph_end):
+    if paragraphs := paragraphs_text(paragraph_start, paragraph_end, labels=labels):
         parts.append(paragraphs)
     if page_start is not None:
         if page_end is not None and page_end != page_start:
@@ -445,10 +453,13 @@ def format_citation(
     paragraph_end: int | None = None,
     page_start: int | None = None,
     page_end: int | None = None,
+    paragraph_label_start: str = "",
+    paragraph_label_end: str = "",
 ) -> str:
     """The full citation of a passage: the judgment, then the pinpoint."""
     where = pinpoint(
-        section_path, section_kind, paragraph_start, paragraph_end, page_start, page_end
+        section_path, section_kind, paragraph_start, paragraph_end, page_start, page_end,
+        (paragraph_label_start, paragraph_label_end),
     )
     base = judgment_citation(meta)
     return f"{base}, {where}" if where else base

@@ -508,6 +508,7 @@ def issues_overview(store: Store, tags: Iterable[IssueTag], taxonomy: Taxonomy) 
                 citation = format_citation(
                     meta, chunk.section_path, chunk.section_kind, chunk.paragraph_start,
                     chunk.paragraph_end, chunk.page_start, chunk.page_end,
+                    chunk.paragraph_label_start, chunk.paragraph_label_end,
                 )  # fmt: skip
                 passages.append(TaggedPassage(tag.chunk_id, tag.char_start, tag.char_end,
                                               tag.evidence, tag.score, citation,

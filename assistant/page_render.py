@@ -83,7 +83,8 @@ def location_text(passage: Passage) -> str:
     parts: list[str] = []
     if passage.section_path:
         parts.append(" › ".join(passage.section_path))
-    if paragraphs := paragraphs_text(passage.paragraph_start, passage.paragraph_end, "–"):
+    labels = (passage.paragraph_label_start, passage.paragraph_label_end)
+    if paragraphs := paragraphs_text(passage.paragraph_start, passage.paragraph_end, "–", labels):
         parts.append(paragraphs)
     gs, ge = passage.page_start, passage.page_end
     if gs is not None:

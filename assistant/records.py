@@ -42,6 +42,8 @@ class Passage:
     paragraph_end: int | None = None
     page_start: int | None = None
     page_end: int | None = None
+    paragraph_label_start: str = ""  # the court's lettered labels (« B.5.2 »), if any
+    paragraph_label_end: str = ""
     highlights: tuple[Highlight, ...] = ()
     citation: str = ""
     chunk_ids: tuple[str, ...] = ()
@@ -71,6 +73,8 @@ class Passage:
             "section_kind": self.section_kind,
             "paragraph_start": self.paragraph_start,
             "paragraph_end": self.paragraph_end,
+            "paragraph_label_start": self.paragraph_label_start,
+            "paragraph_label_end": self.paragraph_label_end,
             "page_start": self.page_start,
             "page_end": self.page_end,
             "char_start": self.char_start,

@@ -90,6 +90,7 @@ def group_adjacent(fused: Sequence[FusedChunk], k: int) -> list[list[FusedChunk]
 def build_passage(rank: int, group: list[FusedChunk], judgment: Judgment) -> Passage:
     start, end, chunks = _merge_group(group)
     first, last = chunks[0], chunks[-1]
+    labelled = bool(first.paragraph_label_start and last.paragraph_label_end)
     meta = judgment.meta
     fields = dict(
         section_path=first.section_path,
@@ -98,6 +99,8 @@ def build_passage(rank: int, group: list[FusedChunk], judgment: Judgment) -> Pas
         paragraph_end=last.paragraph_end,
         page_start=first.page_start,
         page_end=last.page_end,
+        paragraph_label_start=first.paragraph_label_start if labelled else "",
+        paragraph_label_end=last.paragraph_label_end if labelled else "",
     )
     return Passage(
         rank=rank,

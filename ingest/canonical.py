@@ -198,7 +198,8 @@ def _continues(prev: str, nxt: str, across_page: bool) -> bool:
     first = nxt[0]
     if first.islower() or first in ",;.)":
         return True
-    return across_page and end.isalpha() and end.islower() and not _looks_like_heading(nxt)
+    return (across_page and end.isalpha() and end.islower() and not _looks_like_heading(nxt)
+            and not LABEL.match(nxt))
 
 
 _LINE_START_ECLI = re.compile(
@@ -250,6 +251,74 @@ def numbering_run(numbers: Sequence[int]) -> list[int]:
         if run is not None:
             run.append(index)
     return max(runs, key=len, default=[])
+
+
+Label = tuple[int, ...]  # « B.25.4 » as (ord("B"), 25, 4)
+
+LABEL = re.compile(r"([A-Z])\.(\d{1,3}(?:\.\d{1,3}){0,3})\.[ \t]+(?=\S)")  # « B.5.2. »
+_LABEL_LINE = re.compile(r"^" + LABEL.pattern, re.M)
+
+
+def opens_prose(text: str, match: re.Match[str]) -> bool:
+    """Whether the label `match` found in `text` opens a paragraph of prose rather than a
+    numbered title (« V.1.1. La requête »): the rest of its line closes a sentence or is
+    long, or the next line goes on with the sentence (narrow old layouts)."""
+    rest, _, after = text[match.end():].partition("\n")
+    rest = rest.rstrip()
+    return (len(rest) >= 60 or rest[-1:] in tuple(".!?:;»")
+            or after[:1].islower() or after[:1] in tuple("(«0123456789"))
+
+
+def label_key(match: re.Match[str]) -> Label:
+    """The label a `LABEL` match reads, as a comparable tuple."""
+    return (ord(match.group(1)), *(int(n) for n in match.group(2).split(".")))
+
+
+def label_text(key: Label) -> str:
+    """« B.25.4 » from its key."""
+    return ".".join([chr(key[0]), *(str(n) for n in key[1:])])
+
+
+def _label_follows(previous: Label, label: Label) -> bool:
+    """Whether `label` is the next paragraph after `previous` in a lettered numbering:
+    B.25.4.2 → B.25.4.3, B.25.5, B.26 or B.26.1; A.18 → B.1 or B.1.1."""
+    if label[0] == previous[0] + 1:
+        return all(n == 1 for n in label[1:])
+    if label[0] != previous[0]:
+        return False
+    return any(label[:depth] == previous[:depth] and len(label) > depth
+               and label[depth] == previous[depth] + 1
+               and all(n == 1 for n in label[depth + 1:])
+               for depth in range(1, len(previous)))
+
+
+def label_run(labels: Sequence[Label]) -> list[int]:
+    """Indices of the longest run of lettered paragraph labels in order (the Belgian Cour
+    constitutionnelle's A.1, A.2.1 ... B.1.1, B.1.2 ...): a first label (A.1, B.1.1) starts a
+    run, and a label continues the run it is next in whose last label was read last (so an
+    earlier ruling's paragraphs quoted inside one do not end the numbering)."""
+    runs: list[list[int]] = []
+    for index, label in enumerate(labels):
+        run = max((r for r in runs if _label_follows(labels[r[-1]], label)),
+                  key=lambda r: r[-1], default=None)
+        if run is not None:
+            run.append(index)
+        elif all(n == 1 for n in label[1:]):
+            runs.append([index])
+    return max(runs, key=len, default=[])
+
+
+def _label_breaks(text: str) -> list[int]:
+    """Offsets of the line breaks inside paragraphs (hard-wrapped text) before the lines that
+    open with the judgment's lettered paragraph labels (« A.1. », « B.5.2. »): the longest run
+    of at least 3 in order, at least half of them opening prose; the line before, a sub-title
+    such as « Quant à l'intérêt », then stands alone."""
+    candidates = list(_LABEL_LINE.finditer(text))
+    best = [candidates[k] for k in label_run([label_key(m) for m in candidates])]
+    if len(best) < 3 or 2 * sum(opens_prose(text, m) for m in best) < len(best):
+        return []
+    return [m.start() - 1 for m in best
+            if m.start() > 1 and text[m.start() - 1] == "\n" and text[m.start() - 2] != "\n"]
 
 
 def _own_numbering_breaks(text: str) -> list[int]:
@@ -314,5 +383,6 @@ def canonicalize(raw_text: str) -> CanonicalText:
     canonical = "\n\n".join(out)
     assert len(canonical) == length
     canonical, page_starts = _split_at(canonical, _own_numbering_breaks(canonical), page_starts)
+    canonical, page_starts = _split_at(canonical, _label_breaks(canonical), page_starts)
     return CanonicalText(text=canonical, page_starts=tuple(page_starts),
                          pages_counted=pages_counted)

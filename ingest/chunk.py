@@ -51,8 +51,9 @@ def chunk_judgment(judgment: Judgment, max_chars: int = 1000) -> list[Chunk]:
     spans = _join_short_operative(text, spans, max_chars)
     chunks = []
     for ordinal, (start, end, section) in enumerate(spans):
-        numbers = [p.number for p in judgment.paragraphs
-                   if p.char_start < end and p.char_end > start]
+        inside = [p for p in judgment.paragraphs if p.char_start < end and p.char_end > start]
+        numbers = [p.number for p in inside]
+        labelled = bool(inside) and all(p.label for p in inside)
         pages = [page for p in judgment.paragraphs if p.char_start < end and p.char_end > start
                  for page in (p.page, p.page_end) if page is not None]
         chunks.append(Chunk(
@@ -68,6 +69,8 @@ def chunk_judgment(judgment: Judgment, max_chars: int = 1000) -> list[Chunk]:
             paragraph_end=max(numbers) if numbers else None,
             page_start=min(pages) if pages else None,
             page_end=max(pages) if pages else None,
+            paragraph_label_start=inside[0].label if labelled else "",
+            paragraph_label_end=inside[-1].label if labelled else "",
         ))
     return chunks
 

@@ -9,7 +9,16 @@ from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
 from ingest import metadata as md
-from ingest.canonical import CanonicalText, canonicalize, numbering_run
+from ingest.canonical import (
+    LABEL,
+    CanonicalText,
+    canonicalize,
+    label_key,
+    label_run,
+    label_text,
+    numbering_run,
+    opens_prose,
+)
 from ingest.dates import fold
 from ingest.layouts import Heading, classify, narrative_kind, opinion_heading
 from ingest.read import RawDocument
@@ -363,18 +372,39 @@ def _paragraphs(blocks: list[Block], headings: dict[int, Heading], sections: lis
     restarts = [n for k, (_, n) in enumerate(own) if k not in in_run and n == 1]
     self_numbered = len(run) >= 3 and 3 * len(run) >= 2 * len(own) and not restarts
     own_at = dict(run) if self_numbered else {}
+    label_at = _labels(body, header_end)
     paragraphs = []
     current = 0
+    label, part = "", ""
     for count, (i, block) in enumerate(body, start=1):
         if self_numbered:
             current = own_at.get(i, current)
             number = current
         else:
             number = count
+        section = next((s for s in reversed(sections) if s.char_start <= block.start), None)
+        top = section.path[0] if section and section.path else ""
+        label = label_at.get(i, label if top == part else "")
+        part = top
         page = page_end = None
         if has_pages:
             page = canonical.page_at(block.start)
             page_end = canonical.page_at(max(block.start, block.end - 1))
         paragraphs.append(Paragraph(number=number, char_start=block.start, char_end=block.end,
-                                    page=page, page_end=page_end))
+                                    page=page, page_end=page_end, label=label))
     return paragraphs
+
+
+def _labels(body: list[tuple[int, Block]], header_end: int) -> dict[int, str]:
+    """The lettered labels (« A.1 », « B.5.2 ») of the blocks that open with the judgment's
+    own lettered numbering (`label_run`: at least 3 in order, at least half of them opening
+    prose rather than a numbered title, and opening at least a third of the blocks from the
+    first of them on), by block index; a block that opens with a label outside the run (an
+    earlier ruling quoted) gets "", so that no paragraph is cited under a label it is not in."""
+    opening = [(i, label_key(m), opens_prose(b.text, m)) for i, b in body
+               if b.start >= header_end for m in [LABEL.match(b.text)] if m]
+    run = [opening[k] for k in label_run([key for _, key, _ in opening])]
+    if (len(run) < 3 or 2 * sum(prose for *_, prose in run) < len(run)
+            or 3 * len(run) < sum(1 for i, _ in body if i >= run[0][0])):
+        return {}
+    return {i: "" for i, *_ in opening} | {i: label_text(key) for i, key, _ in run}

@@ -50,13 +50,15 @@ class Section:
 class Paragraph:
     """One paragraph of canonical text: `number` counts from 1 in reading order unless the
     judgment numbers its own paragraphs; `page` is the source page where it starts (1-based)
-    when the source has pages."""
+    when the source has pages; `label` is the court's lettered label (« B.5.2 ») of the
+    paragraph it opens or falls under, when the judgment numbers that way (else "")."""
 
     number: int
     char_start: int
     char_end: int
     page: int | None = None
     page_end: int | None = None
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,10 @@ class Chunk:
     paragraph_end: int | None = None
     page_start: int | None = None
     page_end: int | None = None
+    # the court's lettered labels (« B.5.2 ») of its first and last paragraphs, when every
+    # paragraph of it has one (else "")
+    paragraph_label_start: str = ""
+    paragraph_label_end: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

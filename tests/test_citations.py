@@ -72,6 +72,20 @@ def test_text_before_the_judgment_s_own_paragraph_1_gets_no_paragraph_number():
     assert format_citation(CASS, paragraph_start=0, paragraph_end=1).endswith(", § 1")
 
 
+def test_the_court_s_lettered_paragraph_labels_are_cited_as_printed():
+    """A Cour constitutionnelle passage is cited « B.5.2 » or « A.1-A.5.1 », not by a count;
+    a passage only partly under labels falls back to the count."""
+    meta = JudgmentMeta(id="cc", court="Cour constitutionnelle", date="2025-09-18",
+                        decision_number="2025/119", country="BE")
+    assert format_citation(meta, ("II. En droit", "- B -"), "reasons", 12, 12,
+                           paragraph_label_start="B.5.2",
+                           paragraph_label_end="B.5.2").endswith(", B.5.2")
+    assert format_citation(meta, (), "reasons", 3, 7, paragraph_label_start="A.1",
+                           paragraph_label_end="A.5.1").endswith(", A.1-A.5.1")
+    assert format_citation(meta, (), "reasons", 2, 3, paragraph_label_start="",
+                           paragraph_label_end="A.1").endswith(", §§ 2-3")
+
+
 def test_operative_part_is_named_dispositif():
     citation = format_citation(TAL, section_path=("PAR CES MOTIFS",), section_kind="operative",
                                paragraph_start=120)

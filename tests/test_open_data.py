@@ -129,6 +129,43 @@ def test_a_judgment_republished_by_an_authority_keeps_the_court_of_the_record() 
     assert (m.decision_number, m.date) == ("34324/24", "2026-03-19")
 
 
+def test_constitutional_court_paragraphs_and_chunks_carry_its_lettered_labels() -> None:
+    """Its arrêt labels the parties' arguments A.1, A.2 and the Court's reasons B.1 to B.4;
+    a chunk is cited by the labels it runs over (one cut inside A.1 reads A.1-A.2), and the
+    procedure before them and the operative part carry none."""
+    j = judgment_of("BE_CourConstitutionnelle_7b476a7aa8.json")
+    assert [p.label for p in j.paragraphs if p.label] == ["A.1", "A.2", "B.1", "B.2", "B.3",
+                                                          "B.4"]
+    for p in j.paragraphs:
+        if p.label:
+            assert j.text[p.char_start:].startswith(p.label + ". ")
+    by_kind = {c.section_kind: c for c in chunk_judgment(j)}
+    assert (by_kind["reasons"].paragraph_label_start,
+            by_kind["reasons"].paragraph_label_end) == ("B.1", "B.4")
+    assert by_kind["operative"].paragraph_label_start == ""
+    assert by_kind["procedure"].paragraph_label_start == ""
+    inside = next(c for c in chunk_judgment(j) if c.text.startswith("En ce qui concerne"))
+    assert (inside.paragraph_label_start, inside.paragraph_label_end) == ("A.1", "A.2")
+
+
+def test_a_constitutional_court_passage_is_cited_by_its_label(tmp_path: Path, capsys) -> None:
+    """Ingested and asked, a passage of the Court's reasons is cited « B.1-B.4 » in the
+    answer, as the Court prints its paragraphs."""
+    store = tmp_path / "store"
+    assert ingest(store, DATA / "BE_CourConstitutionnelle_7b476a7aa8.json") == EXIT_OK
+    capsys.readouterr()
+    assert main(["ask", "--store", str(store), "--json", "--k", "6",
+                 "La Cour constitutionnelle est-elle compétente pour statuer ?"]) == EXIT_OK
+    passages = json.loads(capsys.readouterr().out)["passages"]
+    reasons = next(p for p in passages if "B.2. La Cour constitutionnelle est" in p["text"])
+    assert (reasons["paragraph_label_start"], reasons["paragraph_label_end"]) == ("B.1", "B.4")
+    assert reasons["citation"].endswith(", Motifs › - B-, B.1-B.4")
+    for p in passages:
+        first, last = p["paragraph_label_start"], p["paragraph_label_end"]
+        if first:
+            assert p["citation"].endswith(first if first == last else f"{first}-{last}")
+
+
 def test_old_constitutional_court_text_with_typesetting_codes_states_its_day() -> None:
     name = "BE_CourConstitutionnelle_14e01dee5b.json"  # "$f$No 41/90 Arrêt du 21 décembre
     raw = record_json(name)["text"]  # 1990", "$p$II. Les faits", ... ; record date 1990-01-01

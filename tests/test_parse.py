@@ -279,6 +279,64 @@ def test_an_initial_or_abbreviation_ends_no_paragraph() -> None:
                                   "précède.")
 
 
+_LETTERED = (
+    "Cour constitutionnelle\n\nArrêt n° 119/2025\ndu 18 septembre 2025\n\n"
+    "I. Objet du recours et procédure\n\n"
+    "Par requête adressée à la Cour le 30 août 2024, un recours en annulation a été introduit.\n\n"
+    "II. En droit\n\n- A -\n\nQuant à l’intérêt\n"
+    "A.1. La partie requérante fonde son intérêt sur son but statutaire. Elle défend les\n"
+    "droits humains.\n"
+    "A.2. Selon le Conseil des ministres, la partie requérante ne justifie pas de l’intérêt\n"
+    "requis.\n\n- B -\n\n"
+    "B.1.1. Le recours en annulation porte sur l’article 11 de la loi du 3 décembre 2017.\n"
+    "B.1.2. La Cour a déjà jugé, par son arrêt n° 12/2020 :\n\n"
+    "B.8.2. L’Autorité dispose d’une importante marge de manœuvre en matière d’emploi\n"
+    "des langues.\n"
+    "Il s’ensuit que le moyen est recevable.\n"
+    "B.2. Le moyen n’est pas fondé.\n\n"
+    "Par ces motifs,\n\nla Cour\n\nrejette le recours.")
+
+
+def _paragraph_at(judgment: Judgment, words: str):  # type: ignore[no-untyped-def]
+    at = judgment.text.index(words)
+    return next(p for p in judgment.paragraphs if p.char_start <= at < p.char_end)
+
+
+def test_lettered_paragraph_labels_open_paragraphs_and_are_kept() -> None:
+    """The Belgian Cour constitutionnelle labels its paragraphs « A.1. », « B.1.2. » inside
+    hard-wrapped text: each label opens a paragraph that carries it, so a passage is cited
+    « B.1.2 » as the court prints it; the sub-title above « A.1. » stands alone as a
+    sub-section; an earlier ruling's paragraph quoted inside one (« B.8.2. » out of order)
+    opens no paragraph and what follows it is under no label, rather than a wrong one; the
+    procedure before « A.1. » and the operative part carry none."""
+    judgment = parse_judgment(RawDocument(Path("cc.txt"), "txt", _LETTERED))
+    for label, words in (("A.1", "A.1. La partie"), ("A.2", "A.2. Selon"),
+                         ("B.1.1", "B.1.1. Le recours"), ("B.1.2", "B.1.2. La Cour"),
+                         ("B.2", "B.2. Le moyen")):
+        paragraph = _paragraph_at(judgment, words)
+        assert judgment.text[paragraph.char_start:].startswith(words)
+        assert paragraph.label == label
+    assert _paragraph_at(judgment, "B.8.2. L’Autorité").label == ""
+    assert "emploi\ndes langues.\nIl s’ensuit que le moyen" in judgment.text
+    assert _paragraph_at(judgment, "Par requête adressée").label == ""
+    assert _paragraph_at(judgment, "rejette le recours").label == ""
+    assert any(s.path[-1:] == ("Quant à l’intérêt",) for s in judgment.sections)
+    assert "La partie requérante fonde son intérêt sur son but statutaire. Elle défend les\n" \
+        "droits humains." in judgment.text
+
+
+def test_numbered_titles_are_not_paragraph_labels() -> None:
+    """The Belgian Conseil d'État numbers its titles « V.1.1. La requête »: they are
+    sub-titles, not the court's paragraph labels."""
+    text = ("V. Premier moyen\nV.1. Thèses des parties\n\nV.1.1. La requête\n"
+            "La requérante prend un premier moyen de la violation de la loi.\n\n"
+            "V.1.2. La note d’observations\nLa partie adverse conteste le moyen.\n\n"
+            "V.2. Appréciation\nLe moyen n’est pas fondé.\n\nV.3. Conclusion\n"
+            "Le recours est rejeté.")
+    judgment = parse_judgment(RawDocument(Path("ce.txt"), "txt", text))
+    assert not any(p.label for p in judgment.paragraphs)
+
+
 def test_heading_line_ending_a_page_is_not_joined() -> None:
     text = canonicalize(
         "Les parties ont conclu.\n\nMOTIFS DE LA DÉCISION\fla demande est recevable.")
