@@ -240,7 +240,8 @@ _CLOSES_SENTENCE = ".;:!?»)"
 def numbering_run(numbers: Sequence[int]) -> list[int]:
     """Indices of the longest run 1, 2, 3 ... in `numbers`, read in order: a 1 starts a run,
     and a number continues the run it is next in whose last number was read last (so a list
-    numbered from 1 inside a paragraph does not end the paragraphs' own numbering)."""
+    numbered from 1 inside a paragraph does not end the paragraphs' own numbering); a run of
+    at least 10 also goes on over one number the text lost (… 64, 66 …)."""
     runs: list[list[int]] = []
     for index, number in enumerate(numbers):
         if number == 1:
@@ -248,6 +249,9 @@ def numbering_run(numbers: Sequence[int]) -> list[int]:
             continue
         run = max((r for r in runs if numbers[r[-1]] == number - 1),
                   key=lambda r: r[-1], default=None)
+        if run is None:
+            run = max((r for r in runs if numbers[r[-1]] == number - 2 and len(r) >= 10),
+                      key=lambda r: r[-1], default=None)
         if run is not None:
             run.append(index)
     return max(runs, key=len, default=[])

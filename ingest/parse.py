@@ -354,6 +354,16 @@ def _split_opening(blocks: list[Block], kind: SectionKind, end: int) -> list[Sec
 
 
 _OWN_NUMBER = re.compile(r"^(\d{1,4})\.\s")
+_TABLE_OF_CONTENTS_LINE = re.compile(r"\.{5,}\s*\d+\s*$|\.{8,}\s*$")  # « 1. LES UTILISATEURS ....13 »
+
+
+def _numbered_title(block: str) -> bool:
+    """« 1. LES UTILISATEURS », or a line of a table of contents: a title numbered in its
+    part, not one of the judgment's numbered paragraphs."""
+    line = block.split("\n", 1)[0]
+    letters = [c for c in line if c.isalpha()]
+    return bool(_TABLE_OF_CONTENTS_LINE.search(line)) or (
+        len(letters) > 3 and all(c.isupper() for c in letters))
 
 
 def _paragraphs(blocks: list[Block], headings: dict[int, Heading], sections: list[Section],
@@ -361,12 +371,12 @@ def _paragraphs(blocks: list[Block], headings: dict[int, Heading], sections: lis
     """Non-heading blocks, numbered by the judgment's own numbering when it has one
     ("1. ", "2. " ... from 1: a run of at least 3 holding two thirds of the numbered blocks,
     `numbering_run`, and no second numbering from 1 beside it, which would leave the run in
-    doubt) — other blocks then take the number of the numbered paragraph they follow (0
+    doubt; titles numbered in their part, « 1. LES UTILISATEURS », are neither) — other blocks then take the number of the numbered paragraph they follow (0
     before the first) — else from 1 in reading order."""
     header_end = next((s.char_end for s in sections if s.kind == "header"), 0)
     body = [(i, b) for i, b in enumerate(blocks) if i not in headings]
     own = [(i, int(m.group(1))) for i, b in body if b.start >= header_end
-           for m in [_OWN_NUMBER.match(b.text)] if m]
+           for m in [_OWN_NUMBER.match(b.text)] if m and not _numbered_title(b.text)]
     in_run = set(numbering_run([n for _, n in own]))
     run = [own[k] for k in sorted(in_run)]
     restarts = [n for k, (_, n) in enumerate(own) if k not in in_run and n == 1]

@@ -258,6 +258,24 @@ def test_a_list_numbered_inside_a_paragraph_does_not_end_the_court_s_numbering()
         "2. Deuxième point.", "3. Troisième point.\nFin."]
 
 
+def test_numbered_titles_and_a_lost_number_do_not_hide_the_court_s_numbering() -> None:
+    """An Autorité de la concurrence opinion numbers its titles from 1 in each part, in its
+    table of contents and above its paragraphs (« 1. LES UTILISATEURS »): those are no
+    second numbering, so its paragraphs keep their printed numbers; and a paragraph number
+    the text lost (11 is missing) does not end a long numbering."""
+    body = [f"{n}. Le point numéro {n} de l’avis est exposé ici en une phrase complète."
+            for n in range(1, 16) if n != 11]
+    text = "\n\n".join([
+        "Avis n° 25-A-01 du 9 janvier 2025", "SOMMAIRE",
+        "1. LES UTILISATEURS ......................... 3",
+        "2. LES CONSTRUCTEURS ........................ 5",
+        *body[:4], "1. LES UTILISATEURS", *body[4:8], "2. LES CONSTRUCTEURS", *body[8:]])
+    judgment = parse_judgment(RawDocument(Path("avis.txt"), "txt", text))
+    for n in (1, 5, 10, 12, 15):
+        at = judgment.text.index(f"{n}. Le point numéro {n} ")
+        assert next(p for p in judgment.paragraphs if p.char_start == at).number == n
+
+
 def test_an_initial_or_abbreviation_ends_no_paragraph() -> None:
     """« M. » DUPONT, « l'article L. » 533-12, « cf. J. » VAN YPERSELE stay together, in
     wrapped text, in a decision written on one line and across a page break; a page that
