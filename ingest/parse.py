@@ -354,7 +354,8 @@ def _split_opening(blocks: list[Block], kind: SectionKind, end: int) -> list[Sec
 
 
 _OWN_NUMBER = re.compile(r"^(\d{1,4})\.\s")
-_TABLE_OF_CONTENTS_LINE = re.compile(r"\.{5,}\s*\d+\s*$|\.{8,}\s*$")  # « 1. LES UTILISATEURS ....13 »
+# « 1. LES UTILISATEURS ......... 13 »
+_TABLE_OF_CONTENTS_LINE = re.compile(r"\.{5,}\s*\d+\s*$|\.{8,}\s*$")
 
 
 def _numbered_title(block: str) -> bool:
@@ -371,8 +372,9 @@ def _paragraphs(blocks: list[Block], headings: dict[int, Heading], sections: lis
     """Non-heading blocks, numbered by the judgment's own numbering when it has one
     ("1. ", "2. " ... from 1: a run of at least 3 holding two thirds of the numbered blocks,
     `numbering_run`, and no second numbering from 1 beside it, which would leave the run in
-    doubt; titles numbered in their part, « 1. LES UTILISATEURS », are neither) — other blocks then take the number of the numbered paragraph they follow (0
-    before the first) — else from 1 in reading order."""
+    doubt; titles numbered in their part, « 1. LES UTILISATEURS », are neither) — other
+    blocks then take the number of the numbered paragraph they follow (0 before the first)
+    — else from 1 in reading order."""
     header_end = next((s.char_end for s in sections if s.kind == "header"), 0)
     body = [(i, b) for i, b in enumerate(blocks) if i not in headings]
     own = [(i, int(m.group(1))) for i, b in body if b.start >= header_end
