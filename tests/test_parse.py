@@ -343,6 +343,15 @@ def test_lettered_paragraph_labels_open_paragraphs_and_are_kept() -> None:
         "droits humains." in judgment.text
 
 
+def test_a_page_that_opens_with_a_lettered_label_starts_a_paragraph() -> None:
+    """A page break after a line that ends without punctuation joins the next page's first
+    line to it, unless that line opens with the court's label (« B.5. »)."""
+    text = canonicalize("B.4. La Cour examine la disposition en cause telle qu’elle est "
+                        "interprétée par le juge a quo\fB.5. Le moyen n’est pas fondé en ce "
+                        "qu’il est pris de la violation des articles 10 et 11.")
+    assert "par le juge a quo\n\nB.5. Le moyen n’est pas fondé en ce" in text.text
+
+
 def test_numbered_titles_are_not_paragraph_labels() -> None:
     """The Belgian Conseil d'État numbers its titles « V.1.1. La requête »: they are
     sub-titles, not the court's paragraph labels."""
