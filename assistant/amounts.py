@@ -446,7 +446,9 @@ class _Ruling:
 
 
 def _heads_in(folded: str) -> list[tuple[int, str]]:
-    """(position, head) of every head named in `folded`."""
+    """(position, head) of every head named in `folded`, also over a line break (« une
+    indemnité\nde procédure » in hard-wrapped text)."""
+    folded = folded.replace("\n", " ")  # the same length: positions hold
     return [(m.start(), head) for head, words in _HEAD_WORDS for m in re.finditer(words, folded)]
 
 
@@ -666,6 +668,9 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
         words = folded[clause.start : clause.end]
         lead_words = " ".join(folded[s:e] for s, e in clause.leads)
         section_words = fold(" ".join(clause.section.path)) if clause.section else ""
+        # « VI. Indemnité de procédure »: the title a clause that names no head falls under
+        heading_words = fold(clause.section.path[-1]) if clause.section and \
+            clause.section.path else ""
         lower = text[clause.start : clause.end].lower()
         if _PRIOR.search(lower) or _PRIOR_LEAD.search(lead_words):
             continue  # another decision's award, restated
@@ -701,7 +706,8 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
                 continue
             previous = sums[n - 1].end if n else 0
             following = sums[n + 1].start if n + 1 < len(sums) else len(words)
-            head = _head(words, previous, at, following, words + " " + lead_words)
+            head = _head(words, previous, at, following,
+                         " ".join((words, lead_words, heading_words)))
             absolute = replace(money, start=clause.start + at, end=clause.start + end)
             creditor, debtor, plural = _parties(text, clause, clause.start + at)
             if outcome == "claimed" and not creditor:

@@ -325,6 +325,42 @@ def _label_breaks(text: str) -> list[int]:
             if m.start() > 1 and text[m.start() - 1] == "\n" and text[m.start() - 2] != "\n"]
 
 
+_ROMAN_TITLE = re.compile(r"[IVX]{1,5}(?:\.\d{1,2}){0,2}\.[ \t]+\S")  # « IV. Recevabilité »
+
+
+def _is_roman_title(line: str) -> bool:
+    """« IV. Recevabilité », « V.1.1. Thèse de la partie requérante »: a short line with a
+    roman section number that ends no sentence."""
+    return (bool(_ROMAN_TITLE.match(line)) and len(line) <= 90
+            and line.rstrip()[-1] not in ".;:,")
+
+
+def _roman_title_breaks(text: str) -> list[int]:
+    """Offsets of the line breaks around the roman-numbered titles that hard-wrapped text
+    (the Belgian Conseil d'État's records) holds inside paragraphs: a title line comes after
+    a line that closes a sentence (or another title) and before one that opens with a
+    capital (or another title)."""
+    breaks: list[int] = []
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    for i, line in enumerate(lines):
+        if not _is_roman_title(line):
+            continue
+        before = lines[i - 1] if i > 0 else ""
+        after = lines[i + 1] if i + 1 < len(lines) else ""
+        if before and not (before[-1] in _CLOSES_SENTENCE or _is_roman_title(before)):
+            continue
+        if after and not (after[0].isupper() or _is_roman_title(after)):
+            continue
+        if before:
+            breaks.append(starts[i] - 1)
+        if after:
+            breaks.append(starts[i] + len(line))
+    return sorted(set(breaks))
+
+
 def _own_numbering_breaks(text: str) -> list[int]:
     """Offsets of the line breaks inside paragraphs (hard-wrapped text) that come before the
     judgment's own paragraph numbers: the longest run of lines « 1. », « 2. », « 3. » ... in
@@ -388,5 +424,6 @@ def canonicalize(raw_text: str) -> CanonicalText:
     assert len(canonical) == length
     canonical, page_starts = _split_at(canonical, _own_numbering_breaks(canonical), page_starts)
     canonical, page_starts = _split_at(canonical, _label_breaks(canonical), page_starts)
+    canonical, page_starts = _split_at(canonical, _roman_title_breaks(canonical), page_starts)
     return CanonicalText(text=canonical, page_starts=tuple(page_starts),
                          pages_counted=pages_counted)

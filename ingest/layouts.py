@@ -56,6 +56,9 @@ TOP_LEVEL: dict[str, SectionKind] = {
     "objet de la demande et procedure": "procedure",
     "objet des demandes et procedure": "procedure",
     "les faits et la procedure anterieure": "facts",
+    # Belgian Conseil d'État: « III. Faits utiles à l'examen de la demande »
+    "faits utiles a l'examen de la demande": "facts",
+    "faits utiles a l'examen de la cause": "facts",
     "les faits et les procedures anterieures": "facts",
 }
 # Sub-headings whose kind differs from their parent's.
@@ -63,7 +66,23 @@ SUB_KINDS: tuple[tuple[str, SectionKind], ...] = (
     ("enonce du moyen", "claims"), ("enonce des moyens", "claims"),
     ("reponse de la cour", "reasons"), ("sur les faits", "facts"),
     ("sur la procedure", "procedure"),
+    # the Belgian Conseil d'État: « V.1. Thèses des parties », « V.2. Appréciation »
+    ("theses des parties", "claims"), ("these des parties", "claims"),
+    ("these de la partie", "claims"), ("theses de la partie", "claims"),
+    ("appreciation", "reasons"),
 )
+_SECTION_NUMBER = re.compile(r"^[ivx]{1,5}(?:\.\d{1,2})+\.?\s*")  # « v.1.1. » (folded)
+_ROMAN_DIGITS = {"I": 1, "V": 5, "X": 10}
+
+
+def roman_number(title: str) -> int | None:
+    """The value of the roman numeral that numbers `title` (« IV. Recevabilité » → 4)."""
+    match = re.match(r"^([IVX]{1,5})[.)]\s", title)
+    if not match:
+        return None
+    values = [_ROMAN_DIGITS[c] for c in match.group(1)]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v
+               for i, v in enumerate(values))
 
 # « - A - » (the parties' arguments) and « - B - » (the Court's reasons) divide « En droit » in
 # rulings of the Belgian Cour constitutionnelle.
@@ -72,6 +91,8 @@ _PART_KINDS: dict[str, SectionKind] = {"A": "claims", "B": "reasons"}
 
 _TRAILING = re.compile(r"[\s:.,;–-]+$")
 _SUB_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("roman-decimal2", re.compile(r"^[IVX]{1,5}\.\d{1,2}\.\d{1,2}\.?\s+\S")),  # « V.1.1. »
+    ("roman-decimal", re.compile(r"^[IVX]{1,5}\.\d{1,2}\.?\s+\S")),  # « V.1. Thèses »
     ("roman", re.compile(r"^[IVX]{1,5}[.)]\s*(?:[-–]\s*)?\S")),
     ("upper", re.compile(r"^[A-H][.)]\s+\S")),
     ("decimal", re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S")),
@@ -110,7 +131,7 @@ def top_level_kind(text: str) -> SectionKind | None:
 
 
 def sub_kind(text: str) -> SectionKind | None:
-    title = _folded_title(text)
+    title = _SECTION_NUMBER.sub("", _folded_title(text))
     for prefix, kind in SUB_KINDS:
         if title.startswith(prefix):
             return kind

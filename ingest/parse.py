@@ -20,7 +20,7 @@ from ingest.canonical import (
     opens_prose,
 )
 from ingest.dates import fold
-from ingest.layouts import Heading, classify, narrative_kind, opinion_heading
+from ingest.layouts import Heading, classify, narrative_kind, opinion_heading, roman_number
 from ingest.read import RawDocument
 from store.records import Judgment, JudgmentMeta, Paragraph, Section, SectionKind
 
@@ -269,9 +269,13 @@ def _has_pages(raw: RawDocument) -> bool:
 
 
 def _headings(blocks: list[Block]) -> dict[int, Heading]:
-    """Index of block -> heading, for the blocks that are headings."""
+    """Index of block -> heading, for the blocks that are headings. When a top-level title
+    is numbered in roman (« III. Faits »), the title numbered next (« IV. Recevabilité ») is
+    top-level too: of the kind its words name, else the court's reasons. Only the last
+    operative title opens the operative part: one before it is a quoted decision's."""
     found: dict[int, Heading] = {}
     in_body = False
+    top_number: int | None = None
     for i, block in enumerate(blocks):
         opinion = opinion_heading(block.text) if in_body else None
         if opinion is not None:
@@ -280,10 +284,32 @@ def _headings(blocks: list[Block]) -> dict[int, Heading]:
         heading = classify(block.text, in_body=in_body, is_last=i == len(blocks) - 1)
         if heading is None:
             continue
+        number = roman_number(heading.title)
+        if heading.style == "roman" and top_number and number == top_number + 1:
+            heading = Heading(heading.title, "top", heading.kind or "reasons")
         found[i] = heading
         if heading.style == "top":
             in_body = True
+            top_number = number
+    operative = [i for i, h in found.items() if h.style == "top" and h.kind == "operative"]
+    for i in operative[:-1]:  # « PAR CES MOTIFS » of a decision quoted before the court's own
+        del found[i]
     return found
+
+
+_TOPIC_TITLE = re.compile(r"^(?:(?:[IVX]{1,5}|[A-H]|\d{1,2})[.)]\s*)?(?:Quant|Sur|Et sur"
+                          r"|En ce qui concerne|S['’]agissant|Concernant)\b")
+
+
+def _unparented_kind(title: str, before: list[Block]) -> SectionKind:
+    """The kind of a sub-heading that no top-level title holds and whose words name none: a
+    topic the court takes up (« I. Quant à la compétence du tribunal ») is its reasons;
+    else the kind of the unheaded narrative it follows (`narrative_kind` of the last block
+    that opens one)."""
+    if _TOPIC_TITLE.match(title):
+        return "reasons"
+    return next((kind for b in reversed(before) for kind in [narrative_kind(b.text)] if kind),
+                "other")
 
 
 def _sections(text: str, blocks: list[Block], headings: dict[int, Heading]) -> list[Section]:
@@ -311,7 +337,8 @@ def _sections(text: str, blocks: list[Block], headings: dict[int, Heading]) -> l
             styles = [entry[0] for entry in stack]
             level = styles.index(heading.style) if heading.style in styles else len(stack)
             close(level, prev_end)
-        parent_kind: SectionKind = stack[-1][2] if stack else "other"
+        parent_kind: SectionKind = (stack[-1][2] if stack
+                                    else _unparented_kind(heading.title, blocks[:i]))
         parent_path = stack[-1][1] if stack else ()
         kind = heading.kind or parent_kind
         heading_end = block.start + len(heading.title)  # an opinion's title is its first line

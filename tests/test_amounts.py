@@ -747,6 +747,22 @@ def test_each_of_two_awards_in_one_sentence_has_its_own_debtor():
     ]
 
 
+def test_a_head_named_over_a_line_break_or_by_the_section_title_is_the_head():
+    """Hard-wrapped records break « une indemnité\nde procédure » over a line; and a claim
+    under the title « VI. Indemnité de procédure » that names no head of its own is a
+    claim for that head."""
+    text = ("CONSEIL D’ÉTAT\n\nA R R Ê T\n\nn° 265.479 du 20 janvier 2026\n\n"
+            "II. Procédure\n\nLe dossier administratif a été déposé.\n\n"
+            "III. Recevabilité\n\nLe recours est recevable. La partie requérante sollicite "
+            "une indemnité\nde procédure de 700 euros.\n\n"
+            "IV. Indemnité de procédure\n\nLa partie adverse sollicite « le montant de base "
+            "de 770 euros ».\n\nPAR CES MOTIFS,\n\nLE CONSEIL D’ÉTAT DÉCIDE :\n\n"
+            "La requête est rejetée.")
+    rows = {r.value: r for r in extract_amounts(parsed_text(text))}
+    assert rows[700.0].head == "indemnite_procedure"
+    assert rows[770.0].head == "indemnite_procedure"
+
+
 def test_the_claimant_of_a_request_list_is_found_past_its_lawyer_and_firm():
     judgment = parsed_text(
         "COUR ADMINISTRATIVE D'APPEL DE MARSEILLE\n\nVu la procédure suivante :\n\n"

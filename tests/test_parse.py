@@ -352,6 +352,61 @@ def test_a_page_that_opens_with_a_lettered_label_starts_a_paragraph() -> None:
     assert "par le juge a quo\n\nB.5. Le moyen n’est pas fondé en ce" in text.text
 
 
+_COUNCIL_OF_STATE = (
+    "CONSEIL D’ÉTAT, SECTION DU CONTENTIEUX ADMINISTRATIF\n\nA R R Ê T\n\n"
+    "n° 265.479 du 20 janvier 2026\n\nI. Objet de la requête\n\n"
+    "La requête poursuit l’annulation de l’arrêté du bourgmestre.\n\nII. Procédure\n\n"
+    "Le dossier administratif a été déposé.\n\nIII. Faits\n\n"
+    "Le bourgmestre a interdit la circulation dans la rue.\n"
+    "IV. Recevabilité\n"
+    "La recevabilité du recours touche à l’ordre public.\n"
+    "Le recours est recevable.\n\n"
+    "V. Premier moyen\nV.1. Thèses des parties\nV.1.1. Thèse de la partie requérante\n"
+    "La requérante prend un premier moyen de la violation de la loi communale.\n"
+    "V.2. Appréciation\n"
+    "Le bourgmestre était compétent.\nLe premier moyen n’est pas fondé.\n"
+    "VI. Indemnité de procédure\n"
+    "La partie adverse sollicite une indemnité de procédure de 770 euros.\n\n"
+    "PAR CES MOTIFS,\n\nLE CONSEIL D’ÉTAT DÉCIDE :\n\nLa requête est rejetée.")
+
+
+def test_the_council_of_state_s_numbered_titles_are_its_sections() -> None:
+    """The Belgian Conseil d'État titles its parts « III. Faits », « IV. Recevabilité »,
+    « V. Premier moyen » (with « V.1. Thèses des parties », « V.2. Appréciation »), often
+    inside hard-wrapped text: each title stands alone, and the parts after the facts are
+    the Council's reasons, not more facts; the parties' theses are their claims."""
+    judgment = parse_judgment(RawDocument(Path("ce.txt"), "txt", _COUNCIL_OF_STATE))
+    kinds = {s.path: s.kind for s in judgment.sections}
+    assert kinds[("III. Faits",)] == "facts"
+    assert kinds[("IV. Recevabilité",)] == "reasons"
+    assert kinds[("V. Premier moyen",)] == "reasons"
+    assert kinds[("V. Premier moyen", "V.1. Thèses des parties")] == "claims"
+    assert kinds[("V. Premier moyen", "V.2. Appréciation")] == "reasons"
+    assert kinds[("VI. Indemnité de procédure",)] == "reasons"
+    assert kinds[("PAR CES MOTIFS,",)] == "operative"
+    assert "dans la rue.\n\nIV. Recevabilité\n\nLa recevabilité" in judgment.text
+
+
+def test_a_decision_s_operative_part_quoted_before_the_court_s_own_is_not_it() -> None:
+    """A tax judgment quotes the director's decision, « PAR CES MOTIFS reçoit la réclamation
+    … », then reasons under « I. Quant à la compétence », « II. Quant au fond »: only its
+    last « Par ces motifs » opens its operative part, and its titled topics are reasons."""
+    text = ("TRIBUNAL ADMINISTRATIF\n\nJugement du 3 mars 2025\n\n"
+            "Par requête déposée le 2 mai 2024, la société a fait introduire un recours.\n\n"
+            "Le directeur a rejeté la réclamation en ces termes :\n\n« …\n\nPAR CES MOTIFS\n\n"
+            "reçoit la réclamation en la forme, la rejette comme non fondée. »\n\n"
+            "I. Quant à la compétence du tribunal\n\nLe tribunal est compétent pour connaître "
+            "du recours principal en réformation.\n\nII. Quant au fond\n\n"
+            "Le bulletin d’impôt a été émis à bon droit, de sorte que le recours est à rejeter."
+            "\n\nPar ces motifs,\n\nle tribunal administratif rejette le recours.")
+    judgment = parse_judgment(RawDocument(Path("ta.txt"), "txt", text))
+    operative = [s for s in judgment.sections if s.kind == "operative"]
+    assert [s.path for s in operative] == [("Par ces motifs,",)]
+    kinds = {s.path: s.kind for s in judgment.sections}
+    assert kinds[("I. Quant à la compétence du tribunal",)] == "reasons"
+    assert kinds[("II. Quant au fond",)] == "reasons"
+
+
 def test_numbered_titles_are_not_paragraph_labels() -> None:
     """The Belgian Conseil d'État numbers its titles « V.1.1. La requête »: they are
     sub-titles, not the court's paragraph labels."""
