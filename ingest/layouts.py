@@ -56,6 +56,10 @@ TOP_LEVEL: dict[str, SectionKind] = {
     "objet de la demande et procedure": "procedure",
     "objet des demandes et procedure": "procedure",
     "les faits et la procedure anterieure": "facts",
+    # Autorité de la concurrence: « I. Constatations », « II. Discussion », « II. Analyse
+    # concurrentielle »
+    "constatations": "facts", "analyse concurrentielle": "reasons",
+    "discussion sur la recevabilite": "reasons",
     # Belgian Conseil d'État: « III. Faits utiles à l'examen de la demande »
     "faits utiles a l'examen de la demande": "facts",
     "faits utiles a l'examen de la cause": "facts",

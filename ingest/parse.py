@@ -397,19 +397,24 @@ def _numbered_title(block: str) -> bool:
 def _paragraphs(blocks: list[Block], headings: dict[int, Heading], sections: list[Section],
                 canonical: CanonicalText, has_pages: bool) -> list[Paragraph]:
     """Non-heading blocks, numbered by the judgment's own numbering when it has one
-    ("1. ", "2. " ... from 1: a run of at least 3 holding two thirds of the numbered blocks,
-    `numbering_run`, and no second numbering from 1 beside it, which would leave the run in
-    doubt; titles numbered in their part, « 1. LES UTILISATEURS », are neither) — other
+    ("1. ", "2. " ... from 1: a run, `numbering_run`, holding at least 3 and two thirds of
+    the numbered blocks after the header (it may start inside a long header), and no second
+    numbering from 1 beside it there, which would leave the run in doubt; titles numbered in
+    their part, « 1. LES UTILISATEURS », are neither; a list of parties numbered in the
+    header is no second numbering) — other
     blocks then take the number of the numbered paragraph they follow (0 before the first)
     — else from 1 in reading order."""
     header_end = next((s.char_end for s in sections if s.kind == "header"), 0)
     body = [(i, b) for i, b in enumerate(blocks) if i not in headings]
-    own = [(i, int(m.group(1))) for i, b in body if b.start >= header_end
-           for m in [_OWN_NUMBER.match(b.text)] if m and not _numbered_title(b.text)]
-    in_run = set(numbering_run([n for _, n in own]))
-    run = [own[k] for k in sorted(in_run)]
-    restarts = [n for k, (_, n) in enumerate(own) if k not in in_run and n == 1]
-    self_numbered = len(run) >= 3 and 3 * len(run) >= 2 * len(own) and not restarts
+    numbered = [(i, int(m.group(1)), b.start >= header_end) for i, b in body
+                for m in [_OWN_NUMBER.match(b.text)] if m and not _numbered_title(b.text)]
+    in_run = set(numbering_run([n for _, n, _ in numbered]))
+    run = [(i, n) for k, (i, n, _) in enumerate(numbered) if k in in_run]
+    own = [k for k, (*_, after_header) in enumerate(numbered) if after_header]
+    run_after_header = sum(1 for k in own if k in in_run)
+    restarts = [k for k in own if k not in in_run and numbered[k][1] == 1]
+    self_numbered = (run_after_header >= 3 and 3 * run_after_header >= 2 * len(own)
+                     and not restarts)
     own_at = dict(run) if self_numbered else {}
     label_at = _labels(body, header_end)
     paragraphs = []

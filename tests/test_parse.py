@@ -276,6 +276,23 @@ def test_numbered_titles_and_a_lost_number_do_not_hide_the_court_s_numbering() -
         assert next(p for p in judgment.paragraphs if p.char_start == at).number == n
 
 
+def test_the_court_s_numbering_may_start_before_its_first_title() -> None:
+    """A Cour de cassation ruling gives act of a withdrawal in « 1. », before its first title
+    « Faits et procédure »: its paragraphs are still cited by their printed numbers."""
+    text = ("Cour de cassation\n\nChambre commerciale\n\nArrêt n° 123 du 4 octobre 2023\n\n"
+            "Désistement partiel\n\n1. Il est donné acte à la société Prologue du désistement "
+            "de son pourvoi en ce qu’il est dirigé contre l’Autorité des marchés financiers.\n\n"
+            "Faits et procédure\n\n2. Selon l’arrêt attaqué (Paris, 22 avril 2021), la "
+            "société a publié un communiqué.\n\n3. Le collège de l’Autorité a notifié des "
+            "griefs à la société.\n\nExamen du moyen\n\n4. La société fait grief à l’arrêt "
+            "de réformer la décision.\n\n5. Le moyen n’est pas fondé.\n\n"
+            "PAR CES MOTIFS, la Cour :\n\nREJETTE le pourvoi.")
+    judgment = parse_judgment(RawDocument(Path("cass.txt"), "txt", text))
+    for n, words in ((1, "1. Il est donné"), (2, "2. Selon"), (4, "4. La société"),
+                     (5, "5. Le moyen")):
+        assert _paragraph_at(judgment, words).number == n
+
+
 def test_an_initial_or_abbreviation_ends_no_paragraph() -> None:
     """« M. » DUPONT, « l'article L. » 533-12, « cf. J. » VAN YPERSELE stay together, in
     wrapped text, in a decision written on one line and across a page break; a page that
@@ -385,6 +402,17 @@ def test_the_council_of_state_s_numbered_titles_are_its_sections() -> None:
     assert kinds[("VI. Indemnité de procédure",)] == "reasons"
     assert kinds[("PAR CES MOTIFS,",)] == "operative"
     assert "dans la rue.\n\nIV. Recevabilité\n\nLa recevabilité" in judgment.text
+
+
+def test_an_opinion_of_the_competition_authority_has_its_findings_and_its_analysis() -> None:
+    text = ("Avis n° 25-A-14 du 18 décembre 2025\n\nSOMMAIRE\n\nI. Constatations\n\n"
+            "1. Le mécanisme de capacité a été créé en 2016 pour garantir l’approvisionnement."
+            "\n\nII. Analyse concurrentielle\n\n2. L’Autorité estime que le nouveau "
+            "mécanisme ne soulève pas de difficulté de concurrence.")
+    kinds = {s.path: s.kind for s in
+             parse_judgment(RawDocument(Path("avis.txt"), "txt", text)).sections}
+    assert kinds[("I. Constatations",)] == "facts"
+    assert kinds[("II. Analyse concurrentielle",)] == "reasons"
 
 
 def test_a_decision_s_operative_part_quoted_before_the_court_s_own_is_not_it() -> None:
