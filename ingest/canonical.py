@@ -120,9 +120,35 @@ _OWN_NUMBER = re.compile(r"(\d{1,3})\.\s+\S")
 _OPERATIVE = re.compile(r"PAR CES MOTIFS\b", re.IGNORECASE)
 
 
+_INLINE_NUMBER = re.compile(r"(?<=\s)(\d{1,3})\.[ \t]+(?=[A-ZÀ-Ý«])")
+
+
+def _inline_numbering(line: str) -> list[int]:
+    """Offsets of the judgment's own paragraph numbers inside a text written on one line (AMF
+    decisions: « … du RG AMF. 2. Elles indiquent … »): « N. » after a space and before a
+    capital, the longest `numbering_run` of them, when it holds at least 10."""
+    found = list(_INLINE_NUMBER.finditer(line))
+    run = numbering_run([int(m.group(1)) for m in found])
+    return [found[k].start() for k in run] if len(run) >= 10 else []
+
+
 def split_long_line(line: str) -> list[str]:
-    """`line` cut into paragraphs at sentence ends (see LONG_PARAGRAPH); without the spaces at
-    the cuts, the pieces are `line`."""
+    """`line` cut into paragraphs before its own paragraph numbers (`_inline_numbering`) and
+    at sentence ends (see LONG_PARAGRAPH); without the spaces at the cuts, the pieces are
+    `line`."""
+    pieces: list[str] = []
+    start = 0
+    for at in _inline_numbering(line):
+        end = len(line[:at].rstrip())
+        if end > start:
+            pieces.extend(_split_at_sentences(line[start:end]))
+        start = at
+    return pieces + _split_at_sentences(line[start:])
+
+
+def _split_at_sentences(line: str) -> list[str]:
+    """`line` cut at sentence ends, before a number that continues « 1. », « 2. » … and
+    before the operative part, into pieces of about PARAGRAPH_TARGET characters."""
     pieces: list[str] = []
     start = 0
     last_number = 0

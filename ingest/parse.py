@@ -399,7 +399,9 @@ def _paragraphs(blocks: list[Block], headings: dict[int, Heading], sections: lis
     """Non-heading blocks, numbered by the judgment's own numbering when it has one
     ("1. ", "2. " ... from 1: a run, `numbering_run`, holding at least 3 and two thirds of
     the numbered blocks after the header (it may start inside a long header), and no second
-    numbering from 1 beside it there, which would leave the run in doubt; titles numbered in
+    numbering « 1. », « 2. » beside it there, which would leave the run in doubt (a lone
+    « 1. » outside it is a list item or a sub-title), nor lettered labels, which are then
+    the judgment's numbering (« 1. », « 2. » is a list it quotes); titles numbered in
     their part, « 1. LES UTILISATEURS », are neither; a list of parties numbered in the
     header is no second numbering) — other
     blocks then take the number of the numbered paragraph they follow (0 before the first)
@@ -412,11 +414,12 @@ def _paragraphs(blocks: list[Block], headings: dict[int, Heading], sections: lis
     run = [(i, n) for k, (i, n, _) in enumerate(numbered) if k in in_run]
     own = [k for k, (*_, after_header) in enumerate(numbered) if after_header]
     run_after_header = sum(1 for k in own if k in in_run)
-    restarts = [k for k in own if k not in in_run and numbered[k][1] == 1]
-    self_numbered = (run_after_header >= 3 and 3 * run_after_header >= 2 * len(own)
-                     and not restarts)
-    own_at = dict(run) if self_numbered else {}
+    outside = [numbered[k][1] for k in own if k not in in_run]
+    second_numbering = 1 in outside and 2 in outside[outside.index(1):]
     label_at = _labels(body, header_end)
+    self_numbered = (run_after_header >= 3 and 3 * run_after_header >= 2 * len(own)
+                     and not second_numbering and not any(label_at.values()))
+    own_at = dict(run) if self_numbered else {}
     paragraphs = []
     current = 0
     label, part = "", ""

@@ -293,6 +293,38 @@ def test_the_court_s_numbering_may_start_before_its_first_title() -> None:
         assert _paragraph_at(judgment, words).number == n
 
 
+def test_paragraph_numbers_inside_a_text_on_one_line_open_its_paragraphs() -> None:
+    """An AMF decision exported on one line numbers its paragraphs inside the line, some after
+    a title without a full stop (« … DES GRIEFS 1. Par lettre … »): each number of the run
+    opens a paragraph cited by it, and a lone « 1. » of a list it quotes is no second
+    numbering."""
+    numbered = [f"{n}. La commission relève le point {n} de la procédure de sanction."
+                for n in range(2, 15)]
+    numbered.insert(3, "Les services comprennent : 1. La tenue de compte-conservation.")
+    line = ("Décision de la commission des sanctions n° 25-01 du 9 janvier 2025 I. FAITS ET "
+            "PROCÉDURE 1. Par lettre du 2 mai 2024, le collège a notifié des griefs. "
+            + " ".join(numbered) + " " + "La commission statue. " * 300)
+    judgment = parse_judgment(RawDocument(Path("amf.txt"), "txt", line))
+    for n in (1, 2, 8, 14):
+        words = "1. Par lettre" if n == 1 else f"{n}. La commission relève le point {n} "
+        paragraph = _paragraph_at(judgment, words)
+        assert judgment.text[paragraph.char_start:].startswith(words)
+        assert paragraph.number == n
+
+
+def test_a_list_numbered_inside_a_lettered_ruling_is_not_its_numbering() -> None:
+    """The Cour constitutionnelle quotes a law's list « 1. … 2. … 3. … » inside B.1.2: the
+    ruling is numbered by its labels, and the list is no numbering of its own."""
+    text = _LETTERED.replace(
+        "B.2. Le moyen n’est pas fondé.\n",
+        "B.2. La loi dispose :\n1. au terme de la première inscription ;\n"
+        "2. au terme de deux inscriptions ;\n3. au terme de trois inscriptions.\n"
+        "B.3. Le moyen n’est pas fondé.\n")
+    judgment = parse_judgment(RawDocument(Path("cc.txt"), "txt", text))
+    assert _paragraph_at(judgment, "rejette le recours").number == len(judgment.paragraphs)
+    assert _paragraph_at(judgment, "B.3. Le moyen").label == "B.3"
+
+
 def test_an_initial_or_abbreviation_ends_no_paragraph() -> None:
     """« M. » DUPONT, « l'article L. » 533-12, « cf. J. » VAN YPERSELE stay together, in
     wrapped text, in a decision written on one line and across a page break; a page that
