@@ -89,7 +89,8 @@ def parse_judgment(raw: RawDocument, source_path: str | None = None) -> Judgment
     }
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     meta = JudgmentMeta(
-        id=judgment_id(court, decision_number, meta_fields["docket_number"], content_hash),
+        id=judgment_id(court, decision_number, meta_fields["docket_number"],
+                       _as_read(raw.text)),
         source_path=source_path if source_path is not None else str(raw.path),
         content_hash=content_hash,
         **meta_fields,
@@ -168,9 +169,10 @@ def judgment_from_record(record: OpenRecord, source_path: str | None = None) -> 
     meta = replace(parsed_meta, **fields)
     record_fields = json.dumps(asdict(record.meta), sort_keys=True, ensure_ascii=False)
     content_hash = hashlib.sha256(f"{parsed.text}\0{record_fields}".encode()).hexdigest()
+    as_read = _as_read(f"{record.text}\0{record_fields}")
     meta = replace(meta, content_hash=content_hash, source_path=source,
                    id=judgment_id(meta.court, meta.decision_number, meta.docket_number,
-                                  content_hash) if meta.court else f"sha-{content_hash[:16]}")
+                                  as_read) if meta.court else f"sha-{as_read[:16]}")
     warnings = [w for w in warnings
                 if not any(getattr(meta, f) for f in _FOUND_BY_RECORD.get(w, ()))]
     return Judgment(meta=meta, text=parsed.text, sections=sections, paragraphs=paragraphs,
@@ -234,16 +236,24 @@ def court_abbreviation(court: str) -> str:
     return slug(court)
 
 
-def judgment_id(court: str, decision_number: str, docket: str, content_hash: str) -> str:
+def _as_read(text: str) -> str:
+    """The sha256 of a judgment's text as read from its source, before canonicalisation: the
+    "sha-" id of a judgment without a number stays the same when a newer version of the
+    reader reads its text differently."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def judgment_id(court: str, decision_number: str, docket: str, source_hash: str) -> str:
     """Court abbreviation + decision number when that number carries its year
-    ("2025TALCH11/00011", "4/11"), else + docket number, else "sha-" + hash prefix."""
+    ("2025TALCH11/00011", "4/11"), else + docket number, else "sha-" + the prefix of
+    `source_hash` (`_as_read`)."""
     abbr = court_abbreviation(court)
     number = decision_number if "/" in decision_number else ""
     number = number or docket or decision_number
     if number:
         number = re.sub(r"^(?:rg|n|pourvois?-n|pourvoi)-", "", slug(number))
         return f"{abbr}-{number}" if abbr else number
-    return f"sha-{content_hash[:16]}"
+    return f"sha-{source_hash[:16]}"
 
 
 def _luxembourg_tribunal_layout(header: str) -> bool:
