@@ -102,11 +102,16 @@ _FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF",
 
 # Cues, on folded text (lower case, no accents, same length). The nearest one before a sum
 # gives its voice; a claim cue wins over a grant cue at the same place ("voir condamner").
+# « Aucune indemnité de procédure ne sera allouée », « Aucune indemnité ne sera donc due »: a
+# refusal worded as no award
+_NO_AWARD = (r"aucune?\s+(?:somme|indemnite)(?=[^.;]{0,40}\bne\s+(?:sera|seront|peut\s+etre"
+             r"|peuvent\s+etre|est|sont)\s+(?:donc\s+)?(?:due|allouee|accordee)s?\b)")
 _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a claim
     "claim": (r"voir condamn", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b",
               r"sollicit", r"reclam(?!ant)", r"chiffr", r"conclu(?:t|ent|ait|aient)? au?x?\b",
               r"en paiement d(?:e\b|')", r"mettre a la charge d"),
-    "reject": (r"debout", r"rejet[teao]", r"non[- ]fonde", r"n'y (?:avoir|a pas) lieu a\b"),
+    "reject": (r"debout", r"rejet[teao]", r"non[- ]fonde", r"n'y (?:avoir|a pas) lieu a\b",
+               _NO_AWARD),
     "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"verser(?:a|ont)\b"),
 }
 _CUES = re.compile("|".join(f"(?P<{voice}>" + "|".join(rf"\b{w}\w*" for w in words) + ")"
@@ -684,10 +689,12 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
                 text[clause.start : clause.start + whole.end()])))
         elif not sums and clause.kind in ("reasons", "operative", "other") and \
                 _rejects(words) and \
-                (_RULED_CLAIM.search(words) or _specific_head(words)):
+                (_RULED_CLAIM.search(words) or _specific_head(words)
+                 or (re.search(_NO_AWARD, words) and _specific_head(heading_words))):
             demand = re.search(r"\bla demande (?:principale )?d(?:e\s+|['’])(.+?)" + _PARTY_STOP,
                                text[clause.start : clause.end])
-            rulings.append(_Ruling(frozenset(h for _, h in _heads_in(words)),
+            rulings.append(_Ruling(frozenset(h for _, h in _heads_in(words))
+                                   or frozenset(h for _, h in _heads_in(heading_words)),
                                    counterclaim, _party(demand.group(1) if demand else "")))
         for n, money in enumerate(sums):
             at, end = money.start, money.end

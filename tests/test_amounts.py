@@ -763,6 +763,21 @@ def test_a_head_named_over_a_line_break_or_by_the_section_title_is_the_head():
     assert rows[770.0].head == "indemnite_procedure"
 
 
+def test_no_award_of_the_indemnity_rejects_the_claims_for_it():
+    """« Aucune indemnité ne sera donc due » under the title « Indemnité de procédure » refuses
+    the procedure indemnity both parties claimed."""
+    text = ("CONSEIL D’ÉTAT\n\nA R R Ê T\n\nn° 265.479 du 20 janvier 2026\n\n"
+            "II. Procédure\n\nLe dossier administratif a été déposé.\n\n"
+            "III. Désistement\n\nLa partie requérante se désiste de son recours.\n\n"
+            "IV. Indemnité de procédure et dépens\n\nLes deux parties réclament une indemnité "
+            "de procédure d’un montant de\n770 euros.\nAucune des deux parties ne peut être "
+            "considérée comme ayant obtenu gain de cause. Aucune\nindemnité ne sera donc due."
+            "\n\nPAR CES MOTIFS,\n\nLE CONSEIL D’ÉTAT DÉCIDE :\n\nLe désistement est décrété.")
+    rows = extract_amounts(parsed_text(text))
+    assert [(r.value, r.head, r.outcome) for r in rows] == [
+        (770.0, "indemnite_procedure", "rejected")]
+
+
 def test_the_claimant_of_a_request_list_is_found_past_its_lawyer_and_firm():
     judgment = parsed_text(
         "COUR ADMINISTRATIVE D'APPEL DE MARSEILLE\n\nVu la procédure suivante :\n\n"
