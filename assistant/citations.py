@@ -393,6 +393,9 @@ def paragraphs_text(start: int | None, end: int | None, dash: str = "-",
     return f"§§ {first}{dash}{last}" if last != first else f"§ {first}"
 
 
+_PART_MARK = re.compile(r"^[-–]\s*[A-Z]\s*[-–]$")  # the Cour constitutionnelle's « - A - »
+
+
 def pinpoint(
     section_path: Sequence[str],
     section_kind: str,
@@ -408,6 +411,8 @@ def pinpoint(
     label = SECTION_LABELS.get(section_kind, "")
     if label:
         deepest = section_path[-1] if len(section_path) > 1 else ""
+        if _PART_MARK.match(deepest):  # « - B - »: its labels (B.1 …) already say it
+            deepest = ""
         parts.append(f"{label} › {deepest}" if deepest else label)
     if paragraphs := paragraphs_text(paragraph_start, paragraph_end, labels=labels):
         parts.append(paragraphs)

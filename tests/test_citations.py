@@ -79,7 +79,7 @@ def test_the_court_s_lettered_paragraph_labels_are_cited_as_printed():
                         decision_number="2025/119", country="BE")
     assert format_citation(meta, ("II. En droit", "- B -"), "reasons", 12, 12,
                            paragraph_label_start="B.5.2",
-                           paragraph_label_end="B.5.2").endswith(", B.5.2")
+                           paragraph_label_end="B.5.2").endswith(", Motifs, B.5.2")
     assert format_citation(meta, (), "reasons", 3, 7, paragraph_label_start="A.1",
                            paragraph_label_end="A.5.1").endswith(", A.1-A.5.1")
     assert format_citation(meta, (), "reasons", 2, 3, paragraph_label_start="",

@@ -159,7 +159,7 @@ def test_a_constitutional_court_passage_is_cited_by_its_label(tmp_path: Path, ca
     passages = json.loads(capsys.readouterr().out)["passages"]
     reasons = next(p for p in passages if "B.2. La Cour constitutionnelle est" in p["text"])
     assert (reasons["paragraph_label_start"], reasons["paragraph_label_end"]) == ("B.1", "B.4")
-    assert reasons["citation"].endswith(", Motifs › - B-, B.1-B.4")
+    assert reasons["citation"].endswith(", Motifs, B.1-B.4")  # not « Motifs › - B- »
     for p in passages:
         first, last = p["paragraph_label_start"], p["paragraph_label_end"]
         if first:
