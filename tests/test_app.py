@@ -422,3 +422,33 @@ def test_cards_and_viewer_show_country_court_and_ecli_and_the_summary_apart(
     assert html.unescape(re.sub(r"<[^>]+>", "", inside)) == (
         "SOMMAIRE fr-ce-1 : rédigé par le service de documentation."
     )
+
+
+@pytest.fixture
+def constitutional_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The page over a store of one real Cour constitutionnelle ruling (tests/data/open)."""
+    import os
+
+    from assistant.cli import main
+
+    for key in list(os.environ):
+        if key.startswith(("LEGAL_ASSISTANT_", "CHROMA_")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("LEGAL_ASSISTANT_EMBEDDINGS", "hash:64")
+    store = tmp_path / "store"
+    record = Path(__file__).parent / "data" / "open" / "BE_CourConstitutionnelle_7b476a7aa8.json"
+    assert main(["ingest", "--store", str(store), str(record)]) == 0
+    monkeypatch.setenv("LEGAL_ASSISTANT_STORE", str(store))
+    return _run(AppTest.from_file(APP, default_timeout=60))
+
+
+def test_a_constitutional_court_passage_is_cited_by_the_court_s_labels(
+    constitutional_page: AppTest,
+) -> None:
+    """The card and the copyable citation name the Court's paragraphs as it prints them
+    (« Motifs, B.1-B.4 »), not a count."""
+    answer = _ask(constitutional_page, "La Cour constitutionnelle est-elle compétente ?")
+    reasons = next(p for p in answer.passages if "B.2. La Cour constitutionnelle" in p.text)
+    assert reasons.citation.endswith(", Motifs, B.1-B.4")
+    assert copy_text(reasons) in [c.value for c in constitutional_page.code]
+    assert "B.1–B.4" in _shown_text(constitutional_page)  # the card's place, an en dash
