@@ -406,16 +406,16 @@ def _numbered_title(block: str) -> bool:
 
 def _paragraphs(blocks: list[Block], headings: dict[int, Heading], sections: list[Section],
                 canonical: CanonicalText, has_pages: bool) -> list[Paragraph]:
-    """Non-heading blocks, numbered by the judgment's own numbering when it has one
-    ("1. ", "2. " ... from 1: a run, `numbering_run`, holding at least 3 and two thirds of
-    the numbered blocks after the header (it may start inside a long header), and no second
-    numbering « 1. », « 2. » beside it there, which would leave the run in doubt (a lone
-    « 1. » outside it is a list item or a sub-title), nor lettered labels, which are then
-    the judgment's numbering (« 1. », « 2. » is a list it quotes); titles numbered in
-    their part, « 1. LES UTILISATEURS », are neither; a list of parties numbered in the
-    header is no second numbering) — other
-    blocks then take the number of the numbered paragraph they follow (0 before the first)
-    — else from 1 in reading order."""
+    """Non-heading blocks, numbered by the judgment's own numbering when it has one, else
+    from 1 in reading order. Its own numbering: « 1. », « 2. » ... from 1, a `numbering_run`
+    (it may start inside a long header) holding at least 3 and two thirds of the numbered
+    blocks after the header, with no second numbering « 1. », « 2. » beside it there, which
+    would leave the run in doubt (a lone « 1. » is a list item or a sub-title; a list of
+    parties in the header is none), and no lettered labels, which are then the judgment's
+    numbering (its « 1. », « 2. » is a list it quotes). Titles numbered in their part
+    (« 1. LES UTILISATEURS ») are not numbered paragraphs. Other blocks take the number of
+    the numbered paragraph they follow (0 before the first). Each block also gets the
+    lettered label it opens or falls under (`_labels`), none in another top-level section."""
     header_end = next((s.char_end for s in sections if s.kind == "header"), 0)
     body = [(i, b) for i, b in enumerate(blocks) if i not in headings]
     numbered = [(i, int(m.group(1)), b.start >= header_end) for i, b in body
