@@ -406,7 +406,7 @@ def pinpoint(
     labels: tuple[str, str] = ("", ""),
 ) -> str:
     """'Motifs › a) Quant aux pannes ..., § 57, p. 4' — the place inside the judgment
-    ('Motifs › - B -, B.5.2' where the court labels its paragraphs)."""
+    ('Motifs, B.5.2' where the court labels its paragraphs)."""
     parts: list[str] = []
     label = SECTION_LABELS.get(section_kind, "")
     if label:
