@@ -323,16 +323,21 @@ def mixed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def mixed_page(mixed_store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def _hash_page(store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The page over `store`, ingested with the hash:64 test embedder, and no other setting."""
     import os
 
     for key in list(os.environ):
         if key.startswith(("LEGAL_ASSISTANT_", "CHROMA_")):
             monkeypatch.delenv(key)
-    monkeypatch.setenv("LEGAL_ASSISTANT_STORE", str(mixed_store))
+    monkeypatch.setenv("LEGAL_ASSISTANT_STORE", str(store))
     monkeypatch.setenv("LEGAL_ASSISTANT_EMBEDDINGS", "hash:64")
     return _run(AppTest.from_file(APP, default_timeout=60))
+
+
+@pytest.fixture
+def mixed_page(mixed_store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    return _hash_page(mixed_store, monkeypatch)
 
 
 def _countries_of(answer: Answer) -> set[str]:
@@ -427,19 +432,13 @@ def test_cards_and_viewer_show_country_court_and_ecli_and_the_summary_apart(
 @pytest.fixture
 def constitutional_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     """The page over a store of one real Cour constitutionnelle ruling (tests/data/open)."""
-    import os
-
     from assistant.cli import main
 
-    for key in list(os.environ):
-        if key.startswith(("LEGAL_ASSISTANT_", "CHROMA_")):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("LEGAL_ASSISTANT_EMBEDDINGS", "hash:64")
     store = tmp_path / "store"
     record = Path(__file__).parent / "data" / "open" / "BE_CourConstitutionnelle_7b476a7aa8.json"
+    monkeypatch.setenv("LEGAL_ASSISTANT_EMBEDDINGS", "hash:64")
     assert main(["ingest", "--store", str(store), str(record)]) == 0
-    monkeypatch.setenv("LEGAL_ASSISTANT_STORE", str(store))
-    return _run(AppTest.from_file(APP, default_timeout=60))
+    return _hash_page(store, monkeypatch)
 
 
 def test_a_constitutional_court_passage_is_cited_by_the_court_s_labels(
