@@ -54,8 +54,7 @@ def chunk_judgment(judgment: Judgment, max_chars: int = 1000) -> list[Chunk]:
         inside = [p for p in judgment.paragraphs if p.char_start < end and p.char_end > start]
         numbers = [p.number for p in inside]
         labelled = bool(inside) and all(p.label for p in inside)
-        pages = [page for p in judgment.paragraphs if p.char_start < end and p.char_end > start
-                 for page in (p.page, p.page_end) if page is not None]
+        pages = [page for p in inside for page in (p.page, p.page_end) if page is not None]
         chunks.append(Chunk(
             id=f"{judgment.id}:{ordinal:04d}",
             judgment_id=judgment.id,
