@@ -351,18 +351,20 @@ def _label_breaks(text: str) -> list[int]:
             if m.start() > 1 and text[m.start() - 1] == "\n" and text[m.start() - 2] != "\n"]
 
 
-_ROMAN_TITLE = re.compile(r"[IVX]{1,5}(?:\.\d{1,2}){0,2}\.[ \t]+\S")  # « IV. Recevabilité »
+# « IV. Recevabilité », « V.1.1. Thèse de la partie requérante »; « B. Examen » (a lettered
+# title has no figure or bracket: « B. Placement d’enseigne : 13.250 € » is an item of a
+# claimed sum, « A. 240.210/VI-22.649 » a docket number, « A. MERCIER ) » a name in a list)
+_PART_TITLE = re.compile(r"[IVX]{1,5}(?:\.\d{1,2}){0,2}\.[ \t]+\S|[A-H]\.[ \t]+[A-ZÀ-Ý][^\d()]*$")
 
 
-def _is_roman_title(line: str) -> bool:
-    """« IV. Recevabilité », « V.1.1. Thèse de la partie requérante »: a short line with a
-    roman section number that ends no sentence."""
-    return (bool(_ROMAN_TITLE.match(line)) and len(line) <= 90
+def _is_part_title(line: str) -> bool:
+    """A short line with a roman or lettered part number that ends no sentence."""
+    return (bool(_PART_TITLE.match(line)) and len(line) <= 90
             and line.rstrip()[-1] not in ".;:,")
 
 
-def _roman_title_breaks(text: str) -> list[int]:
-    """Offsets of the line breaks around the roman-numbered titles that hard-wrapped text
+def _part_title_breaks(text: str) -> list[int]:
+    """Offsets of the line breaks around the numbered part titles that hard-wrapped text
     (the Belgian Conseil d'État's records) holds inside paragraphs: a title line comes after
     a line that closes a sentence (or another title) and before one that opens with a
     capital (or another title)."""
@@ -372,13 +374,13 @@ def _roman_title_breaks(text: str) -> list[int]:
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
     for i, line in enumerate(lines):
-        if not _is_roman_title(line):
+        if not _is_part_title(line):
             continue
         before = lines[i - 1] if i > 0 else ""
         after = lines[i + 1] if i + 1 < len(lines) else ""
-        if before and not (before[-1] in _CLOSES_SENTENCE or _is_roman_title(before)):
+        if before and not (before[-1] in _CLOSES_SENTENCE or _is_part_title(before)):
             continue
-        if after and not (after[0].isupper() or _is_roman_title(after)):
+        if after and not (after[0].isupper() or _is_part_title(after)):
             continue
         if before:
             breaks.append(starts[i] - 1)
@@ -450,6 +452,6 @@ def canonicalize(raw_text: str) -> CanonicalText:
     assert len(canonical) == length
     canonical, page_starts = _split_at(canonical, _own_numbering_breaks(canonical), page_starts)
     canonical, page_starts = _split_at(canonical, _label_breaks(canonical), page_starts)
-    canonical, page_starts = _split_at(canonical, _roman_title_breaks(canonical), page_starts)
+    canonical, page_starts = _split_at(canonical, _part_title_breaks(canonical), page_starts)
     return CanonicalText(text=canonical, page_starts=tuple(page_starts),
                          pages_counted=pages_counted)

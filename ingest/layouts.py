@@ -64,6 +64,8 @@ TOP_LEVEL: dict[str, SectionKind] = {
     "faits utiles a l'examen de la demande": "facts",
     "faits utiles a l'examen de la cause": "facts",
     "les faits et les procedures anterieures": "facts",
+    # and « I. Objet de la requête »: what the applicant asks the Council to annul or suspend
+    "objet de la requete": "claims", "objet du recours": "claims",
 }
 # Sub-headings whose kind differs from their parent's.
 SUB_KINDS: tuple[tuple[str, SectionKind], ...] = (
@@ -73,9 +75,10 @@ SUB_KINDS: tuple[tuple[str, SectionKind], ...] = (
     # the Belgian Conseil d'État: « V.1. Thèses des parties », « V.2. Appréciation »
     ("theses des parties", "claims"), ("these des parties", "claims"),
     ("these de la partie", "claims"), ("theses de la partie", "claims"),
-    ("appreciation", "reasons"),
+    ("appreciation", "reasons"), ("l'appreciation", "reasons"),
 )
-_SECTION_NUMBER = re.compile(r"^[ivx]{1,5}(?:\.\d{1,2})+\.?\s*")  # « v.1.1. » (folded)
+# « v.1.1. », « b. » (folded)
+_SECTION_NUMBER = re.compile(r"^(?:[ivx]{1,5}(?:\.\d{1,2})+\.?|[a-h]\.)\s*")
 _ROMAN_DIGITS = {"I": 1, "V": 5, "X": 10}
 
 
@@ -107,6 +110,10 @@ _SUB_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("topic", re.compile(r"^(?:Quant|Sur|Et sur|Mais sur|En ce qui concerne|S'agissant|S’agissant"
                          r"|Concernant)\b")),
 )
+
+
+# « 1. LES UTILISATEURS ......... 13 »: a line of a table of contents names a heading, it is none
+TABLE_OF_CONTENTS_LINE = re.compile(r"\.{5,}\s*\d+\s*$|\.{8,}\s*$")
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,7 @@ def classify(text: str, *, in_body: bool, is_last: bool) -> Heading | None:
 
     `in_body`: a top-level section has already started (sub-headings only count there,
     except "Sur le ... moyen" headings of older French cassation rulings)."""
-    if is_last or "\n" in text or len(text) > 160:
+    if is_last or "\n" in text or len(text) > 160 or TABLE_OF_CONTENTS_LINE.search(text):
         return None
     kind = top_level_kind(text)
     if kind is not None:

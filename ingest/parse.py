@@ -20,7 +20,14 @@ from ingest.canonical import (
     opens_prose,
 )
 from ingest.dates import fold
-from ingest.layouts import Heading, classify, narrative_kind, opinion_heading, roman_number
+from ingest.layouts import (
+    TABLE_OF_CONTENTS_LINE,
+    Heading,
+    classify,
+    narrative_kind,
+    opinion_heading,
+    roman_number,
+)
 from ingest.read import RawDocument
 from store.records import Judgment, JudgmentMeta, Paragraph, Section, SectionKind
 
@@ -391,8 +398,6 @@ def _split_opening(blocks: list[Block], kind: SectionKind, end: int) -> list[Sec
 
 
 _OWN_NUMBER = re.compile(r"^(\d{1,4})\.\s")
-# « 1. LES UTILISATEURS ......... 13 »
-_TABLE_OF_CONTENTS_LINE = re.compile(r"\.{5,}\s*\d+\s*$|\.{8,}\s*$")
 
 
 def _numbered_title(block: str) -> bool:
@@ -400,7 +405,7 @@ def _numbered_title(block: str) -> bool:
     part, not one of the judgment's numbered paragraphs."""
     line = block.split("\n", 1)[0]
     letters = [c for c in line if c.isalpha()]
-    return bool(_TABLE_OF_CONTENTS_LINE.search(line)) or (
+    return bool(TABLE_OF_CONTENTS_LINE.search(line)) or (
         len(letters) > 3 and all(c.isupper() for c in letters))
 
 

@@ -436,6 +436,70 @@ def test_the_council_of_state_s_numbered_titles_are_its_sections() -> None:
     assert "dans la rue.\n\nIV. Recevabilité\n\nLa recevabilité" in judgment.text
 
 
+def test_the_council_of_state_s_object_of_the_application_is_not_its_header() -> None:
+    """Its records rule off the header (parties, counsel) with a line of dashes and go on,
+    on the next line, with « I. Objet de la requête »: what the applicant asks the Council to
+    annul is the applicant's claim, under its own title, not part of the header."""
+    text = ("CONSEIL D’ÉTAT, SECTION DU CONTENTIEUX ADMINISTRATIF\nA R R Ê T\n"
+            "no 265.501 du 21 janvier 2026\nEn cause : la société anonyme UPSA BELGIUM,\n"
+            "contre :\nl’Etat belge.\n" + "-" * 60 + "\nI. Objet de la requête\n"
+            "Par une requête introduite le 4 octobre 2023, la partie requérante demande\n"
+            "l’annulation de la décision de notification de prix.\nII. Procédure\n"
+            "Le dossier administratif a été déposé.\n\nPAR CES MOTIFS,\n\nLa requête est rejetée.")
+    judgment = parse_judgment(RawDocument(Path("ce.txt"), "txt", text))
+    kinds = {s.path: s.kind for s in judgment.sections}
+    assert kinds[("I. Objet de la requête",)] == "claims"
+    assert kinds[("II. Procédure",)] == "procedure"
+    header = next(s for s in judgment.sections if s.kind == "header")
+    assert "Objet" not in judgment.text[header.char_start:header.char_end]
+
+
+def test_the_council_of_state_s_lettered_titles_are_its_sub_sections() -> None:
+    """Inside « V.1. Thèses des parties » and « V.2. Appréciation », hard-wrapped text holds
+    lettered titles (« A. Thèse de la requérante », « B. Examen »): each stands alone, and
+    a party's thesis is its claim. An item of a claimed sum (« B. Placement d’enseigne :
+    13.250 € ») and a name in a list of counsel (« A. MERCIER ) ») are no titles."""
+    text = ("CONSEIL D’ÉTAT\nA R R Ê T\nA. 240.210/VI-22.649\nEn cause : la société X,\n"
+            "contre :\nl’Etat belge, représenté par ses conseils;\nA. MERCIER )\nB. NOGARA )\n"
+            + "-" * 40 + "\n"
+            "IV. Faits\nLe ministre a refusé le permis.\nV. Deuxième moyen\n"
+            "V.1. Thèses des parties\nA. Thèse de la partie adverse\n"
+            "La partie adverse soutient que le moyen est irrecevable.\n"
+            "V.2. Appréciation du Conseil d’État\nA. Thèses des parties\n"
+            "Les parties s’opposent sur la recevabilité. La requérante chiffre son dommage.\n"
+            "B. Placement d’enseigne : 13.250 €\nQue ce montant a été fixé par la partie adverse.\n"
+            "B. Examen\n"
+            "Le moyen est recevable mais il n’est pas fondé.\n\nPAR CES MOTIFS,\n\n"
+            "La requête est rejetée.")
+    judgment = parse_judgment(RawDocument(Path("ce.txt"), "txt", text))
+    kinds = {s.path[-1]: s.kind for s in judgment.sections if s.path}
+    assert kinds["A. Thèse de la partie adverse"] == "claims"
+    assert kinds["A. Thèses des parties"] == "claims"
+    assert kinds["B. Examen"] == "reasons"
+    assert "B. Placement d’enseigne : 13.250 €\nQue ce montant" in judgment.text
+    assert "ses conseils;\nA. MERCIER )\nB. NOGARA )" in judgment.text
+
+
+def test_a_line_of_the_table_of_contents_is_no_heading() -> None:
+    text = ("Décision n° 25-D-05 du 4 juillet 2025\n\nSOMMAIRE\n\n"
+            "A. SUR LA PROCÉDURE .......................................... 20\n\n"
+            "I. Constatations\n\n1. La saisine a été enregistrée le 3 mai 2021.\n\n"
+            "II. Discussion\n\nA. SUR LA PROCÉDURE\n\n2. L’Autorité examine la procédure.")
+    judgment = parse_judgment(RawDocument(Path("adlc.txt"), "txt", text))
+    assert [s.path for s in judgment.sections if "A. SUR" in " ".join(s.path)] == [
+        ("II. Discussion", "A. SUR LA PROCÉDURE")]
+
+
+def test_the_justice_of_the_peace_s_appraisal_is_its_reasons() -> None:
+    text = ("JUSTICE DE PAIX DE LUXEMBOURG\n\nAudience publique du 26 mars 2026\n\n"
+            "Par requête déposée au greffe le 11 juin 2025, la bailleresse a fait convoquer le "
+            "locataire.\n\nC. L’appréciation du tribunal\n\nAux termes de l’article 16 de la "
+            "loi, le locataire est tenu de payer le loyer.")
+    kinds = {s.path: s.kind for s in
+             parse_judgment(RawDocument(Path("jp.txt"), "txt", text)).sections}
+    assert kinds[("C. L’appréciation du tribunal",)] == "reasons"
+
+
 def test_an_opinion_of_the_competition_authority_has_its_findings_and_its_analysis() -> None:
     text = ("Avis n° 25-A-14 du 18 décembre 2025\n\nSOMMAIRE\n\nI. Constatations\n\n"
             "1. Le mécanisme de capacité a été créé en 2016 pour garantir l’approvisionnement."
