@@ -177,6 +177,8 @@ _PAYMENT_OBJECT = re.compile(
 # before its figures, whose payment object is read before the words
 _IN_WORDS = re.compile(r"(?:[a-z-]+ ){1,14}\(\s*$")
 _COUNTERCLAIM = re.compile(r"reconvention")
+# « la partie requérante demande l'annulation de la décision … d'un montant de 640.000 euros »
+_ANNULMENT = re.compile(r"\s+(?:l['’]annulation|la suspension|l['’]abrogation)\b")
 _NEAR = 100  # characters before a sum where what it is (reported, costs) is read
 _ITEM = re.compile(r"^\s*(?:[-–•*|]|\d+(?:°\)?|[.)])\s|[a-z]\)\s)")
 _CLAUSE_END = re.compile(r"\n\s*\n|;\s+|(?<=[.!?:])\s+(?=[-–•«(\"A-ZÀ-Þ])|\n(?=\s*[-–•*|])"
@@ -494,6 +496,11 @@ def _no_ruling(folded: str, cue: re.Match[str], written: str) -> bool:
     return False
 
 
+def _quoted(before: str) -> bool:
+    """Whether a sum after `before` is inside a quotation that `before` opens."""
+    return before.count("«") > before.count("»")
+
+
 def _voice(folded: str, at: int, kind: str, written: str = "") -> Outcome | None:
     """The outcome the nearest cue before position `at` of a clause gives (else a ruling's
     participle just after the sum: "... 770 euros est accordée"), or None. `written` is the
@@ -504,6 +511,9 @@ def _voice(folded: str, at: int, kind: str, written: str = "") -> Outcome | None
         passive = _PASSIVE.match(folded, at)
         return None if passive is None else "rejected" if passive.group("reject") else "granted"
     cue = cues[-1]
+    annulment = [m for m in cues if m.lastgroup == "claim" and _ANNULMENT.match(folded, m.end())]
+    if annulment and (annulment[-1] is cue or _quoted(folded[annulment[-1].end() : at])):
+        return None  # the sums of the decision whose annulment is asked are not claimed
     if cue.lastgroup == "claim" or kind in ("claims", "procedure", "facts"):
         return "claimed"
     if cue.lastgroup == "grant" and _CONDITIONAL.search(folded[: cue.start()]):

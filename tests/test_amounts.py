@@ -273,6 +273,19 @@ def test_the_administrations_rejection_of_a_sum_told_in_a_plea_is_no_claim():
     assert [(r.outcome, r.value) for r in extract_amounts(judgment)] == [("claimed", 2500.0)]
 
 
+def test_the_sums_of_a_decision_whose_annulment_is_asked_are_no_claim():
+    judgment = parsed_text(
+        "CONSEIL D’ÉTAT\n\nI. Objet de la requête\n\nPar une requête introduite le 18 mars "
+        "2024, la partie requérante demande l’annulation de « la décision de la partie adverse "
+        "refusant de faire droit à [sa] demande […] d’octroi d’un contrat-programme d’un "
+        "montant de 640.000 euros ».\n\nPar une requête introduite le 20 juin 2025, la partie "
+        "requérante demande l’annulation de la décision qui attribue le marché pour un "
+        "montant de 2.013.950,18 €.\n\nII. Procédure\n\nLa partie requérante sollicite une "
+        "indemnité de procédure de 770 euros.\n"
+    )
+    assert [(r.outcome, r.value) for r in extract_amounts(judgment)] == [("claimed", 770.0)]
+
+
 def test_the_person_who_complains_is_no_claim_of_a_sum():
     judgment = parsed_text(
         "DÉFENSEUR DES DROITS\n\nLe Défenseur des droits a été saisi par une réclamante qui "
