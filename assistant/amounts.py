@@ -112,12 +112,19 @@ _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a
               r"en paiement d(?:e\b|')", r"mettre a la charge d"),
     "reject": (r"debout", r"rejet[teao]", r"non[- ]fonde", r"n'y (?:avoir|a pas) lieu a\b",
                _NO_AWARD),
-    "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"verser(?:a|ont)\b"),
+    "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"verser(?:a|ont)\b",
+              r"accord(?:e|ent|er|ons)\b", r"(?:fait|faire) droit\b",
+              r"tenue?s? de (?:payer|verser|rembourser|restituer)\b", r"(?:a|ont) droit a\b",
+              r"evalu(?:e|ons)\b"),
+    # « réduit la demande de 8.000 euros à 4.000 euros »: the sum claimed is rejected, the
+    # sum it is brought down to granted
+    "reduce": (r"redui", r"ramen"),
 }
 _CUES = re.compile("|".join(f"(?P<{voice}>" + "|".join(rf"\b{w}\w*" for w in words) + ")"
                             for voice, words in _CUE_WORDS.items()))
 _REJECT_CUE = re.compile("|".join(rf"\b{w}" for w in _CUE_WORDS["reject"]))
 _NOUN_BEFORE = re.compile(r"(?:\b(?:la|sa|leur|une|cette|de|en|des|les|ses|leurs)\s+)$")
+_SUM_NOUN_BEFORE = re.compile(r"\b(?:montants?|sommes?)\s+$")
 _AUXILIARY = re.compile(r"\b(?:est|sont|etre|sera|seront|soit|soient)\s+$")
 _DECLARED = re.compile(r"\b(?:dit|disons|declare|declarons|juge|est|sont|etre|et|bien|partiellement"
                        r"|recevable)\b[^;.]*$")
@@ -139,9 +146,26 @@ _WHOLE_REJECTION = re.compile(
     r"|(?:rejette|deboute)\b[^;]{0,80}?\b(?:du|le) surplus\b"
     r"|(?:rejette|deboute)\b[^;]{0,80}?\btoutes? (?:les )?(?:autres|plus amples|autres plus amples)"
     r" (?:demandes|conclusions|pretentions)\b)")
-_PASSIVE = re.compile(r"[^;.]{0,60}?\b(?:(?:est|sont) (?:(?P<reject>rejetee?s?"
-                      r"|declaree?s? non fondee?s?)|fixee?s?)|(?:(?:est|sont) )?(?:accordee?s?"
-                      r"|allouee?s?))\b")
+# After a sum, in its sentence: « … 770 euros est accordée », « la demande de X en paiement de
+# 5.000 euros est partant à déclarer non fondée », « … n'est pas fondée »
+_THEREFORE = r"(?:(?:partant|donc|des lors|par consequent|en consequence|egalement|ainsi),?\s+)?"
+_PASSIVE = re.compile(
+    r"[^;.]{0,80}?\b(?:(?P<reject>(?:est|sont|sera|seront)\s+" + _THEREFORE
+    + r"(?:rejetee?s?|declaree?s?\s+non[- ]fondee?s?|a\s+(?:declarer\s+|dire\s+)?non[- ]fondee?s?"
+    r"|a\s+rejeter|non[- ]fondee?s?)|n'(?:est|sont)\s+pas\s+(?:fondee?s?|justifiee?s?))"
+    r"|(?P<founded>(?:est|sont|sera|seront)\s+" + _THEREFORE
+    + r"(?:a\s+(?:declarer\s+|dire\s+)?|declaree?s?\s+)?(?:fondee?s?|justifiee?s?)"
+    r"(?!\s+(?:a\s+concurrence|en\s+son\s+principe|pour\s+partie|en\s+partie|pour\s+le)))"
+    r"|(?:est|sont)\s+fixee?s?|(?:(?:est|sont)\s+)?(?:accordee?s?|allouee?s?))\b")
+# A ruling on the claim just told, without naming it again: « Faute de preuve, cette demande est
+# à rejeter », « Cette demande n'est pas fondée », « La demande sera rejetée ».
+_THAT_CLAIM_REJECTED = re.compile(
+    r"^\W*(?:[^;.,]{0,60},\s*)?(?:cette|ces|la|les|sa|ses|leur|leurs) (?:demande|pretention"
+    r"|reclamation)s?\s+"
+    r"(?:(?:est|sont|sera|seront)\s+" + _THEREFORE
+    + r"(?:rejetee?s?|a\s+rejeter|(?:a\s+(?:declarer|dire)\s+)?non[- ]fondee?s?"
+    r"|declaree?s?\s+non[- ]fondee?s?)|n'(?:est|sont|sera|seront)\s+pas\s+(?:fondee?s?"
+    r"|justifiee?s?))\b")
 _CONDITIONAL = re.compile(r"\b\w+(?:rait|raient)\b(?:\s+\S+){0,3}\s*$")
 # On lower-case text with its accents: "a rejeté" (another decision), not "à rejeter".
 _PRIOR = re.compile(
@@ -172,6 +196,7 @@ _PAYING = re.compile(r"\b(?:payer|verser|regler|rembourser|restituer)\b")
 _PAYMENT_OBJECT = re.compile(
     r"(?:somme|montant|indemnit|payer|verser|regler|rembours|restitu|paiement|allocation"
     r"|allouer|prejudice|dommage|evalu|fix|hauteur|concurrence|total|astreinte)"
+    r"|\b(?:demande|reclame|sollicite)n?t?\s+$"  # « M. [N] demande 3 000 euros en réparation »
 )
 # "la somme de quatre-vingt-deux millions ... francs ( 82.905.000 frs CFA)": the sum in words
 # before its figures, whose payment object is read before the words
@@ -192,12 +217,15 @@ _SECTION_PREFERENCE = {"operative": 0, "reasons": 1, "other": 2, "claims": 3, "p
 _PARTY_STOP = (r"(?=\s*(?:,|;|\(|$|\.\s*$|\bsur base\b|\bau titre\b|\bsur le fondement\b"
                r"|\bà titre\b"
                r"|\ben application\b|\bune indemnité\b|\bau paiement\b|\bà la charge\b|\bune\b"
-               r"|\ben (?:allocation|paiement|obtention)\b|\bet (?:la |le |les )?condamn"
+               r"|\ben (?:allocation|paiement|obtention|réparation|remboursement)\b"
+               r"|\bet (?:la |le |les )?condamn"
                r"|\bet (?:la|une) somme\b"
-               r"|\bet (?:de )?(?:lui|leur)\b|\bou qui mieux\b"
+               r"|\bet\s+(?:de\s+)?(?:lui|leur)\b|\bou qui mieux\b"
                r"|\bdu chef\b|\bpour\b|\bavec\b|\bla somme\b|\bune somme\b|\ble montant\b"
                r"|\bun montant\b|\bles montants\b|\bla demande\b|\bchacune?\b|\best\b|\bsont\b"
-               r"|\bpour autant\b|\ben ce qu|\btendant\b|\bqui\b))")  # fmt: skip
+               r"|\bpour autant\b|\ben ce qu|\btendant\b|\bqui\b"
+               r"|\bà (?:lui |leur )?(?:payer|verser)\b|\b(?:de|à) \d"
+               r"|\bà (?:concurrence|hauteur)\b))")  # fmt: skip
 _DEBTOR = re.compile(
     r"condamn\w*\s+(?!(?:à|au)\s)(?P<p>.+?)\s+(?:à\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler|rembourser"
     r"|restituer)|au paiement)"
@@ -209,11 +237,14 @@ _DEBTOR = re.compile(
     re.IGNORECASE | re.DOTALL,  # names run over the line breaks of hard-wrapped texts
 )
 _CREDITOR = re.compile(
-    r"(?:payer|verser(?:a|ont)?|régler|rembourser|restituer|allouer|accorder|accordée?s?)"
+    r"(?:payer|verser(?:a|ont)?|régler|rembourser|restituer|allouer|accorder|accorde|accordée?s?)"
     r"\s+(?:à|au|aux)\s+(?!titre\b)"
     rf"(?P<p>.+?){_PARTY_STOP}|au profit de\s+(?P<q>.+?){_PARTY_STOP}"
     rf"|\bla demande (?:principale )?d(?:e\s+|['’])(?P<r>.+?){_PARTY_STOP}"
-    rf"|formulée?s? par\s+(?P<s>.+?){_PARTY_STOP}"
+    rf"|(?:formulée?s?|réclamée?s?|demandée?s?) par\s+(?P<s>.+?){_PARTY_STOP}"
+    # « débouter SOCIETE1.) de sa demande en paiement de la somme de … »
+    r"|débout\w*\s+(?!(?:les\s+parties|de\s|d['’]))(?P<u>.+?)\s+(?:de\s+(?:sa|ses|leur|leurs)"
+    r"\s+demandes?|du\s+surplus)\b"
     # "L'ANAH versera la somme de 2 000 euros à Mme A..."
     r"|\b(?:la|une) somme de\s+[\d .,]+\s*(?:euros?|€|EUR)\s+(?:à|au|aux)\s+"
     rf"(?!titre\b|verser\b|payer\b)(?P<t>.+?){_PARTY_STOP}",
@@ -487,9 +518,11 @@ def _no_ruling(folded: str, cue: re.Match[str], written: str) -> bool:
     euros", "la somme allouée") without "est", "sont", "être"; "fondé(e)" that is not declared
     ("une recommandation fondée sur ...", not "dit la demande fondée")."""
     word = cue.group()
+    if cue.lastgroup == "claim" and _SUM_NOUN_BEFORE.search(folded, 0, cue.start()):
+        return True  # « le montant réclamé », « les sommes demandées »: what is owed, not a claim
     if cue.lastgroup != "claim" and word.endswith(("ant", "ants")):
         return True  # "un arrêté fixant le taux", "en le déboutant": a participle, not a ruling
-    if word.startswith(("fix", "allou")) and "é" in written[cue.start() : cue.end()]:
+    if word.startswith(("fix", "allou", "evalu")) and "é" in written[cue.start() + 1 : cue.end()]:
         return not _AUXILIARY.search(folded, 0, cue.start())
     if word.startswith("fonde"):
         return not _DECLARED.search(folded, max(0, cue.start() - 60), cue.start())
@@ -501,21 +534,33 @@ def _quoted(before: str) -> bool:
     return before.count("«") > before.count("»")
 
 
-def _voice(folded: str, at: int, kind: str, written: str = "") -> Outcome | None:
+def _voice(folded: str, at: int, kind: str, written: str = "",
+           after: int | None = None) -> Outcome | None:
     """The outcome the nearest cue before position `at` of a clause gives (else a ruling's
-    participle just after the sum: "... 770 euros est accordée"), or None. `written` is the
-    clause with its accents, which tell "fixe" (the court rules) from "fixé" (a fact)."""
+    participle after the sum, which ends at `after`: "... 770 euros est accordée"), or None.
+    `written` is the clause with its accents, which tell "fixe" (the court rules) from "fixé"
+    (a fact)."""
     cues = [m for m in _CUES.finditer(folded[:at])
             if not _noun(folded, m) and not _no_ruling(folded, m, written)]
-    if not cues:
-        passive = _PASSIVE.match(folded, at)
-        return None if passive is None else "rejected" if passive.group("reject") else "granted"
+    passive = _PASSIVE.match(folded, at if after is None else after)
+    ruled = passive is not None and (passive.group("reject") or passive.group("founded"))
+    if not cues or (cues[-1].lastgroup == "claim" and ruled):
+        # « la demande de X en paiement de la somme de 5.000 euros est à déclarer non fondée »
+        if passive is None:
+            return None
+        if kind in ("claims", "procedure", "facts"):
+            return "claimed"  # a party's word that a sum is to be rejected or granted
+        return "rejected" if passive.group("reject") else "granted"
     cue = cues[-1]
     annulment = [m for m in cues if m.lastgroup == "claim" and _ANNULMENT.match(folded, m.end())]
     if annulment and (annulment[-1] is cue or _quoted(folded[annulment[-1].end() : at])):
         return None  # the sums of the decision whose annulment is asked are not claimed
     if cue.lastgroup == "claim" or kind in ("claims", "procedure", "facts"):
         return "claimed"
+    if cue.lastgroup == "reduce":
+        if any(m.lastgroup == "claim" for m in cues):
+            return "claimed"  # « elle demande de réduire le montant des astreintes à 100 euros »
+        return "granted" if re.search(r"\ba\s*$", folded[cue.end() : at]) else "rejected"
     if cue.lastgroup == "grant" and _CONDITIONAL.search(folded[: cue.start()]):
         return "claimed"
     return "rejected" if cue.lastgroup == "reject" else "granted"
@@ -558,7 +603,7 @@ def _parties(text: str, clause: _Clause, at: int) -> tuple[str, str, bool]:
                 after = name
         return before or after
 
-    creditor, debtor = named(_CREDITOR, "pqrst"), named(_DEBTOR, "pqvw")
+    creditor, debtor = named(_CREDITOR, "pqrstu"), named(_DEBTOR, "pqvw")
     plural = bool(_PLURAL.search(words[max(0, at - 80) : at + 60]))
     return creditor, debtor, plural
 
@@ -672,6 +717,7 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
     folded = fold(text)
     mentions: list[_Mention] = []
     rulings: list[_Ruling] = []
+    told: list[_Mention] = []  # the mentions of the last clause that holds sums
     claimant = ""  # the last party named as the subject of a clause
     last_named = ""  # the last party whose claim a clause names ("la demande formée par X")
     for clause in _clauses(judgment):
@@ -691,6 +737,13 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             continue  # another decision's award, restated
         counterclaim = bool(_COUNTERCLAIM.search(words + section_words + lead_words))
         sums = find_amounts(text[clause.start : clause.end], country)
+        if not sums and clause.kind in ("reasons", "operative", "other") \
+                and _THAT_CLAIM_REJECTED.match(words):
+            for mention in told:
+                if mention.outcome == "claimed":
+                    mention.outcome = "rejected"
+        if sums:
+            told = []
         whole = _WHOLE_REJECTION.match(words) if not sums else None
         if clause.kind == "opinion":
             pass  # the prosecutor's opinion appended to a ruling tells claims, it rules on none
@@ -716,7 +769,7 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             if _reported(words, at) or (clause.item and _REPORTED.search(lead_words)) \
                     or _costs(words, at, lead_words if clause.item else ""):
                 continue
-            outcome = _voice(words, at, clause.kind, text[clause.start : clause.end])
+            outcome = _voice(words, at, clause.kind, text[clause.start : clause.end], end)
             if outcome is None and clause.item:
                 outcome = _voice(lead_words, len(lead_words), clause.kind)
             if outcome is None or (outcome != "claimed" and clause.kind == "opinion"):
@@ -738,6 +791,7 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             for name in each or [creditor]:
                 mentions.append(_Mention(absolute, clause, outcome, head, name, debtor,
                                          plural and not each, counterclaim))
+                told.append(mentions[-1])
     return mentions, rulings
 
 
@@ -827,9 +881,10 @@ def _rows_of(group: list[_Mention]) -> list[tuple[_Mention, str, str]]:
 
 def party_key(party: str) -> str:
     """A party name reduced for comparison: cleaned as the table shows it, folded, without
-    articles ("l'SOCIETE1.)" and "SOCIETE1.)" are one party)."""
+    articles ("l'SOCIETE1.)" and "SOCIETE1.)" are one party) or a leading « société »."""
     cleaned = _party(party) or party
-    return " ".join(re.sub(r"\b(?:l'|le |la |les )", " ", fold(cleaned)).split())
+    key = " ".join(re.sub(r"\b(?:l'|le |la |les )", " ", fold(cleaned)).split())
+    return re.sub(r"^(?:societe|compagnie) (?=\S)", "", key)  # « Compagnie X » = « société X »
 
 
 def _quote_span(text: str, clause: _Clause, money: Money, limit: int = 400) -> tuple[int, int]:

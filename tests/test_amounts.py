@@ -22,6 +22,7 @@ from assistant.amounts import (
     extract_amounts,
     extraction,
     parse_amount,
+    party_key,
 )
 from assistant.cli import main
 from ingest.parse import parse_judgment
@@ -271,6 +272,72 @@ def test_the_administrations_rejection_of_a_sum_told_in_a_plea_is_no_claim():
         "la somme de 2 500 euros soit mise à la charge de la partie requérante.\n"
     )
     assert [(r.outcome, r.value) for r in extract_amounts(judgment)] == [("claimed", 2500.0)]
+
+
+_CIVIL_RULINGS = [
+    # the sentence's own predicate rules on the sum its subject claims
+    ("La demande de PERSONNE1.) en paiement du montant de 5.000 euros à titre de préjudice "
+     "moral est partant à déclarer non fondée.", [(5000.0, "rejected", "moral", "PERSONNE1.)")]),
+    ("La demande de PERSONNE1.) en paiement de la somme de 5.000 euros est à déclarer non "
+     "fondée.", [(5000.0, "rejected", "autre", "PERSONNE1.)")]),
+    ("La demande reconventionnelle de SOCIETE2.) tendant au paiement de la somme de 12.000 "
+     "euros est rejetée.", [(12000.0, "rejected", "autre", "")]),
+    ("La demande de PERSONNE1.) tendant à l'allocation d'une indemnité de procédure de 1.500 "
+     "euros est à déclarer non fondée.",
+     [(1500.0, "rejected", "indemnite_procedure", "PERSONNE1.)")]),
+    ("SOCIETE1.) ne rapporte pas la preuve du préjudice allégué de 25.000 euros, de sorte que "
+     "sa demande est à rejeter.", [(25000.0, "rejected", "dommages", "")]),
+    ("La demande de SOCIETE3.) en paiement de la somme de 7.500 euros est partant fondée.",
+     [(7500.0, "granted", "autre", "SOCIETE3.)")]),
+    # a ruling on the claim just told, without naming it again
+    ("PERSONNE1.) réclame le montant de 10.000 euros au titre du préjudice matériel. Faute de "
+     "preuve, cette demande est à rejeter.", [(10000.0, "rejected", "materiel", "PERSONNE1.)")]),
+    ("M. [N] demande 3 000 euros en réparation de son préjudice moral. Cette demande n'est "
+     "pas fondée.", [(3000.0, "rejected", "moral", "M. [N]")]),
+    # whom the court « déboute », and a claim reduced
+    ("Au vu de ce qui précède, il y a lieu de débouter SOCIETE1.) de sa demande en paiement de "
+     "la somme de 3.500 euros.", [(3500.0, "rejected", "autre", "SOCIETE1.)")]),
+    ("Il y a lieu de réduire le montant réclamé par PERSONNE1.) de 8.000 euros à 4.000 euros.",
+     [(8000.0, "rejected", "autre", "PERSONNE1.)"), (4000.0, "granted", "autre", "PERSONNE1.)")]),
+    ("PERSONNE1.) demande de réduire l'astreinte à 100 euros par jour de retard.",
+     [(100.0, "claimed", "astreinte", "PERSONNE1.)")]),
+    # the court's other verbs of an award
+    ("Le tribunal accorde à PERSONNE1.) une indemnité de procédure de 1.000 euros.",
+     [(1000.0, "granted", "indemnite_procedure", "PERSONNE1.)")]),
+    ("Il y a lieu de faire droit à la demande de PERSONNE1.) à concurrence de 3.000 euros.",
+     [(3000.0, "granted", "autre", "PERSONNE1.)")]),
+    ("Il y a lieu de dire que SOCIETE1.) est tenue de payer à PERSONNE1.) la somme de 4.000 "
+     "euros.", [(4000.0, "granted", "autre", "PERSONNE1.)")]),
+    ("Le tribunal évalue ex aequo et bono le préjudice moral de PERSONNE1.) à 1.500 euros.",
+     [(1500.0, "granted", "moral", "")]),
+    ("Il y a lieu de faire droit à la demande de la partie requérante et de\nlui accorder une "
+     "indemnité de procédure de 770 euros.",
+     [(770.0, "granted", "indemnite_procedure", "la partie requérante")]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), _CIVIL_RULINGS)
+def test_a_civil_court_s_ruling_on_a_sum_is_read(sentence, expected):
+    judgment = parsed_text("TRIBUNAL D'ARRONDISSEMENT DE LUXEMBOURG\n\nMOTIFS DE LA DÉCISION\n\n"
+                           f"{sentence}\n\nPAR CES MOTIFS\n\nreçoit les demandes en la forme.")
+    assert [(r.value, r.outcome, r.head, r.creditor)
+            for r in extract_amounts(judgment)] == expected
+
+
+def test_a_company_named_with_or_without_its_form_is_one_party():
+    assert party_key("la Compagnie ABEILLE IARD & SANTE") == party_key(
+        "la société ABEILLE IARD & SANTE") == party_key("ABEILLE IARD & SANTE")
+
+
+def test_a_party_s_word_that_a_sum_is_unfounded_is_no_ruling():
+    judgment = parsed_text(
+        "TRIBUNAL D'ARRONDISSEMENT DE LUXEMBOURG\n\nPRÉTENTIONS DES PARTIES\n\n"
+        "SOCIETE1.) soutient que la demande de PERSONNE1.) en paiement du montant de 5.000 "
+        "euros est à déclarer non fondée.\n\nPERSONNE1.) réclame 2.000 euros. Cette demande "
+        "n'est pas fondée selon SOCIETE1.).\n\nMOTIFS DE LA DÉCISION\n\nLe tribunal "
+        "réserve le surplus.\n\nPAR CES MOTIFS\n\nreçoit les demandes en la forme.")
+    assert [(r.value, r.outcome) for r in extract_amounts(judgment)] == [
+        (5000.0, "claimed"), (2000.0, "claimed")]
 
 
 def test_the_sums_of_a_decision_whose_annulment_is_asked_are_no_claim():
