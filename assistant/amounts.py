@@ -72,6 +72,7 @@ _HEAD_WORDS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 HEADS: tuple[str, ...] = tuple(head for head, _ in _HEAD_WORDS) + ("autre",)
 _GENERIC_HEADS = frozenset({"dommages", "autre"})
+_LOSS_HEADS = frozenset({"perte_de_chance", "perte_exploitation", "image", "moral", "materiel"})
 _HEAD_REACH = 100  # characters on each side of a sum where its head is looked for
 
 # Groups of three after a dot or space, or wrapped at the end of a line ("27\n000 euros").
@@ -166,6 +167,13 @@ _THAT_CLAIM_REJECTED = re.compile(
     + r"(?:rejetee?s?|a\s+rejeter|(?:a\s+(?:declarer|dire)\s+)?non[- ]fondee?s?"
     r"|declaree?s?\s+non[- ]fondee?s?)|n'(?:est|sont|sera|seront)\s+pas\s+(?:fondee?s?"
     r"|justifiee?s?))\b")
+# « déboute X de toutes ses demandes », « de l'ensemble de ses demandes », « dit les demandes
+# de X non fondées » (on the text with its accents)
+_ALL_CLAIMS_OF = re.compile(
+    r"\bdébout\w*\s+(?P<p>[^;:]{2,120}?)\s+de\s+(?:l['’]ensemble\s+de\s+|toutes\s+)?"
+    r"(?:ses|leurs)\s+(?:demandes|prétentions)\b(?!\s+(?:en|de|d['’]|tendant|au|à|formulées))"
+    r"|\b(?:dit|déclare)\s+(?:les|ses|leurs)\s+demandes\s+(?:de|d['’])\s*(?P<q>[^;:]{2,120}?)"
+    r"\s+non[- ]fondées\b", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b\w+(?:rait|raient)\b(?:\s+\S+){0,3}\s*$")
 # On lower-case text with its accents: "a rejeté" (another decision), not "à rejeter".
 _PRIOR = re.compile(
@@ -481,6 +489,15 @@ class _Ruling:
     heads: frozenset[str]
     counterclaim: bool
     party: str
+    only_party: bool = False  # « déboute X de toutes ses demandes »: X's claims, whatever head
+
+    def covers(self, claim: _Mention) -> bool:
+        if self.only_party:
+            return bool(claim.creditor) and party_key(claim.creditor) == party_key(self.party)
+        if claim.head in self.heads or (claim.counterclaim and self.counterclaim):
+            return True
+        # « déboute X de sa demande en dommages et intérêts »: every head of loss claimed
+        return "dommages" in self.heads and claim.head in _LOSS_HEADS
 
 
 def _heads_in(folded: str) -> list[tuple[int, str]]:
@@ -490,11 +507,20 @@ def _heads_in(folded: str) -> list[tuple[int, str]]:
     return [(m.start(), head) for head, words in _HEAD_WORDS for m in re.finditer(words, folded)]
 
 
-def _head(folded: str, before: int, at: int, after: int, context: str) -> str:
-    """The most specific head named between the previous sum and the next one, else in the
-    clause and its lead-ins."""
+# « 10.000 euros au titre du préjudice matériel »: the head the sum is claimed or granted for
+_FOR_HEAD = re.compile(r"\s*(?:\(\s*[^()]{0,40}\)\s*)?(?:au|a) titre d|\s*en reparation d")
+
+
+def _head(folded: str, before: int, at: int, after: int, context: str, end: int = -1) -> str:
+    """The head the words right after the sum give it (« … euros au titre du préjudice
+    moral »), else the most specific head named between the previous sum and the next one,
+    else in the clause and its lead-ins."""
     order = {head: n for n, head in enumerate(HEADS)}
     before, after = max(before, at - _HEAD_REACH), min(after, at + _HEAD_REACH)
+    if end >= 0 and _FOR_HEAD.match(folded, end):
+        named = _heads_in(folded[end:after])
+        if named:
+            return min((order[h], p, h) for p, h in named)[2]
     near = [(order[h], abs(before + p - at), h) for p, h in _heads_in(folded[before:after])]
     if not near:
         near = [(order[h], 0, h) for _, h in _heads_in(context)]
@@ -751,6 +777,10 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             rulings.append(_Ruling(frozenset(HEADS), False, _named_whole(
                 text[clause.start : clause.start + whole.end()])))
         elif not sums and clause.kind in ("reasons", "operative", "other") and \
+                (every := _ALL_CLAIMS_OF.search(text[clause.start : clause.end])):
+            rulings.append(_Ruling(frozenset(HEADS), False,
+                                   _party(every.group("p") or every.group("q")), True))
+        elif not sums and clause.kind in ("reasons", "operative", "other") and \
                 _rejects(words) and \
                 (_RULED_CLAIM.search(words) or _specific_head(words)
                  or (re.search(_NO_AWARD, words) and _specific_head(heading_words))):
@@ -777,7 +807,7 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             previous = sums[n - 1].end if n else 0
             following = sums[n + 1].start if n + 1 < len(sums) else len(words)
             head = _head(words, previous, at, following,
-                         " ".join((words, lead_words, heading_words)))
+                         " ".join((words, lead_words, heading_words)), end)
             absolute = replace(money, start=clause.start + at, end=clause.start + end)
             creditor, debtor, plural = _parties(text, clause, clause.start + at)
             if outcome == "claimed" and not creditor:
@@ -835,8 +865,7 @@ def _resolve(mentions: list[_Mention], rulings: list[_Ruling]) -> list[_Mention]
                  for d in decided if claim.head not in _GENERIC_HEADS):
             claim.outcome = "rejected"  # reduced: granted under the same head for less
         else:
-            covering = [r for r in rulings
-                        if claim.head in r.heads or (claim.counterclaim and r.counterclaim)]
+            covering = [r for r in rulings if r.covers(claim)]
             if covering:
                 claim.outcome = "rejected"
                 claim.creditor = claim.creditor or next((r.party for r in covering if r.party), "")

@@ -324,6 +324,39 @@ def test_a_civil_court_s_ruling_on_a_sum_is_read(sentence, expected):
             for r in extract_amounts(judgment)] == expected
 
 
+_CLAIMS_TOLD = ("PERSONNE1.) réclame le montant de 5.000 euros au titre du préjudice moral et le "
+                "montant de 10.000 euros au titre du préjudice matériel. Elle demande encore une "
+                "indemnité de procédure de 2.000 euros.")
+
+
+@pytest.mark.parametrize(("ruling", "outcomes"), [
+    ("déboute PERSONNE1.) de sa demande en dommages et intérêts ;",
+     ["rejected", "rejected", "claimed"]),
+    ("dit non fondée la demande de PERSONNE1.) en indemnisation de ses préjudices ;",
+     ["rejected", "rejected", "claimed"]),
+    ("déboute PERSONNE1.) de ses demandes ;", ["rejected", "rejected", "rejected"]),
+    ("déboute PERSONNE1.) de ses demandes en dommages et intérêts ;",
+     ["rejected", "rejected", "claimed"]),
+    ("déboute PERSONNE1.) de l'ensemble de ses demandes ;", ["rejected", "rejected", "rejected"]),
+    ("dit les demandes de PERSONNE1.) non fondées ;", ["rejected", "rejected", "rejected"]),
+    ("déboute SOCIETE1.) de toutes ses demandes ;", ["claimed", "claimed", "claimed"]),
+    ("déboute PERSONNE1.) de sa demande en allocation d'une indemnité de procédure ;",
+     ["claimed", "claimed", "rejected"]),
+])
+def test_the_operative_part_rules_on_the_claims_told_before(ruling, outcomes):
+    """Each sum is claimed for its own head (« … euros au titre du préjudice matériel »); a
+    rejection of the damages claim covers every head of loss, one of all a party's claims
+    covers that party's claims only."""
+    judgment = parsed_text(
+        "TRIBUNAL D'ARRONDISSEMENT DE LUXEMBOURG\n\nPRÉTENTIONS DES PARTIES\n\n"
+        f"{_CLAIMS_TOLD}\n\nMOTIFS DE LA DÉCISION\n\nLe tribunal examine les demandes.\n\n"
+        f"PAR CES MOTIFS\n\nle tribunal, statuant contradictoirement,\n\n{ruling}\n\n"
+        "reçoit les demandes en la forme.")
+    assert [(r.value, r.head, r.outcome) for r in extract_amounts(judgment)] == [
+        (5000.0, "moral", outcomes[0]), (10000.0, "materiel", outcomes[1]),
+        (2000.0, "indemnite_procedure", outcomes[2])]
+
+
 def test_a_company_named_with_or_without_its_form_is_one_party():
     assert party_key("la Compagnie ABEILLE IARD & SANTE") == party_key(
         "la société ABEILLE IARD & SANTE") == party_key("ABEILLE IARD & SANTE")
