@@ -145,8 +145,12 @@ _WHOLE_REJECTION = re.compile(
     r"|le surplus des (?:conclusions|demandes|pretentions))\b[^;]{0,120}?\b(?:est|sont)"
     r" (?:rejetee?s?|pas admise?s?)\b"
     r"|(?:rejette|deboute)\b[^;]{0,80}?\b(?:du|le) surplus\b"
-    r"|(?:rejette|deboute)\b[^;]{0,80}?\btoutes? (?:les )?(?:autres|plus amples|autres plus amples)"
-    r" (?:demandes|conclusions|pretentions)\b)")
+    r"|(?:rejette|deboute)\b[^;]{0,80}?\btoutes? (?:les |ses |leurs )?(?:autres?|plus amples"
+    r"|autres plus amples) (?:demandes?|conclusions|pretentions)\b"
+    # « Rejette les demandes plus amples ou contraires », « Déboute les parties de leurs
+    # demandes plus amples ou contraires »
+    r"|(?:rejette|deboute)\b[^;]{0,80}?\b(?:les|leurs|ses) (?:autres )?(?:demandes|pretentions)"
+    r" (?:plus amples|contraires|autres)\b)")
 # After a sum, in its sentence: « … 770 euros est accordée », « la demande de X en paiement de
 # 5.000 euros est partant à déclarer non fondée », « … n'est pas fondée »
 _THEREFORE = r"(?:(?:partant|donc|des lors|par consequent|en consequence|egalement|ainsi),?\s+)?"
@@ -197,6 +201,8 @@ _REPORTED = re.compile(
     r"|\b(?:accordee?s?|allouee?s?|prononcee?s?|fixee?s?) par (?:le tribunal|les? premiers? juges?"
     r"|la cour d'appel|l'arret|le jugement)\b")
 _CONFIRMED = re.compile(r"\bconfirm\w*")
+# « Confirme le jugement en ce qu'il a condamné X à payer … »: the court makes the award its own
+_CONFIRMED_AWARD = re.compile(r"^\W*confirm\w*\b[^;]{0,80}?\ben ce qu'(?:il|elle)s?\b")
 # Court costs, not sums owed between parties: dépens, court fees, the contributions to a fund.
 _COSTS = re.compile(r"\bdepens\b|\bdroits? de role\b|\bcontribution\b|\bfrais (?:et honoraires )?"
                     r"d'expertise\b|\b(?:les|ces) frais(?: exposes)? sont\b")
@@ -759,7 +765,8 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
         heading_words = fold(clause.section.path[-1]) if clause.section and \
             clause.section.path else ""
         lower = text[clause.start : clause.end].lower()
-        if _PRIOR.search(lower) or _PRIOR_LEAD.search(lead_words):
+        if (_PRIOR.search(lower) and not _CONFIRMED_AWARD.search(words)) \
+                or _PRIOR_LEAD.search(lead_words):
             continue  # another decision's award, restated
         counterclaim = bool(_COUNTERCLAIM.search(words + section_words + lead_words))
         sums = find_amounts(text[clause.start : clause.end], country)

@@ -357,6 +357,34 @@ def test_the_operative_part_rules_on_the_claims_told_before(ruling, outcomes):
         (2000.0, "indemnite_procedure", outcomes[2])]
 
 
+_APPEAL_CLAIMS = ("M. [Y] sollicite la somme de 8 000 euros à titre de dommages-intérêts pour "
+                  "préjudice moral et la somme de 3 000 euros sur le fondement de l'article 700 "
+                  "du code de procédure civile.")
+
+
+def _appeal(operative: str) -> list[tuple[float, str]]:
+    judgment = parsed_text(
+        f"COUR D'APPEL DE PARIS\n\nEXPOSÉ DU LITIGE\n\n{_APPEAL_CLAIMS}\n\nMOTIFS DE LA "
+        f"DÉCISION\n\nLa cour examine les demandes.\n\nPAR CES MOTIFS\n\nLa cour,\n\n{operative}")
+    return [(r.value, r.outcome) for r in extract_amounts(judgment)]
+
+
+@pytest.mark.parametrize("operative", [
+    "Rejette les demandes plus amples ou contraires.",
+    "Déboute les parties de leurs demandes plus amples ou contraires.",
+    "Rejette toute autre demande.",
+    "Déboute M. [Y] de toutes ses autres demandes.",
+])
+def test_an_appeal_court_s_general_rejection_rejects_every_claim_still_open(operative):
+    assert _appeal(operative) == [(8000.0, "rejected"), (3000.0, "rejected")]
+
+
+def test_an_award_the_appeal_court_confirms_is_granted():
+    assert _appeal("Confirme le jugement en ce qu'il a condamné la société X à payer à M. [Y] la "
+                   "somme de 8 000 euros à titre de dommages-intérêts.") == [
+        (3000.0, "claimed"), (8000.0, "granted")]
+
+
 def test_a_company_named_with_or_without_its_form_is_one_party():
     assert party_key("la Compagnie ABEILLE IARD & SANTE") == party_key(
         "la société ABEILLE IARD & SANTE") == party_key("ABEILLE IARD & SANTE")
