@@ -72,6 +72,8 @@ _HEAD_WORDS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 HEADS: tuple[str, ...] = tuple(head for head, _ in _HEAD_WORDS) + ("autre",)
 _GENERIC_HEADS = frozenset({"dommages", "autre"})
+# damages for an abusive procedure are a claim of their own, not the loss the case is about
+_ABUSE = re.compile(r"abusi|vexatoire|dilatoire")
 _LOSS_HEADS = frozenset({"perte_de_chance", "perte_exploitation", "image", "moral", "materiel"})
 _HEAD_REACH = 100  # characters on each side of a sum where its head is looked for
 
@@ -171,6 +173,12 @@ _THAT_CLAIM_REJECTED = re.compile(
     + r"(?:rejetee?s?|a\s+rejeter|(?:a\s+(?:declarer|dire)\s+)?non[- ]fondee?s?"
     r"|declaree?s?\s+non[- ]fondee?s?)|n'(?:est|sont|sera|seront)\s+pas\s+(?:fondee?s?"
     r"|justifiee?s?))\b")
+# « déboute X de sa demande en … »: whose claim it is
+_DEBOUTED = re.compile(r"\bdébout\w*\s+(?P<p>[^;:]{2,120}?)\s+de\s+(?:sa|ses|leur|leurs)\s+demande",
+                       re.IGNORECASE)
+# « déboute X de sa demande en … »: whose claim it is
+_DEBOUTED = re.compile(r"\bdébout\w*\s+(?P<p>[^;:]{2,120}?)\s+de\s+(?:sa|ses|leur|leurs)\s+demande",
+                       re.IGNORECASE)
 # « déboute X de toutes ses demandes », « de l'ensemble de ses demandes », « dit les demandes
 # de X non fondées » (on the text with its accents)
 _ALL_CLAIMS_OF = re.compile(
@@ -231,7 +239,7 @@ _SECTION_PREFERENCE = {"operative": 0, "reasons": 1, "other": 2, "claims": 3, "p
 _PARTY_STOP = (r"(?=\s*(?:,|;|\(|$|\.\s*$|\bsur base\b|\bau titre\b|\bsur le fondement\b"
                r"|\bà titre\b"
                r"|\ben application\b|\bune indemnité\b|\bau paiement\b|\bà la charge\b|\bune\b"
-               r"|\ben (?:allocation|paiement|obtention|réparation|remboursement)\b"
+               r"|\ben (?:allocation|paiement|obtention|réparation|remboursement|indemnisation)\b"
                r"|\bet (?:la |le |les )?condamn"
                r"|\bet (?:la|une) somme\b"
                r"|\bet\s+(?:de\s+)?(?:lui|leur)\b|\bou qui mieux\b"
@@ -496,14 +504,16 @@ class _Ruling:
     counterclaim: bool
     party: str
     only_party: bool = False  # « déboute X de toutes ses demandes »: X's claims, whatever head
+    any_loss: bool = False  # « déboute X de sa demande en dommages et intérêts »: all loss
 
     def covers(self, claim: _Mention) -> bool:
+        same_party = bool(claim.creditor) and party_key(claim.creditor) == party_key(self.party)
         if self.only_party:
-            return bool(claim.creditor) and party_key(claim.creditor) == party_key(self.party)
+            return same_party
         if claim.head in self.heads or (claim.counterclaim and self.counterclaim):
             return True
-        # « déboute X de sa demande en dommages et intérêts »: every head of loss claimed
-        return "dommages" in self.heads and claim.head in _LOSS_HEADS
+        return self.any_loss and claim.head in _LOSS_HEADS and (
+            same_party or not (self.party and claim.creditor))
 
 
 def _heads_in(folded: str) -> list[tuple[int, str]]:
@@ -793,9 +803,12 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
                  or (re.search(_NO_AWARD, words) and _specific_head(heading_words))):
             demand = re.search(r"\bla demande (?:principale )?d(?:e\s+|['’])(.+?)" + _PARTY_STOP,
                                text[clause.start : clause.end])
-            rulings.append(_Ruling(frozenset(h for _, h in _heads_in(words))
-                                   or frozenset(h for _, h in _heads_in(heading_words)),
-                                   counterclaim, _party(demand.group(1) if demand else "")))
+            debouted = _DEBOUTED.search(text[clause.start : clause.end])
+            heads = frozenset(h for _, h in _heads_in(words)) \
+                or frozenset(h for _, h in _heads_in(heading_words))
+            party = demand.group(1) if demand else debouted.group("p") if debouted else ""
+            rulings.append(_Ruling(heads, counterclaim, _party(party),
+                                   any_loss="dommages" in heads and not _ABUSE.search(words)))
         for n, money in enumerate(sums):
             at, end = money.start, money.end
             spelled = _IN_WORDS.search(words[max(0, at - 150) : at])

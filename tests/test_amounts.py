@@ -340,6 +340,10 @@ _CLAIMS_TOLD = ("PERSONNE1.) réclame le montant de 5.000 euros au titre du pré
     ("déboute PERSONNE1.) de l'ensemble de ses demandes ;", ["rejected", "rejected", "rejected"]),
     ("dit les demandes de PERSONNE1.) non fondées ;", ["rejected", "rejected", "rejected"]),
     ("déboute SOCIETE1.) de toutes ses demandes ;", ["claimed", "claimed", "claimed"]),
+    ("déboute SOCIETE1.) de sa demande en dommages et intérêts ;",
+     ["claimed", "claimed", "claimed"]),
+    ("déboute PERSONNE1.) de sa demande en dommages et intérêts pour procédure abusive et "
+     "vexatoire ;", ["claimed", "claimed", "claimed"]),
     ("déboute PERSONNE1.) de sa demande en allocation d'une indemnité de procédure ;",
      ["claimed", "claimed", "rejected"]),
 ])
