@@ -527,6 +527,9 @@ def _heads_in(folded: str) -> list[tuple[int, str]]:
 _FOR_HEAD = re.compile(r"\s*(?:\(\s*[^()]{0,40}\)\s*)?(?:au|a) titre d|\s*en reparation d")
 
 
+_TITLE_END = re.compile(r"[,;]|\bainsi\b|\boutre\b")
+
+
 def _head(folded: str, before: int, at: int, after: int, context: str, end: int = -1) -> str:
     """The head the words right after the sum give it (« … euros au titre du préjudice
     moral »), else the most specific head named between the previous sum and the next one,
@@ -534,7 +537,9 @@ def _head(folded: str, before: int, at: int, after: int, context: str, end: int 
     order = {head: n for n, head in enumerate(HEADS)}
     before, after = max(before, at - _HEAD_REACH), min(after, at + _HEAD_REACH)
     if end >= 0 and _FOR_HEAD.match(folded, end):
-        named = _heads_in(folded[end:after])
+        title = folded[end:after]
+        named = _heads_in(title[: next((m.start() for m in _TITLE_END.finditer(title)
+                                        if m.start() > 0), len(title))])
         if named:
             return min((order[h], p, h) for p, h in named)[2]
     near = [(order[h], abs(before + p - at), h) for p, h in _heads_in(folded[before:after])]

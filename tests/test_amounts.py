@@ -389,6 +389,62 @@ def test_an_award_the_appeal_court_confirms_is_granted():
         (3000.0, "claimed"), (8000.0, "granted")]
 
 
+_COMMERCIAL_JUDGMENT = "\n\n".join([
+    "TRIBUNAL D'ARRONDISSEMENT DE LUXEMBOURG",
+    "Jugement commercial 2024TALCH02/00123",
+    "Audience publique du jeudi, quatorze mars deux mille vingt-quatre.",
+    "PROCÉDURE",
+    "Par exploit d'huissier du 3 mai 2023, PERSONNE1.) a fait donner assignation à "
+    "SOCIETE1.) à comparaître devant le tribunal.",
+    "PRÉTENTIONS ET MOYENS DES PARTIES",
+    "PERSONNE1.) demande à voir condamner SOCIETE1.) à lui payer le montant de 15.000 "
+    "euros à titre de préjudice matériel, le montant de 2.500 euros à titre de préjudice "
+    "moral, ainsi qu'une indemnité de procédure de 1.500 euros sur base de l'article 240 "
+    "du Nouveau Code de procédure civile.",
+    "SOCIETE1.) conclut au rejet de la demande et sollicite reconventionnellement le "
+    "paiement de la somme de 4.200 euros au titre de factures impayées.",
+    "MOTIFS DE LA DÉCISION",
+    "Quant au préjudice matériel",
+    "Au vu des pièces versées, le tribunal fixe le préjudice matériel subi par "
+    "PERSONNE1.) à 5.000 euros.",
+    "Quant au préjudice moral",
+    "PERSONNE1.) ne justifie pas d'un préjudice moral distinct. Il y a lieu de l'en "
+    "débouter.",
+    "Quant à la demande reconventionnelle",
+    "SOCIETE1.) ne verse aucune facture. Sa demande reconventionnelle est partant à "
+    "rejeter.",
+    "Quant à l'indemnité de procédure",
+    "Il serait inéquitable de laisser à charge de PERSONNE1.) l'intégralité des frais non"
+    " compris dans les dépens. Il y a lieu de lui allouer une indemnité de procédure de "
+    "1.000 euros.",
+    "PAR CES MOTIFS",
+    "le tribunal d'arrondissement de et à Luxembourg, deuxième chambre, siégeant en "
+    "matière commerciale, statuant contradictoirement,",
+    "condamne SOCIETE1.) à payer à PERSONNE1.) le montant de 5.000 euros avec les "
+    "intérêts légaux à partir du 3 mai 2023 jusqu'à solde ;",
+    "déboute PERSONNE1.) de sa demande en indemnisation d'un préjudice moral ;",
+    "dit la demande reconventionnelle de SOCIETE1.) non fondée et en déboute ;",
+    "condamne SOCIETE1.) à payer à PERSONNE1.) une indemnité de procédure de 1.000 euros "
+    ";",
+    "condamne SOCIETE1.) aux frais et dépens de l'instance.",
+])
+
+
+def test_a_commercial_judgment_s_claims_are_each_ruled_on_under_their_own_head():
+    """Claims listed in one sentence keep their own heads; the court fixes one, rejects one
+    (« Il y a lieu de l'en débouter », then in the operative part), rejects the counterclaim
+    and grants less than the procedure indemnity claimed."""
+    rows = extract_amounts(parsed_text(_COMMERCIAL_JUDGMENT))
+    assert sorted((r.value, r.head, r.outcome, r.creditor) for r in rows) == [
+        (1000.0, "indemnite_procedure", "granted", "PERSONNE1.)"),
+        (1500.0, "indemnite_procedure", "rejected", "PERSONNE1.)"),
+        (2500.0, "moral", "rejected", "PERSONNE1.)"),
+        (4200.0, "paiement", "rejected", "SOCIETE1.)"),
+        (5000.0, "materiel", "granted", "PERSONNE1.)"),
+        (15000.0, "materiel", "rejected", "PERSONNE1.)"),
+    ]
+
+
 def test_a_company_named_with_or_without_its_form_is_one_party():
     assert party_key("la Compagnie ABEILLE IARD & SANTE") == party_key(
         "la société ABEILLE IARD & SANTE") == party_key("ABEILLE IARD & SANTE")
