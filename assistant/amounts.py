@@ -650,7 +650,9 @@ def _parties(text: str, clause: _Clause, at: int) -> tuple[str, str, bool]:
                 after = name
         return before or after
 
-    creditor, debtor = named(_CREDITOR, "pqrstu"), named(_DEBTOR, "pqvw")
+    # whom the court « déboute » claimed the sum; a party asking to « débouter » the other did not
+    court = clause.kind in ("reasons", "operative", "other")
+    creditor, debtor = named(_CREDITOR, "pqrstu" if court else "pqrst"), named(_DEBTOR, "pqvw")
     plural = bool(_PLURAL.search(words[max(0, at - 80) : at + 60]))
     return creditor, debtor, plural
 

@@ -445,6 +445,54 @@ def test_a_commercial_judgment_s_claims_are_each_ruled_on_under_their_own_head()
     ]
 
 
+_APPEAL_JUDGMENT = "\n\n".join([
+    "COUR D'APPEL DE LYON",
+    "3ème chambre A",
+    "ARRÊT DU 7 MARS 2024",
+    "EXPOSÉ DU LITIGE",
+    "Par jugement du 5 janvier 2022, le tribunal de commerce de Lyon a condamné la "
+    "société Alpha à payer à la société Beta la somme de 12 000 euros à titre de "
+    "dommages-intérêts et 2 000 euros au titre de l'article 700 du code de procédure "
+    "civile.",
+    "La société Alpha a interjeté appel.",
+    "Dans ses dernières conclusions, la société Alpha demande à la cour d'infirmer le "
+    "jugement, de débouter la société Beta de ses demandes et de la condamner à lui payer"
+    " la somme de 5 000 euros au titre de l'article 700 du code de procédure civile.",
+    "La société Beta demande à la cour de confirmer le jugement et de condamner la "
+    "société Alpha à lui payer la somme de 20 000 euros en réparation de son préjudice "
+    "commercial et 4 000 euros au titre de l'article 700 du code de procédure civile.",
+    "MOTIFS DE LA DÉCISION",
+    "Sur le préjudice",
+    "La société Beta justifie d'une perte de marge de 15 000 euros. Le jugement sera "
+    "infirmé sur le quantum.",
+    "PAR CES MOTIFS",
+    "La cour,",
+    "Infirme le jugement en ce qu'il a condamné la société Alpha à payer à la société "
+    "Beta la somme de 12 000 euros à titre de dommages-intérêts ;",
+    "Statuant à nouveau, condamne la société Alpha à payer à la société Beta la somme de "
+    "15 000 euros à titre de dommages-intérêts ;",
+    "Confirme le jugement pour le surplus ;",
+    "Condamne la société Alpha à payer à la société Beta la somme de 3 000 euros au titre"
+    " de l'article 700 du code de procédure civile en cause d'appel ;",
+    "Rejette toute autre demande.",
+])
+
+
+def test_an_appeal_judgment_s_claims_are_each_ruled_on_and_each_party_keeps_its_own():
+    """The appellant asks the court to « débouter » the respondent and to award itself a
+    procedure indemnity: that claim is the appellant's. The respondent's claims are reduced
+    (20 000 → 15 000, 4 000 → 3 000) and the appellant's falls with « Rejette toute autre
+    demande »."""
+    rows = extract_amounts(parsed_text(_APPEAL_JUDGMENT))
+    assert sorted((r.value, r.head, r.outcome, party_key(r.creditor)) for r in rows) == [
+        (3000.0, "indemnite_procedure", "granted", "beta"),
+        (4000.0, "indemnite_procedure", "rejected", "beta"),
+        (5000.0, "indemnite_procedure", "rejected", "alpha"),
+        (15000.0, "dommages", "granted", "beta"),
+        (20000.0, "image", "rejected", "beta"),
+    ]
+
+
 def test_a_company_named_with_or_without_its_form_is_one_party():
     assert party_key("la Compagnie ABEILLE IARD & SANTE") == party_key(
         "la société ABEILLE IARD & SANTE") == party_key("ABEILLE IARD & SANTE")
