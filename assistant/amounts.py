@@ -66,7 +66,9 @@ _HEAD_WORDS: tuple[tuple[str, str], ...] = (
     ("materiel", r"(?:prejudices?|dommages?)\s+(?:materiels?|financiers?)|frais engages"
                  r"|^\|\s*(?:materiel|financier)"),
     ("remboursement", r"rembours|restitu"),
-    ("interets", r"au titre des interets|interets (?:de retard|echus|moratoires)"),
+    # not « 5.432,10 € à majorer des intérêts moratoires »: a sum that bears interest
+    ("interets", r"au titre des interets"
+                 r"|(?<!des )(?<!les )interets (?:de retard|echus|moratoires)"),
     ("paiement", r"factur|\bprix\b|honoraires|redevance|loyers?\b|echeances"),
     ("dommages", r"dommages?[- ](?:et[- ])?interets|prejudice|indemnisation|reparation"),
 )  # fmt: skip
@@ -167,12 +169,12 @@ _PASSIVE = re.compile(
 # A ruling on the claim just told, without naming it again: « Faute de preuve, cette demande est
 # à rejeter », « Cette demande n'est pas fondée », « La demande sera rejetée ».
 _THAT_CLAIM_REJECTED = re.compile(
-    r"^\W*(?:[^;.,]{0,60},\s*)?(?:cette|ces|la|les|sa|ses|leur|leurs) (?:demande|pretention"
-    r"|reclamation)s?\s+"
+    r"^\W*(?:[^;.,]{0,60},\s*)?(?:(?:cette|ces|la|les|sa|ses|leur|leurs) (?:demande|pretention"
+    r"|reclamation)s?|(?:ce|ces) (?:dommages?|prejudices?))\s+"
     r"(?:(?:est|sont|sera|seront)\s+" + _THEREFORE
     + r"(?:rejetee?s?|a\s+rejeter|(?:a\s+(?:declarer|dire)\s+)?non[- ]fondee?s?"
     r"|declaree?s?\s+non[- ]fondee?s?)|n'(?:est|sont|sera|seront)\s+pas\s+(?:fondee?s?"
-    r"|justifiee?s?))\b")
+    r"|justifiee?s?|etablie?s?))\b")
 # « déboute X de sa demande en … »: whose claim it is
 _DEBOUTED = re.compile(r"\bdébout\w*\s+(?P<p>[^;:]{2,120}?)\s+de\s+(?:sa|ses|leur|leurs)\s+demande",
                        re.IGNORECASE)
@@ -269,7 +271,8 @@ _CREDITOR = re.compile(
     r"\s+demandes?|du\s+surplus)\b"
     # "L'ANAH versera la somme de 2 000 euros à Mme A..."
     r"|\b(?:la|une) somme de\s+[\d .,]+\s*(?:euros?|€|EUR)\s+(?:à|au|aux)\s+"
-    rf"(?!titre\b|verser\b|payer\b)(?P<t>.+?){_PARTY_STOP}",
+    r"(?!titre\b|verser\b|payer\b|majorer\b|augmenter\b|compter\b|partir\b)"
+    rf"(?P<t>.+?){_PARTY_STOP}",
     re.IGNORECASE | re.DOTALL,  # names run over the line breaks of hard-wrapped texts
 )
 # The subject of a clause ("Par acte du ..., PERSONNE1.) et SOCIETE2.) ont ...", "Elle
@@ -528,6 +531,12 @@ _FOR_HEAD = re.compile(r"\s*(?:\(\s*[^()]{0,40}\)\s*)?(?:au|a) titre d|\s*en rep
 
 
 _TITLE_END = re.compile(r"[,;]|\bainsi\b|\boutre\b")
+
+
+def _titled(folded: str, end: int) -> bool:
+    """« … à 1.430 € à titre d'indemnité de procédure »: a sum given a head of damage right
+    after it is a sum owed, whatever comes before it."""
+    return bool(_FOR_HEAD.match(folded, end)) and _specific_head(folded[end : end + 60])
 
 
 def _head(folded: str, before: int, at: int, after: int, context: str, end: int = -1) -> str:
@@ -821,7 +830,7 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             spelled = _IN_WORDS.search(words[max(0, at - 150) : at])
             lead = max(0, at - 150) + spelled.start() if spelled else at
             if not (_PAYMENT_OBJECT.search(words[max(0, lead - 50) : at])
-                    or words.startswith("|")):
+                    or words.startswith("|") or _titled(words, end)):
                 continue
             if _reported(words, at) or (clause.item and _REPORTED.search(lead_words)) \
                     or _costs(words, at, lead_words if clause.item else ""):

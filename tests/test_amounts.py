@@ -310,6 +310,13 @@ _CIVIL_RULINGS = [
      "euros.", [(4000.0, "granted", "autre", "PERSONNE1.)")]),
     ("Le tribunal évalue ex aequo et bono le préjudice moral de PERSONNE1.) à 1.500 euros.",
      [(1500.0, "granted", "moral", "")]),
+    # Belgian forms: the procedure indemnity within the costs, a sum that bears interest
+    ("Condamne la défenderesse aux dépens, liquidés pour la demanderesse à 1.430 € à titre "
+     "d'indemnité de procédure.", [(1430.0, "granted", "indemnite_procedure", "")]),
+    ("Condamne la SA X à payer à la SRL Y la somme de 5.432,10 € à majorer des intérêts "
+     "moratoires au taux légal.", [(5432.1, "granted", "autre", "la SRL Y")]),
+    ("La SRL Y réclame 7.500 € à titre de dommage moral. Ce dommage n'est pas établi.",
+     [(7500.0, "rejected", "moral", "La SRL Y")]),
     ("Il y a lieu de faire droit à la demande de la partie requérante et de\nlui accorder une "
      "indemnité de procédure de 770 euros.",
      [(770.0, "granted", "indemnite_procedure", "la partie requérante")]),
