@@ -500,6 +500,44 @@ def test_an_appeal_judgment_s_claims_are_each_ruled_on_and_each_party_keeps_its_
     ]
 
 
+_LABOUR_JUDGMENT = "\n\n".join([
+    "TRIBUNAL DU TRAVAIL DE LUXEMBOURG",
+    "Audience publique du 12 février 2025",
+    "FAITS ET RÉTROACTES",
+    "Par requête déposée le 3 mars 2024, PERSONNE1.) a fait convoquer son ancien "
+    "employeur SOCIETE1.) pour voir déclarer abusif son licenciement et le voir condamner"
+    " à lui payer les montants de 12.000 euros à titre d'indemnité compensatoire de "
+    "préavis, 15.000 euros à titre de dommage matériel et 6.000 euros à titre de dommage "
+    "moral.",
+    "MOTIFS DE LA DÉCISION",
+    "Quant au dommage matériel",
+    "PERSONNE1.) a retrouvé un emploi après deux mois. Le tribunal fixe le dommage "
+    "matériel à 7.000 euros.",
+    "Quant au dommage moral",
+    "Eu égard aux circonstances du licenciement, le dommage moral est évalué à 2.000 "
+    "euros.",
+    "PAR CES MOTIFS",
+    "le tribunal du travail, statuant contradictoirement,",
+    "déclare abusif le licenciement ;",
+    "condamne SOCIETE1.) à payer à PERSONNE1.) les montants de 12.000 euros à titre "
+    "d'indemnité compensatoire de préavis, 7.000 euros à titre de dommage matériel et "
+    "2.000 euros à titre de dommage moral, avec les intérêts légaux ;",
+    "déboute PERSONNE1.) du surplus de ses demandes ;",
+    "condamne SOCIETE1.) aux frais et dépens de l'instance.",
+])
+
+
+def test_a_labour_judgment_s_sums_each_keep_the_head_named_after_them():
+    """« 12.000 euros à titre d'indemnité compensatoire de préavis, 7.000 euros à titre de
+    dommage matériel et 2.000 euros à titre de dommage moral »: each sum its own head (the
+    notice indemnity is none of the table's), the two heads of loss reduced from the claim."""
+    rows = extract_amounts(parsed_text(_LABOUR_JUDGMENT))
+    assert sorted((r.value, r.head, r.outcome) for r in rows) == [
+        (2000.0, "moral", "granted"), (6000.0, "moral", "rejected"),
+        (7000.0, "materiel", "granted"), (12000.0, "autre", "granted"),
+        (15000.0, "materiel", "rejected")]
+
+
 def test_a_company_named_with_or_without_its_form_is_one_party():
     assert party_key("la Compagnie ABEILLE IARD & SANTE") == party_key(
         "la société ABEILLE IARD & SANTE") == party_key("ABEILLE IARD & SANTE")
