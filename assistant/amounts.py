@@ -541,15 +541,16 @@ def _titled(folded: str, end: int) -> bool:
 
 def _head(folded: str, before: int, at: int, after: int, context: str, end: int = -1) -> str:
     """The head the words right after the sum give it (« … euros au titre du préjudice
-    moral »; « autre » when they name none of the table's, « à titre d'indemnité
-    compensatoire de préavis »), else the most specific head named between the previous sum
-    and the next one, else in the clause and its lead-ins."""
+    moral »; when they name none of the table's, « à titre d'indemnité compensatoire de
+    préavis », the head named before the sum, else « autre »), else the most specific head
+    named between the previous sum and the next one, else in the clause and its lead-ins."""
     order = {head: n for n, head in enumerate(HEADS)}
     before, after = max(before, at - _HEAD_REACH), min(after, at + _HEAD_REACH)
     if end >= 0 and _FOR_HEAD.match(folded, end):
         title = folded[end:after]
         named = _heads_in(title[: next((m.start() for m in _TITLE_END.finditer(title)
                                         if m.start() > 0), len(title))])
+        named = named or _heads_in(folded[before:at])  # « … à lui rembourser la somme de »
         return min((order[h], p, h) for p, h in named)[2] if named else "autre"
     near = [(order[h], abs(before + p - at), h) for p, h in _heads_in(folded[before:after])]
     if not near:

@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ingest.layouts import roman_value
+
 
 @dataclass(frozen=True)
 class CanonicalText:
@@ -132,17 +134,56 @@ def _inline_numbering(line: str) -> list[int]:
     return [found[k].start() for k in run] if len(run) >= 10 else []
 
 
+# « … comparaissant pas. • • • I.- INDICATIONS DE PROCEDURE Vu en forme régulière … »: a
+# roman-numbered title in capitals inside a text written on one line (Belgian cours du travail)
+_INLINE_PART = re.compile(r"(?<= )([IVX]{1,5})(?:\.-|\.|-|–)[ \t]+(?=[A-ZÀ-Ý])")
+_TITLE_WORD = re.compile(r"[ \t]*([A-ZÀ-Ý][A-ZÀ-Ý’'-]*|[:–-]|\([A-ZÀ-Ý’' ]+\))(?=[ \t]|$)")
+
+
+def _capitals_end(line: str, start: int) -> int | None:
+    """The end of the title in capitals that opens at `start` (« FAITS ET ANTÉCÉDENTS
+    PERTINENTS (RAPPEL) »), without a last one-letter word that opens the next sentence
+    (« … PERTINENTS A la lecture ») nor « PAR CES MOTIFS »; None when no word of four letters
+    is there."""
+    words: list[tuple[str, int]] = []
+    while (match := _TITLE_WORD.match(line, words[-1][1] if words else start)) and len(words) < 20:
+        if match.group(1) == "PAR" and line.startswith(" CES", match.end()):
+            break  # « … DISPOSITIF DE L'ARRÊT PAR CES MOTIFS, » opens the operative part
+        words.append((match.group(1), match.end()))
+    while words and len(words[-1][0]) == 1:
+        words.pop()
+    if not any(sum(c.isalpha() for c in word) >= 4 for word, _ in words):
+        return None
+    return words[-1][1]
+
+
+def _inline_titles(line: str) -> list[tuple[int, int]]:
+    """(start, end) of the part titles « I.- … », « II.- … » written inside a line, when at
+    least 3 of them make a `numbering_run` in order."""
+    found = []
+    for match in _INLINE_PART.finditer(line):
+        end = _capitals_end(line, match.end())
+        if end is not None:
+            found.append((match.start(), end, roman_value(match.group(1))))
+    run = numbering_run([value for _, _, value in found])
+    return [found[k][:2] for k in run] if len(run) >= 3 else []
+
+
 def split_long_line(line: str) -> list[str]:
-    """`line` cut into paragraphs before its own paragraph numbers (`_inline_numbering`) and
-    at sentence ends (see LONG_PARAGRAPH); without the spaces at the cuts, the pieces are
-    `line`."""
+    """`line` cut into paragraphs before its own paragraph numbers (`_inline_numbering`),
+    around its part titles (`_inline_titles`) and at sentence ends (see LONG_PARAGRAPH);
+    without the spaces at the cuts, the pieces are `line`."""
+    titles = _inline_titles(line)
+    cuts = sorted({*_inline_numbering(line), *(at for title in titles for at in title)})
+    title_starts = {start for start, _ in titles}
     pieces: list[str] = []
     start = 0
-    for at in _inline_numbering(line):
+    for at in cuts:
         end = len(line[:at].rstrip())
         if end > start:
-            pieces.extend(_split_at_sentences(line[start:end]))
-        start = at
+            piece = line[start:end]
+            pieces.extend([piece] if start in title_starts else _split_at_sentences(piece))
+        start = max(start, len(line) - len(line[at:].lstrip()))
     return pieces + _split_at_sentences(line[start:])
 
 

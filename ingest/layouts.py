@@ -64,6 +64,16 @@ TOP_LEVEL: dict[str, SectionKind] = {
     "faits utiles a l'examen de la demande": "facts",
     "faits utiles a l'examen de la cause": "facts",
     "les faits et les procedures anterieures": "facts",
+    # Belgian cours du travail: « I.- INDICATIONS DE PROCEDURE », « II.- FAITS ET ANTÉCÉDENTS
+    # PERTINENTS (RAPPEL) », « III.- JUGEMENT CONTESTÉ », « IV.- OBJET DE L'APPEL … »
+    "indications de procedure": "procedure", "antecedents pertinents": "facts",
+    "faits et antecedents pertinents": "facts", "le rappel des faits pertinents": "facts",
+    "jugement conteste": "procedure", "jugement dont appel": "procedure",
+    "le jugement dont appel": "procedure", "les appels": "procedure",
+    "l'avis du ministere public": "procedure",
+    "objet de l'appel": "claims", "objet de l'appel et retroactes en degre d'appel": "claims",
+    "appel et demandes des parties en degre d'appel": "claims",
+    "decision de la cour - dispositif de l'arret": "operative",
     # and « I. Objet de la requête »: what the applicant asks the Council to annul or suspend
     "objet de la requete": "claims", "objet du recours": "claims",
 }
@@ -84,10 +94,13 @@ _ROMAN_DIGITS = {"I": 1, "V": 5, "X": 10}
 
 def roman_number(title: str) -> int | None:
     """The value of the roman numeral that numbers `title` (« IV. Recevabilité » → 4)."""
-    match = re.match(r"^([IVX]{1,5})[.)]\s", title)
-    if not match:
-        return None
-    values = [_ROMAN_DIGITS[c] for c in match.group(1)]
+    match = re.match(r"^([IVX]{1,5})[.)](?:\s*[-–])?\s", title)  # « V. », « V.- »
+    return roman_value(match.group(1)) if match else None
+
+
+def roman_value(numeral: str) -> int:
+    """« IV » → 4."""
+    values = [_ROMAN_DIGITS[c] for c in numeral]
     return sum(-v if i + 1 < len(values) and v < values[i + 1] else v
                for i, v in enumerate(values))
 
@@ -134,7 +147,9 @@ def top_level_kind(text: str) -> SectionKind | None:
     if "\n" in text or len(text) > 90:
         return None
     title = re.sub(r"\s+", " ", _folded_title(text))
-    title = re.sub(r"^[ivx]+[.)-]\s*", "", title)  # "I. La procédure devant la Cour"
+    title = re.sub(r"^[ivx]+\s*[.)–-]+\s*", "", title)  # "I. La procédure", « II.- Faits »
+    title = re.sub(r"\s*\([^)]*\)$", "", title)  # « … PERTINENTS (RAPPEL) »
+    title = title.replace("–", "-")
     title = title.replace(",", "")
     if title.startswith("par ces motifs"):
         return "operative"

@@ -287,8 +287,9 @@ def _has_pages(raw: RawDocument) -> bool:
 
 def _headings(blocks: list[Block]) -> dict[int, Heading]:
     """Index of block -> heading, for the blocks that are headings. When a top-level title
-    is numbered in roman (« III. Faits »), the title numbered next (« IV. Recevabilité ») is
-    top-level too: of the kind its words name, else the court's reasons. Only the last
+    is numbered in roman (« III. Faits »), the title numbered next (« IV. Recevabilité », or
+    the one after when a title was not read) is top-level too: of the kind its words name,
+    else the court's reasons. Only the last
     operative title opens the operative part: one before it is a quoted decision's."""
     found: dict[int, Heading] = {}
     in_body = False
@@ -302,7 +303,8 @@ def _headings(blocks: list[Block]) -> dict[int, Heading]:
         if heading is None:
             continue
         number = roman_number(heading.title)
-        if heading.style == "roman" and top_number and number == top_number + 1:
+        if heading.style == "roman" and top_number and number and \
+                top_number < number <= top_number + 2:  # « IV. » then « V. » (or « VI. »)
             heading = Heading(heading.title, "top", heading.kind or "reasons")
         found[i] = heading
         if heading.style == "top":

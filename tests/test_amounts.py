@@ -310,6 +310,9 @@ _CIVIL_RULINGS = [
      "euros.", [(4000.0, "granted", "autre", "PERSONNE1.)")]),
     ("Le tribunal évalue ex aequo et bono le préjudice moral de PERSONNE1.) à 1.500 euros.",
      [(1500.0, "granted", "moral", "")]),
+    ("L’ONEm sollicite la condamnation de Monsieur J. à lui rembourser la somme de 16.199,09 "
+     "euros à titre d’allocations perçues indûment.",
+     [(16199.09, "claimed", "remboursement", "L’ONEm")]),
     # Belgian forms: the procedure indemnity within the costs, a sum that bears interest
     ("Condamne la défenderesse aux dépens, liquidés pour la demanderesse à 1.430 € à titre "
      "d'indemnité de procédure.", [(1430.0, "granted", "indemnite_procedure", "")]),

@@ -480,6 +480,41 @@ def test_the_council_of_state_s_lettered_titles_are_its_sub_sections() -> None:
     assert "ses conseils;\nA. MERCIER )\nB. NOGARA )" in judgment.text
 
 
+def test_a_labour_court_record_on_one_line_is_cut_at_its_part_titles() -> None:
+    """Belgian cours du travail records come as one line, their titles inside it (« … ne
+    comparaissant pas. • • • I.- INDICATIONS DE PROCEDURE Vu … »): each title in capitals
+    stands alone and opens its part, numbered on after one too long to be read as a title
+    (« V. »); a name in capitals (« I. HACHEZ, Le principe ») or a numeral out of the run
+    (« titre II. CONTRAT … ») stays in its sentence."""
+    filler = "La cour a examiné les pièces déposées par les parties à l’audience. " * 12
+    text = (
+        "Cour du travail de Liège Arrêt prononcé le 2 septembre 2022 En cause de : "
+        "L’OFFICE NATIONAL DE L’EMPLOI, partie appelante, contre Monsieur J., ne comparaissant "
+        "pas. • • • I.- INDICATIONS DE PROCEDURE Vu en forme régulière les pièces du dossier. "
+        + filler + "II.- FAITS ET ANTÉCÉDENTS PERTINENTS (RAPPEL) Il ressort des pièces que "
+        "Monsieur J. a perçu des allocations. " + filler + "III.- JUGEMENT CONTESTÉ (RAPPEL) "
+        "Par le jugement critiqué, les premiers juges ont dit le recours fondé. " + filler
+        + "IV.- OBJET DE L’APPEL A la lecture de sa requête, l’ONEm demande la réformation du "
+        "jugement selon la loi, titre II. CONTRAT DE TRAVAIL DES EMPLOYÉS, de 1978. " + filler
+        + "V.- L’AUTORITÉ DE LA CHOSE JUGÉE PAR LE JUGEMENT DONT APPEL RELATIVEMENT À LA "
+        "RÉGULARITÉ DE LA PROCÉDURE DE LICENCIEMENT POUR MOTIF GRAVE Le jugement est définitif. "
+        + filler + "VI.- FONDEMENT DE L’APPEL Voy. I. HACHEZ, Le principe de standstill, 2008. "
+        + filler + "VII.- DÉCISION DE LA COUR PAR CES MOTIFS, LA COUR, statuant publiquement, "
+        "dit l’appel fondé.")
+    assert "\n" not in text and len(text) > 4000
+    judgment = parse_judgment(RawDocument(Path("ct.txt"), "txt", text))
+    kinds = {s.path: s.kind for s in judgment.sections}
+    assert kinds[("I.- INDICATIONS DE PROCEDURE",)] == "procedure"
+    assert kinds[("II.- FAITS ET ANTÉCÉDENTS PERTINENTS (RAPPEL)",)] == "facts"
+    assert kinds[("III.- JUGEMENT CONTESTÉ (RAPPEL)",)] == "procedure"
+    assert kinds[("IV.- OBJET DE L’APPEL",)] == "claims"
+    assert kinds[("VI.- FONDEMENT DE L’APPEL",)] == "reasons"
+    assert "\n\nIV.- OBJET DE L’APPEL\n\nA la lecture" in judgment.text
+    assert "Voy. I. HACHEZ, Le principe" in judgment.text
+    assert "titre II. CONTRAT DE TRAVAIL DES EMPLOYÉS, de 1978" in judgment.text
+    assert "\n\nVII.- DÉCISION DE LA COUR\n\nPAR CES MOTIFS, LA COUR" in judgment.text
+
+
 def test_a_line_of_the_table_of_contents_is_no_heading() -> None:
     text = ("Décision n° 25-D-05 du 4 juillet 2025\n\nSOMMAIRE\n\n"
             "A. SUR LA PROCÉDURE .......................................... 20\n\n"
