@@ -74,7 +74,7 @@ TOP_LEVEL: dict[str, SectionKind] = {
     "objet de l'appel": "claims", "objet de l'appel et retroactes en degre d'appel": "claims",
     "appel et demandes des parties en degre d'appel": "claims",
     "decision de la cour - dispositif de l'arret": "operative",
-    # and « I. Objet de la requête »: what the applicant asks the Council to annul or suspend
+    # Belgian Conseil d'État: « I. Objet de la requête », what the applicant asks it to annul
     "objet de la requete": "claims", "objet du recours": "claims",
 }
 # Sub-headings whose kind differs from their parent's.

@@ -289,8 +289,8 @@ def _headings(blocks: list[Block]) -> dict[int, Heading]:
     """Index of block -> heading, for the blocks that are headings. When a top-level title
     is numbered in roman (« III. Faits »), the title numbered next (« IV. Recevabilité », or
     the one after when a title was not read) is top-level too: of the kind its words name,
-    else the court's reasons. Only the last
-    operative title opens the operative part: one before it is a quoted decision's."""
+    else the court's reasons. Only the last operative title opens the operative part: one
+    before it is a quoted decision's."""
     found: dict[int, Heading] = {}
     in_body = False
     top_number: int | None = None
