@@ -2,37 +2,37 @@
 verbatim span of the judgment text (labelling rules: eval/amounts_and_tags.md).
 
 How a judgment is read, in four steps:
-1. Clauses: the text is cut into sentences, `;`-clauses, list items and table rows, each in
-   its section (claims, reasons, operative...). A list item or table row also reads the
-   lead-in that introduces it ("le tribunal a :", "chiffrent leurs préjudices comme suit :").
-2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000")
-   that is the object of a payment (somme, montant, indemnité, payer, préjudice...) gets the
-   voice of the nearest cue before it: the court grants (condamne, alloue, fixe, déclare
-   fondée) or rejects (déboute, rejette, non fondée), or a party claims (demande,
-   sollicite, réclame, voir condamner; any cue in the parties' sections or in the
-   conditional); with no cue before it, or a claim's cue only, the ruling after it in its
-   sentence ("770 euros est accordée", "la demande de X en paiement de 5.000 euros est à
-   déclarer non fondée"). A cue used as a noun ("la condamnation de"), a bare past participle
-   ("le plafond fixé à") and an undeclared "fondée" ("fondée sur") are no cues; "réduit ... de
-   8.000 euros à 4.000 euros" rejects the first sum and grants the second. Not mentions: sums without a cue (a price, an invoice told as
-   a fact); sums of another decision, restated ("le tribunal a condamné", "d'avoir
-   condamné") or reported (a cassation grievance, "fait grief à l'arrêt de", "pour condamner
-   ..., l'arrêt retient", "casse et annule ... en ce qu'il", "par jugement du", "au lieu
-   de"; not "confirme ... en ce qu'il", which this court decides); court costs (dépens,
-   droits de rôle, a fund's contribution, "les frais sont fixés à"). The head of damage is
-   the one named right after the sum ("... euros à titre de préjudice moral"), else the most
-   specific one named next to it, else in the clause.
-3. Claims resolved: a total claimed under no specific head whose parts are claimed too gives
-   way to them (and parts of one head to their total); a claim granted in full is the grant;
-   a claim the court reduced (granted under the same head for less) or rejected by head
-   ("déclare non fondée la demande ... d'un dommage matériel") or as a counterclaim is
-   rejected -- a rejection without a sum counts when it rules on a claim or names a head
-   (the damages claim covers the heads of loss, "toutes ses demandes" a party's claims, and
-   "cette demande n'est pas fondée" the claim just told); other claims stay claimed (the decision does not rule on them). When the court condemns
-   one party only, a claim that names no debtor and is not a counterclaim is taken to be
-   against that party; "rejette la demande formée par X et la condamne" condemns X.
-4. Rows: mentions of the same sum, head and outcome are one row per creditor (a sum said in
-   the reasons and again in the operative part is one row, quoted from the operative part).
+1. Clauses: the text is cut into sentences, `;`-clauses, list items and table rows, each in its
+   section (claims, reasons, operative...). A list item or table row also reads the lead-in that
+   introduces it ("le tribunal a :", "chiffrent leurs préjudices comme suit :").
+2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000") that is
+   the object of a payment (somme, montant, indemnité, payer, préjudice...) gets the voice of
+   the nearest cue before it: the court grants (condamne, alloue, fixe, déclare fondée) or
+   rejects (déboute, rejette, non fondée), or a party claims (demande, sollicite, réclame, voir
+   condamner; any cue in the parties' sections or in the conditional); with no cue before it, or
+   a claim's cue only, the ruling after it in its sentence ("770 euros est accordée", "la
+   demande de X en paiement de 5.000 euros est à déclarer non fondée"). A cue used as a noun
+   ("la condamnation de"), a bare past participle ("le plafond fixé à") and an undeclared
+   "fondée" ("fondée sur") are no cues; "réduit ... de 8.000 euros à 4.000 euros" rejects the
+   first sum and grants the second. Not mentions: sums without a cue (a price, an invoice told
+   as a fact); sums of another decision, restated ("le tribunal a condamné", "d'avoir condamné")
+   or reported (a cassation grievance, "fait grief à l'arrêt de", "pour condamner ..., l'arrêt
+   retient", "casse et annule ... en ce qu'il", "par jugement du", "au lieu de"; not "confirme
+   ... en ce qu'il", which this court decides); court costs (dépens, droits de rôle, a fund's
+   contribution, "les frais sont fixés à"). The head of damage is the one named right after the
+   sum ("... euros à titre de préjudice moral"), else the most specific one named next to it,
+   else in the clause.
+3. Claims resolved: a total claimed under no specific head whose parts are claimed too gives way
+   to them (and parts of one head to their total); a claim granted in full is the grant; a claim
+   the court reduced (granted under the same head for less) or rejected by head ("déclare non
+   fondée la demande ... d'un dommage matériel") or as a counterclaim is rejected -- a rejection
+   without a sum counts when it rules on a claim or names a head (the damages claim covers the
+   heads of loss, "toutes ses demandes" a party's claims, and "cette demande n'est pas fondée"
+   the claim just told); other claims stay claimed (the decision does not rule on them). When
+   the court condemns one party only, a claim that names no debtor and is not a counterclaim is
+   taken to be against that party; "rejette la demande formée par X et la condamne" condemns X.
+4. Rows: mentions of the same sum, head and outcome are one row per creditor (a sum said in the
+   reasons and again in the operative part is one row, quoted from the operative part).
 
 Every row's quote is checked in code: `judgment.text[char_start:char_end] == quote` and the
 quote holds the amount as written, which parses back to `value`; a row that fails is dropped.
