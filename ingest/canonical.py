@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.layouts import roman_value
+from ingest.layouts import roman_value, top_level_kind
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def _capitals_end(line: str, start: int) -> int | None:
     """The end of the title in capitals that opens at `start` (« FAITS ET ANTÉCÉDENTS
     PERTINENTS (RAPPEL) »), without a last one-letter word that opens the next sentence
     (« … PERTINENTS A la lecture ») nor « PAR CES MOTIFS »; None when no word of four letters
-    is there."""
+    is there, or when dots lead to a page number (a table of contents)."""
     words: list[tuple[str, int]] = []
     while (match := _TITLE_WORD.match(line, words[-1][1] if words else start)) and len(words) < 20:
         if match.group(1) == "PAR" and line.startswith(" CES", match.end()):
@@ -152,21 +152,41 @@ def _capitals_end(line: str, start: int) -> int | None:
         words.append((match.group(1), match.end()))
     while words and len(words[-1][0]) == 1:
         words.pop()
-    if not any(sum(c.isalpha() for c in word) >= 4 for word, _ in words):
+    if not any(sum(c.isalpha() for c in word) >= 4 for word, _ in words) \
+            or _DOT_LEADER.match(line, words[-1][1]):
         return None
     return words[-1][1]
 
 
+# « MOTIFS DE LA DÉCISION ........ 8 »: an entry of the table of contents, not the title
+_DOT_LEADER = re.compile(r"\s*\.{4,}")
+# a run of words in capitals (« MOTIFS DE LA DÉCISION », « PAR CES MOTIFS »)
+_CAPITALS = re.compile(
+    r"(?<![\w’'-])[A-ZÀ-Ý][A-ZÀ-Ý’'-]+(?:[ \t]+[A-ZÀ-Ý][A-ZÀ-Ý’'-]*)*(?![\w’'-])")
+
+
 def _inline_titles(line: str) -> list[tuple[int, int]]:
-    """(start, end) of the part titles « I.- … », « II.- … » written inside a line, when at
-    least 3 of them make a `numbering_run` in order."""
+    """(start, end) of the part titles written inside a line: « I.- … », « II.- … » when at
+    least 3 of them make a `numbering_run` in order, and the known top-level titles in
+    capitals (« … le 16 septembre 2025. MOTIFS DE LA DÉCISION I. Sur le grief … »)."""
     found = []
     for match in _INLINE_PART.finditer(line):
         end = _capitals_end(line, match.end())
         if end is not None:
             found.append((match.start(), end, roman_value(match.group(1))))
     run = numbering_run([value for _, _, value in found])
-    return [found[k][:2] for k in run] if len(run) >= 3 else []
+    titles = [found[k][:2] for k in run] if len(run) >= 3 else []
+    inside = [range(start, end) for start, end in titles]
+    for match in _CAPITALS.finditer(line):
+        words = match.group().split()
+        while words and len(words[-1]) == 1:  # « … DÉCISION I. Sur le grief »
+            words.pop()
+        title = " ".join(words)
+        if match.start() > 0 and top_level_kind(title) is not None \
+                and not _DOT_LEADER.match(line, match.start() + len(title)) \
+                and not any(match.start() in span for span in inside):
+            titles.append((match.start(), match.start() + len(title)))
+    return sorted(titles)
 
 
 def split_long_line(line: str) -> list[str]:

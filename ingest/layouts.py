@@ -129,6 +129,9 @@ _SUB_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
 TABLE_OF_CONTENTS_LINE = re.compile(r"\.{5,}\s*\d+\s*$|\.{8,}\s*$")
 
 
+_SENTENCE_INSIDE = re.compile(r"[a-zà-ÿ0-9]{2}\. [A-ZÀ-Ý0-9]")
+
+
 @dataclass(frozen=True)
 class Heading:
     """A paragraph recognised as a heading: top-level (`style == "top"`) or a sub-heading."""
@@ -200,8 +203,9 @@ def classify(text: str, *, in_body: bool, is_last: bool) -> Heading | None:
         return None
     for style, pattern in _SUB_STYLES:
         if pattern.match(text):
-            if style in ("arabic", "decimal", "roman", "upper", "lower") and len(text) > 120:
-                return None
+            if style in ("arabic", "decimal", "roman", "upper", "lower") and (
+                    len(text) > 120 or _SENTENCE_INSIDE.search(text)):
+                return None  # « 73. Le paragraphe … a été cité au point 54. 2.4 Examen du grief »
             kind2 = sub_kind(text)
             if not in_body and kind2 is None:
                 return None

@@ -18,6 +18,7 @@ from ingest_fixtures import (
 
 from ingest.canonical import canonicalize
 from ingest.dates import fold, parse_date
+from ingest.layouts import classify
 from ingest.metadata import normalize_chamber
 from ingest.parse import parse_judgment
 from ingest.read import RawDocument, read_document
@@ -513,6 +514,32 @@ def test_a_labour_court_record_on_one_line_is_cut_at_its_part_titles() -> None:
     assert "Voy. I. HACHEZ, Le principe" in judgment.text
     assert "titre II. CONTRAT DE TRAVAIL DES EMPLOYÉS, de 1978" in judgment.text
     assert "\n\nVII.- DÉCISION DE LA COUR\n\nPAR CES MOTIFS, LA COUR" in judgment.text
+
+
+def test_a_sanctions_decision_on_one_line_is_cut_at_its_known_titles_not_at_its_contents() -> None:
+    """AMF decisions come as one line, table of contents included: « MOTIFS DE LA DÉCISION »
+    and « PAR CES MOTIFS » in the text open the reasons and the operative part; the same
+    words followed by dots and a page number are entries of the contents; a numbered
+    paragraph that ends on a glued sub-title (« 73. … au point 54. 2.4 Examen du grief ») is
+    no heading."""
+    filler = "La Commission relève que la société a manqué à ses obligations. " * 14
+    text = ("Décision n° 7 du 5 novembre 2025 SOMMAIRE FAITS .......... 2 PROCÉDURE .......... 3 "
+            "MOTIFS DE LA DÉCISION .......... 8 I. SUR LE GRIEF A .......... 9 II. SUR LE GRIEF "
+            "B .......... 12 III. SUR LA SANCTION .......... 20 PAR CES MOTIFS .......... 50 "
+            "FAITS 1. La société "
+            "NIV est une société de gestion de portefeuille. " + filler + "PROCÉDURE 2. Le 3 mai "
+            "2023, le collège de l’AMF a décidé de notifier des griefs. " + filler
+            + "MOTIFS DE LA DÉCISION I. Sur le grief relatif au dossier d’agrément " + filler
+            + "3. Le texte applicable a été cité au point 2. 1.4 Examen du grief " + filler
+            + "PAR CES MOTIFS Et ainsi qu’il en a été délibéré, la Commission prononce un blâme.")
+    assert "\n" not in text and len(text) > 4000
+    judgment = parse_judgment(RawDocument(Path("amf.txt"), "txt", text))
+    tops = [(s.path, s.kind) for s in judgment.sections if len(s.path) == 1]
+    assert tops == [(("FAITS",), "facts"), (("PROCÉDURE",), "procedure"),
+                    (("MOTIFS DE LA DÉCISION",), "reasons"), (("PAR CES MOTIFS",), "operative")]
+    assert "8 I. SUR LE GRIEF A .......... 9 II. SUR LE GRIEF B" in judgment.text
+    assert classify("73. Le texte a été cité au point 54. 2.4 Examen du grief", in_body=True,
+                    is_last=False) is None
 
 
 def test_a_line_of_the_table_of_contents_is_no_heading() -> None:
