@@ -123,7 +123,7 @@ _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a
     "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"verser(?:a|ont)\b",
               r"accord(?:e|ent|er|ons)\b", r"(?:fait|faire) droit\b",
               r"tenue?s? de (?:payer|verser|rembourser|restituer)\b", r"(?:a|ont) droit a\b",
-              r"evalu(?:e|ons)\b"),
+              r"evalu(?:e|ons)\b", r"etablie?s? (?:a hauteur|a concurrence|au montant|a la somme)"),
     # « réduit la demande de 8.000 euros à 4.000 euros »: the sum claimed is rejected, the
     # sum it is brought down to granted
     "reduce": (r"redui", r"ramen"),
@@ -826,7 +826,8 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
                 or frozenset(h for _, h in _heads_in(heading_words))
             party = demand.group(1) if demand else debouted.group("p") if debouted else ""
             rulings.append(_Ruling(heads, counterclaim, _party(party),
-                                   any_loss="dommages" in heads and not _ABUSE.search(words)))
+                                   any_loss="dommages" in heads and not heads & _LOSS_HEADS
+                                   and not _ABUSE.search(words)))
         for n, money in enumerate(sums):
             at, end = money.start, money.end
             spelled = _IN_WORDS.search(words[max(0, at - 150) : at])

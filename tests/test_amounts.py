@@ -352,6 +352,8 @@ _CLAIMS_TOLD = ("PERSONNE1.) réclame le montant de 5.000 euros au titre du pré
     ("déboute SOCIETE1.) de toutes ses demandes ;", ["claimed", "claimed", "claimed"]),
     ("déboute SOCIETE1.) de sa demande en dommages et intérêts ;",
      ["claimed", "claimed", "claimed"]),
+    ("déboute PERSONNE1.) de sa demande en indemnisation de son préjudice moral ;",
+     ["rejected", "claimed", "claimed"]),
     ("déboute PERSONNE1.) de sa demande en dommages et intérêts pour procédure abusive et "
      "vexatoire ;", ["claimed", "claimed", "claimed"]),
     ("déboute PERSONNE1.) de sa demande en allocation d'une indemnité de procédure ;",
@@ -539,6 +541,37 @@ def test_a_labour_judgment_s_sums_each_keep_the_head_named_after_them():
         (2000.0, "moral", "granted"), (6000.0, "moral", "rejected"),
         (7000.0, "materiel", "granted"), (12000.0, "autre", "granted"),
         (15000.0, "materiel", "rejected")]
+
+
+_LISTED_CLAIMS_JUDGMENT = "\n\n".join([
+    "TRIBUNAL D'ARRONDISSEMENT DE LUXEMBOURG",
+    "Jugement civil 2024TALCH08/00077",
+    "PRÉTENTIONS DES PARTIES",
+    "PERSONNE1.) demande la condamnation de SOCIETE1.) à lui payer les montants suivants "
+    ":",
+    "- 5.000 euros au titre du préjudice matériel,",
+    "- 2.000 euros au titre du préjudice moral,",
+    "- 1.500 euros à titre d'indemnité de procédure.",
+    "MOTIFS DE LA DÉCISION",
+    "Le préjudice matériel est établi à hauteur de 3.000 euros.",
+    "PERSONNE1.) ne justifie pas d'un préjudice moral. Cette demande est à rejeter.",
+    "PAR CES MOTIFS",
+    "le tribunal, statuant contradictoirement,",
+    "condamne SOCIETE1.) à payer à PERSONNE1.) le montant de 3.000 euros ;",
+    "déboute PERSONNE1.) de sa demande en indemnisation d'un préjudice moral ;",
+    "dit qu'il n'y a pas lieu à allocation d'une indemnité de procédure ;",
+])
+
+
+def test_claims_listed_under_a_lead_in_are_each_ruled_on():
+    """« … à lui payer les montants suivants : - 5.000 euros au titre du préjudice matériel,
+    … »: the loss the reasons find « établi à hauteur de 3.000 euros » is the sum the
+    operative part grants, under its head; the claim for more is rejected, and so are the
+    moral damages and the procedure indemnity (« il n'y a pas lieu à allocation »)."""
+    rows = extract_amounts(parsed_text(_LISTED_CLAIMS_JUDGMENT))
+    assert sorted((r.value, r.head, r.outcome) for r in rows) == [
+        (1500.0, "indemnite_procedure", "rejected"), (2000.0, "moral", "rejected"),
+        (3000.0, "materiel", "granted"), (5000.0, "materiel", "rejected")]
 
 
 def test_a_company_named_with_or_without_its_form_is_one_party():
