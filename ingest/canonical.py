@@ -163,6 +163,7 @@ _DOT_LEADER = re.compile(r"\s*\.{4,}")
 # a run of words in capitals (« MOTIFS DE LA DÉCISION », « PAR CES MOTIFS »)
 _CAPITALS = re.compile(
     r"(?<![\w’'-])[A-ZÀ-Ý][A-ZÀ-Ý’'-]+(?:[ \t]+[A-ZÀ-Ý][A-ZÀ-Ý’'-]*)*(?![\w’'-])")
+_LAST_LETTERS = re.compile(r"(?:[ \t]+[A-ZÀ-Ý])+$")  # one-letter words that end a run
 
 
 def _inline_titles(line: str) -> list[tuple[int, int]]:
@@ -178,14 +179,12 @@ def _inline_titles(line: str) -> list[tuple[int, int]]:
     titles = [found[k][:2] for k in run] if len(run) >= 3 else []
     inside = [range(start, end) for start, end in titles]
     for match in _CAPITALS.finditer(line):
-        words = match.group().split()
-        while words and len(words[-1]) == 1:  # « … DÉCISION I. Sur le grief »
-            words.pop()
-        title = " ".join(words)
+        title = _LAST_LETTERS.sub("", match.group())  # « … DÉCISION I. Sur le grief »
+        end = match.start() + len(title)
         if match.start() > 0 and top_level_kind(title) is not None \
-                and not _DOT_LEADER.match(line, match.start() + len(title)) \
+                and not _DOT_LEADER.match(line, end) \
                 and not any(match.start() in span for span in inside):
-            titles.append((match.start(), match.start() + len(title)))
+            titles.append((match.start(), end))
     return sorted(titles)
 
 
