@@ -6,19 +6,21 @@ How a judgment is read, in four steps:
    section (claims, reasons, operative...). A list item or table row also reads the lead-in that
    introduces it ("le tribunal a :", "chiffrent leurs préjudices comme suit :").
 2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000") that is
-   the object of a payment (somme, montant, indemnité, payer, préjudice...) gets the voice of
-   the nearest cue before it: the court grants (condamne, alloue, fixe, déclare fondée) or
-   rejects (déboute, rejette, non fondée), or a party claims (demande, sollicite, réclame, voir
+   the object of a payment (somme, montant, indemnité, payer, préjudice...) gets the voice of the
+   nearest cue before it: the court grants (condamne, alloue, fixe, déclare fondée) or rejects
+   (déboute, rejette, non fondée), or a party claims (demande, sollicite, réclame, voir
    condamner; any cue in the parties' sections or in the conditional); with no cue before it, or
-   a claim's cue only, the ruling after it in its sentence ("770 euros est accordée", "la
-   demande de X en paiement de 5.000 euros est à déclarer non fondée"). A cue used as a noun
-   ("la condamnation de"), a bare past participle ("le plafond fixé à") and an undeclared
-   "fondée" ("fondée sur") are no cues; "réduit ... de 8.000 euros à 4.000 euros" rejects the
-   first sum and grants the second. Not mentions: sums without a cue (a price, an invoice told
-   as a fact); sums of another decision, restated ("le tribunal a condamné", "d'avoir condamné")
-   or reported (a cassation grievance, "fait grief à l'arrêt de", "pour condamner ..., l'arrêt
-   retient", "casse et annule ... en ce qu'il", "par jugement du", "au lieu de"; not "confirme
-   ... en ce qu'il", which this court decides); court costs (dépens, droits de rôle, a fund's
+   a claim's cue only, the ruling after it in its sentence ("770 euros est accordée", "la demande
+   de X en paiement de 5.000 euros est à déclarer non fondée"). A cue used as a noun ("la
+   condamnation de", "sur demande"), a bare past participle ("le plafond fixé à") and an
+   undeclared "fondée" ("fondée sur") are no cues; "réduit ... de 8.000 euros à 4.000 euros"
+   rejects the first sum and grants the second. Not mentions: sums without a cue (a price, an
+   invoice told as a fact); sums of another decision, restated ("le tribunal a condamné",
+   "d'avoir condamné") or reported (a cassation grievance, "fait grief à l'arrêt de", "pour
+   condamner ..., l'arrêt retient", "casse et annule ... en ce qu'il", "par jugement du", "par
+   une délibération du", "au lieu de", "... euros accordée par le tribunal"; not "confirme ... en
+   ce qu'il", which this court decides); a sum a text or another body fixes ("l'arrêté qui fixe
+   ce montant à", "(ci-après : le décret) fixe à"); court costs (dépens, droits de rôle, a fund's
    contribution, "les frais sont fixés à"). The head of damage is the one named right after the
    sum ("... euros à titre de préjudice moral"), else the most specific one named next to it,
    else in the clause.
@@ -131,8 +133,11 @@ _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a
 _CUES = re.compile("|".join(f"(?P<{voice}>" + "|".join(rf"\b{w}\w*" for w in words) + ")"
                             for voice, words in _CUE_WORDS.items()))
 _REJECT_CUE = re.compile("|".join(rf"\b{w}" for w in _CUE_WORDS["reject"]))
-_NOUN_BEFORE = re.compile(r"(?:\b(?:la|sa|leur|une|cette|de|en|des|les|ses|leurs)\s+)$")
+_NOUN_BEFORE = re.compile(r"(?:\b(?:la|sa|leur|une|cette|de|en|des|les|ses|leurs|sur)\s+)$")
 _SUM_NOUN_BEFORE = re.compile(r"\b(?:montants?|sommes?)\s+$")
+# A text or another body as the subject of a ruling verb: « l'arrêté ministériel qui fixe ce
+# montant à 12,50 euros », « (ci-après : le décret-programme du 11 décembre 2024) fixe à … »
+_WHO_BEFORE = re.compile(r"(?:\bqui|\(ci-apres\b[^()]*\))\s+$")
 _AUXILIARY = re.compile(r"\b(?:est|sont|etre|sera|seront|soit|soient)\s+$")
 _DECLARED = re.compile(r"\b(?:dit|disons|declare|declarons|juge|est|sont|etre|et|bien|partiellement"
                        r"|recevable)\b[^;.]*$")
@@ -181,9 +186,6 @@ _THAT_CLAIM_REJECTED = re.compile(
 # « déboute X de sa demande en … »: whose claim it is
 _DEBOUTED = re.compile(r"\bdébout\w*\s+(?P<p>[^;:]{2,120}?)\s+de\s+(?:sa|ses|leur|leurs)\s+demande",
                        re.IGNORECASE)
-# « déboute X de sa demande en … »: whose claim it is
-_DEBOUTED = re.compile(r"\bdébout\w*\s+(?P<p>[^;:]{2,120}?)\s+de\s+(?:sa|ses|leur|leurs)\s+demande",
-                       re.IGNORECASE)
 # « déboute X de toutes ses demandes », « de l'ensemble de ses demandes », « dit les demandes
 # de X non fondées » (on the text with its accents)
 _ALL_CLAIMS_OF = re.compile(
@@ -194,8 +196,9 @@ _ALL_CLAIMS_OF = re.compile(
 _CONDITIONAL = re.compile(r"\b\w+(?:rait|raient)\b(?:\s+\S+){0,3}\s*$")
 # On lower-case text with its accents: "a rejeté" (another decision), not "à rejeter".
 _PRIOR = re.compile(
-    r"\b(?:a|ont|avait|avaient|avoir|ayant)\s+(?:(?:été|notamment|\w+ment)\s+){0,2}"
-    r"(?:condamné|alloué|débouté|rejeté|fixé|accordé|ordonné)"
+    r"\b(?:a|ont|avait|avaient|avoir|ayant)\s+(?:(?:été|notamment|ainsi|donc|aussi|en outre"
+    r"|par ailleurs|\w+ment)\s+){0,2}(?:condamné|alloué|débouté|rejeté|fixé|accordé|ordonné"
+    r"|fait droit)"
 )
 _PRIOR_LEAD = re.compile(r"\b(?:a|ont|avait|avaient)\s*:\s*$")
 # On folded text, before a sum in its clause: the sum is another decision's, told by this one
@@ -209,10 +212,18 @@ _REPORTED = re.compile(
     r"|\bl'arret (?:attaque |d'appel )?(?:retient|enonce|constate|releve|ajoute|considere|estime)"
     r"|\b(?:la cour d'appel|les juges(?: du fond| d'appel)?|les? premiers? juges?|le tribunal)"
     r"\s+(?:l'\s*)?(?:a|ont|avait|avaient)\s"
-    r"|\bpar (?:jugement|arret|ordonnance|decision)\b[^,;]{0,40}?\b(?:du|rendue?)\b"
+    r"|\bpar (?:(?:un|une|le|la|l') ?)?(?:jugement|arret|ordonnance|decision|deliberation)\b"
+    r"[^,;]{0,40}?\b(?:du|rendue?)\b"
     r"|\bau lieu de\b|\bla cour d'appel\b"
     r"|\b(?:accordee?s?|allouee?s?|prononcee?s?|fixee?s?) par (?:le tribunal|les? premiers? juges?"
     r"|la cour d'appel|l'arret|le jugement)\b")
+# The same, told after the sum: « Pour condamner …, l'arrêt retient que … » (the motive the
+# attacked decision gave), « la somme de 800 000 euros accordée par le tribunal »
+_REPORTED_AFTER = re.compile(
+    r"^\W*pour\b[^;]*?,\s*(?:l'arret(?: attaque| d'appel)?|la cour d'appel|les juges du fond"
+    r"|le jugement(?: attaque)?)\s+(?:retient|enonce|constate|releve|ajoute|considere|estime)\b")
+_REPORTED_BY = re.compile(r"\s*(?:accordee?s?|allouee?s?|prononcee?s?|fixee?s?) par (?:le tribunal"
+                          r"|les? premiers? juges?|la cour d'appel|l'arret|le jugement)\b")
 _CONFIRMED = re.compile(r"\bconfirm\w*")
 # « Confirme le jugement en ce qu'il a condamné X à payer … »: the court makes the award its own
 _CONFIRMED_AWARD = re.compile(r"^\W*confirm\w*\b[^;]{0,80}?\ben ce qu'(?:il|elle)s?\b")
@@ -580,6 +591,8 @@ def _no_ruling(folded: str, cue: re.Match[str], written: str) -> bool:
         return True  # « le montant réclamé », « les sommes demandées »: what is owed, not a claim
     if cue.lastgroup != "claim" and word.endswith(("ant", "ants")):
         return True  # "un arrêté fixant le taux", "en le déboutant": a participle, not a ruling
+    if cue.lastgroup != "claim" and _WHO_BEFORE.search(folded, 0, cue.start()):
+        return True  # not the court
     if word.startswith(("fix", "allou", "evalu")) and "é" in written[cue.start() + 1 : cue.end()]:
         return not _AUXILIARY.search(folded, 0, cue.start())
     if word.startswith("fonde"):
@@ -707,10 +720,14 @@ def _subject(clause: str, last: str) -> str:
     return ""
 
 
-def _reported(folded: str, at: int) -> bool:
-    """Whether the sum at `at` of a clause is another decision's, told by this one: a report
-    marker before it, unless the only one is "en ce qu'il ..." after this court's
-    confirmation ("le jugement doit être confirmé en ce qu'il rejette ...")."""
+def _reported(folded: str, at: int, end: int) -> bool:
+    """Whether the sum at `at` (to `end`) of a clause is another decision's, told by this one:
+    a report marker before it, unless the only one is "en ce qu'il ..." after this court's
+    confirmation ("le jugement doit être confirmé en ce qu'il rejette ..."); or the attacked
+    decision's motive ("Pour condamner …, l'arrêt retient"), or "accordée par le tribunal"
+    right after it."""
+    if _REPORTED_AFTER.match(folded) or _REPORTED_BY.match(folded, end):
+        return True
     before = folded[:at]
     marks = list(_REPORTED.finditer(before))
     if not marks:
@@ -835,7 +852,7 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             if not (_PAYMENT_OBJECT.search(words[max(0, lead - 50) : at])
                     or words.startswith("|") or _titled(words, end)):
                 continue
-            if _reported(words, at) or (clause.item and _REPORTED.search(lead_words)) \
+            if _reported(words, at, end) or (clause.item and _REPORTED.search(lead_words)) \
                     or _costs(words, at, lead_words if clause.item else ""):
                 continue
             outcome = _voice(words, at, clause.kind, text[clause.start : clause.end], end)

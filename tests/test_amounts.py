@@ -249,6 +249,47 @@ def test_a_sum_of_the_judgment_a_moyen_attacks_is_no_row():
     assert extract_amounts(judgment) == []
 
 
+@pytest.mark.parametrize("sentence", [
+    # the attacked decision's motive, told by the Cour de cassation
+    "Pour déclarer brutale la rupture des relations et condamner le Syndicat à payer la somme "
+    "de 150 000 euros à titre de dommages et intérêts, l'arrêt retient que la résiliation est "
+    "fautive.",
+    # a party asks that the first judge's award be confirmed
+    "Ils concluent que la somme de 800 000 euros accordée par le tribunal doit être confirmée.",
+    # past awards of the first judges, with the adverbs and verbs of an appeal's account
+    "Le tribunal a ainsi condamné la société X à payer à M. Y la somme de 4.000 euros au titre "
+    "du préjudice matériel.",
+    "La juridiction de premier degré a en outre condamné X à payer 2.000 euros.",
+    "La juridiction de premier degré a par ailleurs condamné Y à payer la somme de 1.000 euros.",
+    "Le conseil de prud'hommes a partiellement fait droit à la demande à hauteur de "
+    "3.000 euros.",
+    # another body's decision, a text that fixes a sum
+    "Le conseil municipal, par une délibération du 9 novembre 2020, a décidé de fixer le prix "
+    "de vente de ce bien à 310 000 euros.",
+    "Ce droit est prévu par l'arrêté ministériel du 30 septembre 2024 qui fixe ce montant à "
+    "12,50 euros pour chaque acte.",
+    "Le décret du 11 décembre 2024 (ci-après : le décret) fixe à 4 175 euros le montant dû par "
+    "les étudiants.",
+    # « sur demande »: a noun, nobody claims the sum
+    "Cet alinéa peut, sur demande, s'appliquer lorsque le total des revenus ne dépasse pas "
+    "13.000 euros.",
+])
+def test_sums_this_court_neither_rules_on_nor_is_asked_for_are_no_rows(sentence):
+    judgment = parsed_text(f"COUR D'APPEL\n\nArrêt du 3 mars 2025\n\nMOTIFS\n\n{sentence}\n\n"
+                           "PAR CES MOTIFS\n\nla Cour confirme le jugement entrepris.")
+    assert extract_amounts(judgment) == []
+
+
+def test_the_court_s_own_ruling_next_to_such_sums_is_still_read():
+    judgment = parsed_text(
+        "COUR D'APPEL\n\nArrêt du 3 mars 2025\n\nMOTIFS\n\nLe tribunal a ainsi condamné X à "
+        "payer 4.000 euros. Il y a lieu de fixer le préjudice moral de Y à 2.500 euros.\n\n"
+        "PAR CES MOTIFS\n\nla Cour condamne X à payer à Y la somme de 2.500 euros à titre de "
+        "préjudice moral.")
+    assert [(r.value, r.outcome, r.head) for r in extract_amounts(judgment)] == [
+        (2500.0, "granted", "moral")]
+
+
 def test_the_prosecutors_appended_opinion_grants_and_rejects_nothing():
     judgment = parsed_text(
         "Arrêt de la Cour de cassation\n\nPAR CES MOTIFS,\n\nla Cour de cassation\n"
