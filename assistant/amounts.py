@@ -506,6 +506,7 @@ class _Mention:
     plural: bool = False
     counterclaim: bool = False
     dropped: bool = False
+    titled: bool = False  # its head is named right after it (« … euros à titre de dommages … »)
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -876,7 +877,9 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             each = _each_creditor(text[clause.start : clause.end], at, creditor, plural)
             for name in each or [creditor]:
                 mentions.append(_Mention(absolute, clause, outcome, head, name, debtor,
-                                         plural and not each, counterclaim))
+                                         plural and not each, counterclaim,
+                                         titled=head != "autre"
+                                         and bool(_FOR_HEAD.match(words, end))))
                 told.append(mentions[-1])
     return mentions, rulings
 
@@ -1023,7 +1026,7 @@ def extraction(judgment: Judgment) -> Extraction:
     groups: dict[tuple[float, str, str, str], list[_Mention]] = {}
     for m in mentions:
         heads = specific.get((m.money.value, m.money.currency, m.outcome), set())
-        if m.head in _GENERIC_HEADS and len(heads) == 1:
+        if m.head in _GENERIC_HEADS and len(heads) == 1 and not m.titled:
             m.head = next(iter(heads))  # "ce préjudice ... 500 euros" is the image one
         groups.setdefault((m.money.value, m.money.currency, m.head, m.outcome), []).append(m)
     text, meta = judgment.text, judgment.meta

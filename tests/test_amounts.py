@@ -290,6 +290,26 @@ def test_the_court_s_own_ruling_next_to_such_sums_is_still_read():
         (2500.0, "granted", "moral")]
 
 
+def test_two_claims_of_the_same_sum_each_keep_the_head_named_after_them():
+    judgment = parsed_text(
+        "TRIBUNAL DE PREMIÈRE INSTANCE\n\nPRÉTENTIONS DES PARTIES\n\nLa société X demande de :\n"
+        "- Condamner Y au paiement de la somme de 30.000 euros au titre de ses frais de "
+        "procédure ;\n- Condamner Y au paiement de la somme de 30.000 euros à titre de "
+        "dommages et intérêts pour résistance abusive ;\n")
+    assert sorted((r.value, r.head, r.outcome) for r in extract_amounts(judgment)) == [
+        (30000.0, "dommages", "claimed"), (30000.0, "indemnite_procedure", "claimed")]
+
+
+def test_a_sum_titled_with_no_head_of_the_table_takes_the_head_its_claim_names_elsewhere():
+    judgment = parsed_text(
+        "COUR DU TRAVAIL\n\nFAITS\n\nPar un courrier du 3 mars 2020, l'ONEm réclame la somme "
+        "de 16.199,09 euros à titre d'allocations perçues indûment.\n\nPRÉTENTIONS DES "
+        "PARTIES\n\nL'ONEm a formé une demande reconventionnelle, sollicitant la condamnation "
+        "de Monsieur J. à lui rembourser la somme de 16.199,09 euros.\n")
+    assert [(r.value, r.head, r.outcome) for r in extract_amounts(judgment)] == [
+        (16199.09, "remboursement", "claimed")]
+
+
 def test_the_prosecutors_appended_opinion_grants_and_rejects_nothing():
     judgment = parsed_text(
         "Arrêt de la Cour de cassation\n\nPAR CES MOTIFS,\n\nla Cour de cassation\n"
