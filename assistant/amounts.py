@@ -8,14 +8,15 @@ How a judgment is read, in four steps:
 2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000") that is
    the object of a payment (somme, montant, indemnité, payer, préjudice...) gets the voice of the
    nearest cue before it: the court grants (condamne, alloue, fixe, déclare fondée) or rejects
-   (déboute, rejette, non fondée), or a party claims (demande, sollicite, réclame, voir
-   condamner; any cue in the parties' sections or in the conditional); with no cue before it, or
-   a claim's cue only, the ruling after it in its sentence ("770 euros est accordée", "la demande
-   de X en paiement de 5.000 euros est à déclarer non fondée"). A cue used as a noun ("la
-   condamnation de", "sur demande"), a bare past participle ("le plafond fixé à") and an
-   undeclared "fondée" ("fondée sur") are no cues; "réduit ... de 8.000 euros à 4.000 euros"
-   rejects the first sum and grants the second. Not mentions: sums without a cue (a price, an
-   invoice told as a fact); sums of another decision, restated ("le tribunal a condamné",
+   (déboute, rejette, non or mal fondée, abjuger, irrecevable, ne saurait prospérer; a grant verb
+   negated, « il n'y a pas lieu de condamner », rejects), or a party claims (demande, sollicite,
+   réclame, voir condamner; any cue in the parties' sections or in the conditional); with no cue
+   before it, or a claim's cue only, the ruling after it in its sentence ("770 euros est
+   accordée", "la demande de X en paiement de 5.000 euros est à déclarer non fondée"). A cue used
+   as a noun ("la condamnation de", "sur demande"), a bare past participle ("le plafond fixé à")
+   and an undeclared "fondée" ("fondée sur") are no cues; "réduit ... de 8.000 euros à 4.000
+   euros" rejects the first sum and grants the second. Not mentions: sums without a cue (a price,
+   an invoice told as a fact); sums of another decision, restated ("le tribunal a condamné",
    "d'avoir condamné") or reported (a cassation grievance, "fait grief à l'arrêt de", "pour
    condamner ..., l'arrêt retient", "casse et annule ... en ce qu'il", "par jugement du", "par
    une délibération du", "au lieu de", "... euros accordée par le tribunal"; not "confirme ... en
@@ -116,12 +117,15 @@ _FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF",
 # refusal worded as no award
 _NO_AWARD = (r"aucune?\s+(?:somme|indemnite)(?=[^.;]{0,40}\bne\s+(?:sera|seront|peut\s+etre"
              r"|peuvent\s+etre|est|sont)\s+(?:donc\s+)?(?:due|allouee|accordee)s?\b)")
+# « la demande ne saurait prospérer », « le tribunal ne peut faire droit à la demande »
+_CANNOT_SUCCEED = (r"ne (?:saurait|sauraient|peut|peuvent|pourra|pourront|pourrait)\s+(?:pas\s+)?"
+                   r"(?:prosperer|aboutir|etre accueillie?s?|faire droit|etre fait droit)\b")
 _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a claim
     "claim": (r"voir condamn", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b",
               r"sollicit", r"reclam(?!ant)", r"chiffr", r"conclu(?:t|ent|ait|aient)? au?x?\b",
               r"en paiement d(?:e\b|')", r"mettre a la charge d"),
-    "reject": (r"debout", r"rejet[teao]", r"non[- ]fonde", r"n'y (?:avoir|a pas) lieu a\b",
-               _NO_AWARD),
+    "reject": (r"debout", r"rejet[teao]", r"non[- ]fonde", r"mal[- ]fonde", r"abjug", r"irrecevab",
+               r"n'y (?:avoir|a pas) lieu (?:a\b|de\b|d')", _NO_AWARD, _CANNOT_SUCCEED),
     "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"verser(?:a|ont)\b",
               r"accord(?:e|ent|er|ons)\b", r"(?:fait|faire) droit\b",
               r"tenue?s? de (?:payer|verser|rembourser|restituer)\b", r"(?:a|ont) droit a\b",
@@ -137,12 +141,16 @@ _NOUN_BEFORE = re.compile(r"(?:\b(?:la|sa|leur|une|cette|de|en|des|les|ses|leurs
 _SUM_NOUN_BEFORE = re.compile(r"\b(?:montants?|sommes?)\s+$")
 # A text or another body as the subject of a ruling verb: « l'arrêté ministériel qui fixe ce
 # montant à 12,50 euros », « (ci-après : le décret-programme du 11 décembre 2024) fixe à … »
+_NEGATED = re.compile(r"(?:\bn'y (?:a|avoir) pas lieu (?:de |d')|\bne (?:saurait|sauraient|peut"
+                      r"|peuvent|pourra|pourront|pourrait)\s+(?:pas\s+)?(?:etre\s+)?)$")
 _WHO_BEFORE = re.compile(r"(?:\bqui|\(ci-apres\b[^()]*\))\s+$")
 _AUXILIARY = re.compile(r"\b(?:est|sont|etre|sera|seront|soit|soient)\s+$")
 _DECLARED = re.compile(r"\b(?:dit|disons|declare|declarons|juge|est|sont|etre|et|bien|partiellement"
                        r"|recevable)\b[^;.]*$")
 _NOUN_CUE = re.compile(r"demand|condamnation|fixation")
-_CLAIM_NOUN_BEFORE = re.compile(r"\b(?:demandes?|actions?|requetes?)\s+$")
+# « la demande en paiement de », « la demande de X en paiement de »: a claim named
+_CLAIM_NOUN_BEFORE = re.compile(
+    r"\b(?:demandes?|actions?|requetes?)(?:\s+(?:de\s+|d')[^,;]{1,60}?)?\s+$")
 # What a rejection without a sum rules on: a claim ("déboute X de sa demande", "la demande
 # reconventionnelle est à rejeter", "la dit non fondée et en déboute"), not a plea or a ground
 # ("le moyen est non fondé").
@@ -168,8 +176,10 @@ _WHOLE_REJECTION = re.compile(
 _THEREFORE = r"(?:(?:partant|donc|des lors|par consequent|en consequence|egalement|ainsi),?\s+)?"
 _PASSIVE = re.compile(
     r"[^;.]{0,80}?\b(?:(?P<reject>(?:est|sont|sera|seront)\s+" + _THEREFORE
-    + r"(?:rejetee?s?|declaree?s?\s+non[- ]fondee?s?|a\s+(?:declarer\s+|dire\s+)?non[- ]fondee?s?"
-    r"|a\s+rejeter|non[- ]fondee?s?)|n'(?:est|sont)\s+pas\s+(?:fondee?s?|justifiee?s?))"
+    + r"(?:rejetee?s?|declaree?s?\s+(?:non|mal)[- ]fondee?s?"
+    r"|a\s+(?:declarer\s+|dire\s+)?(?:non|mal)[- ]fondee?s?|a\s+(?:rejeter|abjuger)|abjugee?s?"
+    r"|(?:non|mal)[- ]fondee?s?)|n'(?:est|sont)\s+pas\s+(?:fondee?s?|justifiee?s?)|"
+    + _CANNOT_SUCCEED + ")"
     r"|(?P<founded>(?:est|sont|sera|seront)\s+" + _THEREFORE
     + r"(?:a\s+(?:declarer\s+|dire\s+)?|declaree?s?\s+)?(?:fondee?s?|justifiee?s?)"
     r"(?!\s+(?:a\s+concurrence|en\s+son\s+principe|pour\s+partie|en\s+partie|pour\s+le)))"
@@ -180,9 +190,11 @@ _THAT_CLAIM_REJECTED = re.compile(
     r"^\W*(?:[^;.,]{0,60},\s*)?(?:(?:cette|ces|la|les|sa|ses|leur|leurs) (?:demande|pretention"
     r"|reclamation)s?|(?:ce|ces) (?:dommages?|prejudices?))\s+"
     r"(?:(?:est|sont|sera|seront)\s+" + _THEREFORE
-    + r"(?:rejetee?s?|a\s+rejeter|(?:a\s+(?:declarer|dire)\s+)?non[- ]fondee?s?"
-    r"|declaree?s?\s+non[- ]fondee?s?)|n'(?:est|sont|sera|seront)\s+pas\s+(?:fondee?s?"
-    r"|justifiee?s?|etablie?s?))\b")
+    + r"(?:rejetee?s?|a\s+(?:rejeter|abjuger)|abjugee?s?"
+    r"|(?:a\s+(?:declarer|dire)\s+)?(?:non|mal)[- ]fondee?s?"
+    r"|declaree?s?\s+(?:non|mal)[- ]fondee?s?)"
+    r"|n'(?:est|sont|sera|seront)\s+pas\s+(?:fondee?s?|justifiee?s?|etablie?s?)|"
+    + _CANNOT_SUCCEED + r")\b")
 # « déboute X de sa demande en … »: whose claim it is
 _DEBOUTED = re.compile(r"\bdébout\w*\s+(?P<p>[^;:]{2,120}?)\s+de\s+(?:sa|ses|leur|leurs)\s+demande",
                        re.IGNORECASE)
@@ -192,7 +204,9 @@ _ALL_CLAIMS_OF = re.compile(
     r"\bdébout\w*\s+(?P<p>[^;:]{2,120}?)\s+de\s+(?:l['’]ensemble\s+de\s+|toutes\s+)?"
     r"(?:ses|leurs)\s+(?:demandes|prétentions)\b(?!\s+(?:en|de|d['’]|tendant|au|à|formulées))"
     r"|\b(?:dit|déclare)\s+(?:les|ses|leurs)\s+demandes\s+(?:de|d['’])\s*(?P<q>[^;:]{2,120}?)"
-    r"\s+non[- ]fondées\b", re.IGNORECASE)
+    r"\s+(?:non|mal)[- ]fondées\b"
+    r"|\b(?:dit|déclare)\s+(?:non|mal)[- ]fondées\s+(?:les|ses|leurs)\s+demandes\s+(?:de|d['’])"
+    r"\s*(?P<r>[^;:]{2,120}?)(?=\s*(?:[;,]|\.?\s*$)|\s+et\s)", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b\w+(?:rait|raient)\b(?:\s+\S+){0,3}\s*$")
 # On lower-case text with its accents: "a rejeté" (another decision), not "à rejeter".
 _PRIOR = re.compile(
@@ -592,6 +606,8 @@ def _no_ruling(folded: str, cue: re.Match[str], written: str) -> bool:
         return True  # « le montant réclamé », « les sommes demandées »: what is owed, not a claim
     if cue.lastgroup != "claim" and word.endswith(("ant", "ants")):
         return True  # "un arrêté fixant le taux", "en le déboutant": a participle, not a ruling
+    if cue.lastgroup == "grant" and _NEGATED.search(folded, 0, cue.start()):
+        return True  # « il n'y a pas lieu de condamner X à payer … »: the cue before rejects
     if cue.lastgroup != "claim" and _WHO_BEFORE.search(folded, 0, cue.start()):
         return True  # not the court
     if word.startswith(("fix", "allou", "evalu")) and "é" in written[cue.start() + 1 : cue.end()]:
@@ -831,8 +847,8 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
                 text[clause.start : clause.start + whole.end()])))
         elif not sums and clause.kind in ("reasons", "operative", "other") and \
                 (every := _ALL_CLAIMS_OF.search(text[clause.start : clause.end])):
-            rulings.append(_Ruling(frozenset(HEADS), False,
-                                   _party(every.group("p") or every.group("q")), True))
+            party = every.group("p") or every.group("q") or every.group("r")
+            rulings.append(_Ruling(frozenset(HEADS), False, _party(party), True))
         elif not sums and clause.kind in ("reasons", "operative", "other") and \
                 _rejects(words) and \
                 (_RULED_CLAIM.search(words) or _specific_head(words)
