@@ -123,7 +123,12 @@ _CANNOT_SUCCEED = (r"ne (?:saurait|sauraient|peut|peuvent|pourra|pourront|pourra
 _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a claim
     "claim": (r"voir condamn", r"demand(?:e|ent|er|ait|aient|erait|eraient)\b",
               r"sollicit", r"reclam(?!ant)", r"chiffr", r"conclu(?:t|ent|ait|aient)? au?x?\b",
-              r"en paiement d(?:e\b|')", r"mettre a la charge d"),
+              r"en paiement d(?:e\b|')", r"mettre a la charge d",
+              # « requiert la condamnation de », « demande à se voir allouer », a party's
+              # « évalue son préjudice à »
+              r"requi(?:ert|erent)\b", r"poursui(?:t|vent) la condamnation",
+              r"entend(?:ent)? obtenir", r"se voir (?:allouer|accorder|octroyer|rembourser)",
+              r"(?:evalu|estim)(?:e|ent)\s+(?:son|sa|ses|leur|leurs)\b"),
     "reject": (r"debout", r"rejet[teao]", r"non[- ]fonde", r"mal[- ]fonde", r"abjug", r"irrecevab",
                r"n'y (?:avoir|a pas) lieu (?:a\b|de\b|d')", _NO_AWARD, _CANNOT_SUCCEED),
     "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"verser(?:a|ont)\b",
@@ -310,7 +315,8 @@ _SUBJECT = re.compile(r"^\W*(?i:(?:mais\s+)?(?:attendu|considérant)\s+qu(?:e\s+
                       # "X, représenté par Me Y," or "..., par Me Y, cabinet Z,"
                       r"(?:,\s*représentée?s?\s+par\s+[^,;:]{2,60}(?:,[^,;:]{2,60})?,)?"
                       r"\s+(?:ont|a|demande|demandent"
-                      r"|sollicite|sollicitent|réclame|réclament|conclut|concluent)\b")
+                      r"|sollicite|sollicitent|réclame|réclament|conclut|concluent|requiert"
+                      r"|requièrent|poursuit|poursuivent)\b")
 _NAME_WORD = re.compile(r"^(?:et|de|la|le|les|l['’]|société|sociétés|M\.|MM\.|Mme|Me"
                         r"|parties?|adverses?|requérante?s?|défenderesses?|demanderesses?"
                         r"|intervenante?s?|intimée?s?|appelante?s?"  # parties named by their role

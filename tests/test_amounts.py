@@ -409,6 +409,19 @@ _CIVIL_RULINGS = [
      "à titre de préjudice moral.", [(5000.0, "rejected", "moral", "PERSONNE1.)")]),
     ("Le tribunal ne saurait faire droit à la demande de PERSONNE1.) en paiement de 5.000 euros "
      "au titre du préjudice moral.", [(5000.0, "rejected", "moral", "PERSONNE1.)")]),
+    # a party's words of a claim told in the reasons: not a ruling
+    ("PERSONNE1.) évalue son préjudice moral à 5.000 euros.",
+     [(5000.0, "claimed", "moral", "")]),
+    ("PERSONNE1.) estime son préjudice moral à 5.000 euros.",
+     [(5000.0, "claimed", "moral", "")]),
+    ("PERSONNE1.) demande à se voir allouer la somme de 5.000 euros à titre de préjudice moral.",
+     [(5000.0, "claimed", "moral", "PERSONNE1.)")]),
+    ("PERSONNE1.) requiert la condamnation de SOCIETE1.) au paiement de la somme de 5.000 euros "
+     "à titre de préjudice moral.", [(5000.0, "claimed", "moral", "PERSONNE1.)")]),
+    ("PERSONNE1.) poursuit la condamnation de SOCIETE1.) à lui payer la somme de 5.000 euros à "
+     "titre de préjudice moral.", [(5000.0, "claimed", "moral", "PERSONNE1.)")]),
+    ("PERSONNE1.) entend obtenir le paiement de la somme de 5.000 euros à titre de préjudice "
+     "moral.", [(5000.0, "claimed", "moral", "")]),
 ]
 
 
