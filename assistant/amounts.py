@@ -10,21 +10,21 @@ How a judgment is read, in four steps:
    nearest cue before it: the court grants (condamne, alloue, fixe, déclare fondée) or rejects
    (déboute, rejette, non or mal fondée, abjuger, irrecevable, ne saurait prospérer; a grant verb
    negated, « il n'y a pas lieu de condamner », rejects), or a party claims (demande, sollicite,
-   réclame, voir condamner; any cue in the parties' sections or in the conditional); with no cue
-   before it, or a claim's cue only, the ruling after it in its sentence ("770 euros est
-   accordée", "la demande de X en paiement de 5.000 euros est à déclarer non fondée"). A cue used
-   as a noun ("la condamnation de", "sur demande"), a bare past participle ("le plafond fixé à")
-   and an undeclared "fondée" ("fondée sur") are no cues; "réduit ... de 8.000 euros à 4.000
-   euros" rejects the first sum and grants the second. Not mentions: sums without a cue (a price,
-   an invoice told as a fact); sums of another decision, restated ("le tribunal a condamné",
-   "d'avoir condamné") or reported (a cassation grievance, "fait grief à l'arrêt de", "pour
-   condamner ..., l'arrêt retient", "casse et annule ... en ce qu'il", "par jugement du", "par
-   une délibération du", "au lieu de", "... euros accordée par le tribunal"; not "confirme ... en
-   ce qu'il", which this court decides); a sum a text or another body fixes ("l'arrêté qui fixe
-   ce montant à", "(ci-après : le décret) fixe à"); court costs (dépens, droits de rôle, a fund's
-   contribution, "les frais sont fixés à"). The head of damage is the one named right after the
-   sum ("... euros à titre de préjudice moral"), else the most specific one named next to it,
-   else in the clause.
+   réclame, requiert, voir condamner, se voir allouer, évalue son préjudice; any cue in the
+   parties' sections or in the conditional); with no cue before it, or a claim's cue only, the
+   ruling after it in its sentence ("770 euros est accordée", "la demande de X en paiement de
+   5.000 euros est à déclarer non fondée"). A cue used as a noun ("la condamnation de", "sur
+   demande"), a bare past participle ("le plafond fixé à") and an undeclared "fondée" ("fondée
+   sur") are no cues; "réduit ... de 8.000 euros à 4.000 euros" rejects the first sum and grants
+   the second. Not mentions: sums without a cue (a price, an invoice told as a fact); sums of
+   another decision, restated ("le tribunal a condamné", "d'avoir condamné") or reported (a
+   cassation grievance, "fait grief à l'arrêt de", "pour condamner ..., l'arrêt retient", "casse
+   et annule ... en ce qu'il", "par jugement du", "par une délibération du", "au lieu de", "...
+   euros accordée par le tribunal"; not "confirme ... en ce qu'il", which this court decides); a
+   sum a text or another body fixes ("l'arrêté qui fixe ce montant à", "(ci-après : le décret)
+   fixe à"); court costs (dépens, droits de rôle, a fund's contribution, "les frais sont fixés
+   à"). The head of damage is the one named right after the sum ("... euros à titre de préjudice
+   moral"), else the most specific one named next to it, else in the clause.
 3. Claims resolved: a total claimed under no specific head whose parts are claimed too gives way
    to them (and parts of one head to their total); a claim granted in full is the grant; a claim
    the court reduced (granted under the same head for less) or rejected by head ("déclare non
