@@ -7,12 +7,13 @@ How a judgment is read, in four steps:
    introduces it ("le tribunal a :", "chiffrent leurs préjudices comme suit :").
 2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000") that is
    the object of a payment (somme, montant, indemnité, payer, préjudice...) gets the voice of the
-   nearest cue before it: the court grants (condamne, alloue, fixe, déclare fondée) or rejects
-   (déboute, rejette, non or mal fondée, abjuger, irrecevable, ne saurait prospérer; a grant verb
-   negated, « il n'y a pas lieu de condamner », rejects), or a party claims (demande, sollicite,
-   réclame, requiert, voir condamner, se voir allouer, évalue son préjudice; any cue in the
-   parties' sections or in the conditional); with no cue before it, or a claim's cue only, the
-   ruling after it in its sentence ("770 euros est accordée", "la demande de X en paiement de
+   nearest cue before it: the court grants (condamne, alloue, fixe, déclare fondée, ordonne le
+   remboursement, « dit que X redoit », « est redevable envers ») or rejects (déboute, rejette,
+   non or mal fondée, « laisse d'être fondée », abjuger, irrecevable, ne saurait prospérer; a
+   grant verb negated, « il n'y a pas lieu de condamner », rejects), or a party claims (demande,
+   sollicite, réclame, requiert, voir condamner, se voir allouer, évalue son préjudice; any cue
+   in the parties' sections or in the conditional); with no cue before it, or a claim's cue only,
+   the ruling after it in its sentence ("770 euros est accordée", "la demande de X en paiement de
    5.000 euros est à déclarer non fondée"). A cue used as a noun ("la condamnation de", "sur
    demande"), a bare past participle ("le plafond fixé à") and an undeclared "fondée" ("fondée
    sur") are no cues; "réduit ... de 8.000 euros à 4.000 euros" rejects the first sum and grants
@@ -30,10 +31,11 @@ How a judgment is read, in four steps:
    the court reduced (granted under the same head for less) or rejected by head ("déclare non
    fondée la demande ... d'un dommage matériel") or as a counterclaim is rejected -- a rejection
    without a sum counts when it rules on a claim or names a head (the damages claim covers the
-   heads of loss, "toutes ses demandes" a party's claims, and "cette demande n'est pas fondée"
-   the claim just told); other claims stay claimed (the decision does not rule on them). When
-   the court condemns one party only, a claim that names no debtor and is not a counterclaim is
-   taken to be against that party; "rejette la demande formée par X et la condamne" condemns X.
+   heads of loss, "toutes ses demandes" a party's claims, and "cette demande n'est pas fondée",
+   "il n'y a pas lieu d'y faire droit" the claim just told, which "il y a lieu d'y faire droit"
+   grants); other claims stay claimed (the decision does not rule on them). When the court
+   condemns one party only, a claim that names no debtor and is not a counterclaim is taken to be
+   against that party; "rejette la demande formée par X et la condamne" condemns X.
 4. Rows: mentions of the same sum, head and outcome are one row per creditor (a sum said in the
    reasons and again in the operative part is one row, quoted from the operative part).
 
@@ -117,6 +119,8 @@ _FRANCS_BY_COUNTRY = {"LU": "LUF", "BE": "BEF", "CH": "CHF", "FR": "FRF",
 # refusal worded as no award
 _NO_AWARD = (r"aucune?\s+(?:somme|indemnite)(?=[^.;]{0,40}\bne\s+(?:sera|seront|peut\s+etre"
              r"|peuvent\s+etre|est|sont)\s+(?:donc\s+)?(?:due|allouee|accordee)s?\b)")
+# Luxembourg's « cette demande laisse (partant) d'être fondée »
+_UNFOUNDED = r"laisse(?:nt)?\s+(?:partant\s+|donc\s+|des lors\s+)?d'etre\s+fondee?s?"
 # « la demande ne saurait prospérer », « le tribunal ne peut faire droit à la demande »
 _CANNOT_SUCCEED = (r"ne (?:saurait|sauraient|peut|peuvent|pourra|pourront|pourrait)\s+(?:pas\s+)?"
                    r"(?:prosperer|aboutir|etre accueillie?s?|faire droit|etre fait droit)\b")
@@ -134,7 +138,11 @@ _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a
     "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"verser(?:a|ont)\b",
               r"accord(?:e|ent|er|ons)\b", r"(?:fait|faire) droit\b",
               r"tenue?s? de (?:payer|verser|rembourser|restituer)\b", r"(?:a|ont) droit a\b",
-              r"evalu(?:e|ons)\b", r"etablie?s? (?:a hauteur|a concurrence|au montant|a la somme)"),
+              r"evalu(?:e|ons)\b", r"etablie?s? (?:a hauteur|a concurrence|au montant|a la somme)",
+              # Luxembourg's « dit que X redoit à Y … », « est redevable de », « ordonne le
+              # remboursement de »
+              r"redoi(?:t|vent)\b", r"redevables?\b",
+              r"ordonn(?:e|ons) (?:le |la )?(?:paiement|remboursement|restitution|versement)"),
     # « réduit la demande de 8.000 euros à 4.000 euros »: the sum claimed is rejected, the
     # sum it is brought down to granted
     "reduce": (r"redui", r"ramen"),
@@ -151,7 +159,7 @@ _NEGATED = re.compile(r"(?:\bn'y (?:a|avoir) pas lieu (?:de |d')|\bne (?:saurait
 _WHO_BEFORE = re.compile(r"(?:\bqui|\(ci-apres\b[^()]*\))\s+$")
 _AUXILIARY = re.compile(r"\b(?:est|sont|etre|sera|seront|soit|soient)\s+$")
 _DECLARED = re.compile(r"\b(?:dit|disons|declare|declarons|juge|est|sont|etre|et|bien|partiellement"
-                       r"|recevable)\b[^;.]*$")
+                       r"|recevable)\b(?:[^;.]|\.\))*$")  # « PERSONNE1.) »: a pseudonym's dot
 _NOUN_CUE = re.compile(r"demand|condamnation|fixation")
 # « la demande en paiement de », « la demande de X en paiement de »: a claim named
 _CLAIM_NOUN_BEFORE = re.compile(
@@ -180,11 +188,12 @@ _WHOLE_REJECTION = re.compile(
 # 5.000 euros est partant à déclarer non fondée », « … n'est pas fondée »
 _THEREFORE = r"(?:(?:partant|donc|des lors|par consequent|en consequence|egalement|ainsi),?\s+)?"
 _PASSIVE = re.compile(
-    r"[^;.]{0,80}?\b(?:(?P<reject>(?:est|sont|sera|seront)\s+" + _THEREFORE
+    r"(?:[^;.]|\.\)){0,80}?\b(?:(?P<reject>(?:est|sont|sera|seront)\s+" + _THEREFORE
     + r"(?:rejetee?s?|declaree?s?\s+(?:non|mal)[- ]fondee?s?"
     r"|a\s+(?:declarer\s+|dire\s+)?(?:non|mal)[- ]fondee?s?|a\s+(?:rejeter|abjuger)|abjugee?s?"
-    r"|(?:non|mal)[- ]fondee?s?)|n'(?:est|sont)\s+pas\s+(?:fondee?s?|justifiee?s?)|"
-    + _CANNOT_SUCCEED + ")"
+    r"|(?:non|mal)[- ]fondee?s?)"
+    r"|n'(?:est|sont)\s+pas\s+(?:davantage\s+|non plus\s+)?(?:fondee?s?|justifiee?s?)|"
+    + _UNFOUNDED + "|" + _CANNOT_SUCCEED + ")"
     r"|(?P<founded>(?:est|sont|sera|seront)\s+" + _THEREFORE
     + r"(?:a\s+(?:declarer\s+|dire\s+)?|declaree?s?\s+)?(?:fondee?s?|justifiee?s?)"
     r"(?!\s+(?:a\s+concurrence|en\s+son\s+principe|pour\s+partie|en\s+partie|pour\s+le)))"
@@ -198,8 +207,15 @@ _THAT_CLAIM_REJECTED = re.compile(
     + r"(?:rejetee?s?|a\s+(?:rejeter|abjuger)|abjugee?s?"
     r"|(?:a\s+(?:declarer|dire)\s+)?(?:non|mal)[- ]fondee?s?"
     r"|declaree?s?\s+(?:non|mal)[- ]fondee?s?)"
-    r"|n'(?:est|sont|sera|seront)\s+pas\s+(?:fondee?s?|justifiee?s?|etablie?s?)|"
-    + _CANNOT_SUCCEED + r")\b")
+    r"|n'(?:est|sont|sera|seront)\s+pas\s+(?:davantage\s+|non plus\s+)?(?:fondee?s?|justifiee?s?"
+    r"|etablie?s?)|" + _UNFOUNDED + "|" + _CANNOT_SUCCEED + r")\b"
+    # « Il n'y a pas lieu d'y faire droit », « il convient de l'en débouter »
+    r"|^\W*(?:[^;.,]{0,60},\s*)?il (?:n'y a pas lieu|ne saurait etre question) d'y faire droit\b"
+    r"|^\W*(?:[^;.,]{0,60},\s*)?il (?:y a lieu|convient|echet|s'impose) de (?:l'|les )en"
+    r" debouter\b")
+# « Il y a lieu d'y faire droit »: the claim just told is granted as claimed
+_THAT_CLAIM_GRANTED = re.compile(
+    r"^\W*(?:[^;.,]{0,60},\s*)?il (?:y a lieu|convient|echet) d'y faire droit\s*(?:[.;]|$)")
 # « déboute X de sa demande en … »: whose claim it is
 _DEBOUTED = re.compile(r"\bdébout\w*\s+(?P<p>[^;:]{2,120}?)\s+de\s+(?:sa|ses|leur|leurs)\s+demande",
                        re.IGNORECASE)
@@ -280,9 +296,10 @@ _PARTY_STOP = (r"(?=\s*(?:,|;|\(|$|\.\s*$|\bsur base\b|\bau titre\b|\bsur le fon
                r"|\bet\s+(?:de\s+)?(?:lui|leur)\b|\bou qui mieux\b"
                r"|\bdu chef\b|\bpour\b|\bavec\b|\bla somme\b|\bune somme\b|\ble montant\b"
                r"|\bun montant\b|\bles montants\b|\bla demande\b|\bchacune?\b|\best\b|\bsont\b"
+               r"|\bde la somme\b|\bdu montant\b"
                r"|\bpour autant\b|\ben ce qu|\btendant\b|\bqui\b"
                r"|\bà (?:lui |leur )?(?:payer|verser)\b|\b(?:de|à) \d"
-               r"|\bà (?:concurrence|hauteur)\b))")  # fmt: skip
+               r"|\bà (?:concurrence|hauteur)\b|\b(?:non |mal )?fondée?s?\b))")  # fmt: skip
 _DEBTOR = re.compile(
     r"condamn\w*\s+(?!(?:à|au)\s)(?P<p>.+?)\s+(?:à\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler|rembourser"
     r"|restituer)|au paiement)"
@@ -294,9 +311,9 @@ _DEBTOR = re.compile(
     re.IGNORECASE | re.DOTALL,  # names run over the line breaks of hard-wrapped texts
 )
 _CREDITOR = re.compile(
-    r"(?:payer|verser(?:a|ont)?|régler|rembourser|restituer|allouer|accorder|accorde|accordée?s?)"
-    r"\s+(?:à|au|aux)\s+(?!titre\b)"
-    rf"(?P<p>.+?){_PARTY_STOP}|au profit de\s+(?P<q>.+?){_PARTY_STOP}"
+    r"(?:payer|verser(?:a|ont)?|régler|rembourser|restituer|allouer|accorder|accorde|accordée?s?"
+    r"|redoi(?:t|vent)|remboursement|restitution)\s+(?:à|au|aux)\s+(?!titre\b)"
+    rf"(?P<p>.+?){_PARTY_STOP}|(?:au profit de|redevables? envers)\s+(?P<q>.+?){_PARTY_STOP}"
     rf"|\bla demande (?:principale )?d(?:e\s+|['’])(?P<r>.+?){_PARTY_STOP}"
     rf"|(?:formulée?s?|réclamée?s?|demandée?s?) par\s+(?P<s>.+?){_PARTY_STOP}"
     # « débouter SOCIETE1.) de sa demande en paiement de la somme de … »
@@ -839,10 +856,11 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
         counterclaim = bool(_COUNTERCLAIM.search(words + section_words + lead_words))
         sums = find_amounts(text[clause.start : clause.end], country)
         if not sums and clause.kind in ("reasons", "operative", "other") \
-                and _THAT_CLAIM_REJECTED.match(words):
+                and (ruled := _THAT_CLAIM_REJECTED.match(words)
+                     or _THAT_CLAIM_GRANTED.match(words)):
             for mention in told:
                 if mention.outcome == "claimed":
-                    mention.outcome = "rejected"
+                    mention.outcome = "granted" if ruled.re is _THAT_CLAIM_GRANTED else "rejected"
         if sums:
             told = []
         whole = _WHOLE_REJECTION.match(words) if not sums else None

@@ -422,6 +422,31 @@ _CIVIL_RULINGS = [
      "titre de préjudice moral.", [(5000.0, "claimed", "moral", "PERSONNE1.)")]),
     ("PERSONNE1.) entend obtenir le paiement de la somme de 5.000 euros à titre de préjudice "
      "moral.", [(5000.0, "claimed", "moral", "")]),
+    # a pseudonym's dot does not end the sentence a ruling is read in
+    ("Déclare la demande de PERSONNE1.) fondée pour le montant de 2.000 euros au titre du "
+     "préjudice moral.", [(2000.0, "granted", "moral", "PERSONNE1.)")]),
+    ("La demande en allocation d'une indemnité de procédure de 1.500 euros formulée par "
+     "PERSONNE1.) est à rejeter.", [(1500.0, "rejected", "indemnite_procedure", "PERSONNE1.)")]),
+    # Luxembourg's « laisse d'être fondée », « redoit », « est redevable envers »
+    ("La demande de PERSONNE1.) en paiement de la somme de 5.000 euros au titre du préjudice "
+     "moral laisse d'être fondée.", [(5000.0, "rejected", "moral", "PERSONNE1.)")]),
+    ("PERSONNE1.) réclame 5.000 euros au titre du préjudice moral. Cette demande laisse partant "
+     "d'être fondée.", [(5000.0, "rejected", "moral", "PERSONNE1.)")]),
+    ("PERSONNE1.) réclame 5.000 euros au titre du préjudice moral. Cette demande n'est pas "
+     "davantage fondée.", [(5000.0, "rejected", "moral", "PERSONNE1.)")]),
+    ("Dit que SOCIETE1.) redoit à PERSONNE1.) la somme de 5.000 euros au titre du préjudice "
+     "matériel.", [(5000.0, "granted", "materiel", "PERSONNE1.)")]),
+    ("Dit que SOCIETE1.) est redevable envers PERSONNE1.) de la somme de 5.000 euros au titre du "
+     "préjudice matériel.", [(5000.0, "granted", "materiel", "PERSONNE1.)")]),
+    ("Ordonne le remboursement à PERSONNE1.) de la somme de 5.000 euros.",
+     [(5000.0, "granted", "remboursement", "PERSONNE1.)")]),
+    # a ruling on the claim just told, by a pronoun
+    ("PERSONNE1.) réclame 5.000 euros au titre du préjudice moral. Il n'y a pas lieu d'y faire "
+     "droit.", [(5000.0, "rejected", "moral", "PERSONNE1.)")]),
+    ("PERSONNE1.) réclame 5.000 euros au titre du préjudice moral. Il convient de l'en "
+     "débouter.", [(5000.0, "rejected", "moral", "PERSONNE1.)")]),
+    ("PERSONNE1.) réclame 5.000 euros au titre du préjudice moral. Il y a lieu d'y faire droit.",
+     [(5000.0, "granted", "moral", "PERSONNE1.)")]),
 ]
 
 
