@@ -9,11 +9,11 @@ How a judgment is read, in four steps:
    the object of a payment (somme, montant, indemnité, payer, préjudice...) gets the voice of the
    nearest cue before it: the court grants (condamne, alloue, fixe, déclare fondée, ordonne le
    remboursement, « dit que X redoit », « est redevable envers ») or rejects (déboute, rejette,
-   non or mal fondée, « laisse d'être fondée », abjuger, irrecevable, ne saurait prospérer; a
-   grant verb negated, « il n'y a pas lieu de condamner », rejects), or a party claims (demande,
-   sollicite, réclame, requiert, voir condamner, se voir allouer, évalue son préjudice; any cue
-   in the parties' sections or in the conditional); with no cue before it, or a claim's cue only,
-   the ruling after it in its sentence ("770 euros est accordée", "la demande de X en paiement de
+   non or mal fondée, « laisse d'être fondée », abjuger, ne saurait prospérer; a grant verb
+   negated, « il n'y a pas lieu de condamner », rejects), or a party claims (demande, sollicite,
+   réclame, requiert, voir condamner, se voir allouer, évalue son préjudice; any cue in the
+   parties' sections or in the conditional); with no cue before it, or a claim's cue only, the
+   ruling after it in its sentence ("770 euros est accordée", "la demande de X en paiement de
    5.000 euros est à déclarer non fondée"). A cue used as a noun ("la condamnation de", "sur
    demande"), a bare past participle ("le plafond fixé à") and an undeclared "fondée" ("fondée
    sur") are no cues; "réduit ... de 8.000 euros à 4.000 euros" rejects the first sum and grants
@@ -133,7 +133,7 @@ _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a
               r"requi(?:ert|erent)\b", r"poursui(?:t|vent) la condamnation",
               r"entend(?:ent)? obtenir", r"se voir (?:allouer|accorder|octroyer|rembourser)",
               r"(?:evalu|estim)(?:e|ent)\s+(?:son|sa|ses|leur|leurs)\b"),
-    "reject": (r"debout", r"rejet[teao]", r"non[- ]fonde", r"mal[- ]fonde", r"abjug", r"irrecevab",
+    "reject": (r"debout", r"rejet[teao]", r"non[- ]fonde", r"mal[- ]fonde", r"abjug",
                r"n'y (?:avoir|a pas) lieu (?:a\b|de\b|d')", _NO_AWARD, _CANNOT_SUCCEED),
     "grant": (r"condamn", r"alloue", r"fix", r"fonde", r"verser(?:a|ont)\b",
               r"accord(?:e|ent|er|ons)\b", r"(?:fait|faire) droit\b",

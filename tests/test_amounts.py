@@ -384,7 +384,7 @@ _CIVIL_RULINGS = [
     ("Il y a lieu de faire droit à la demande de la partie requérante et de\nlui accorder une "
      "indemnité de procédure de 770 euros.",
      [(770.0, "granted", "indemnite_procedure", "la partie requérante")]),
-    # the other words of a rejection: mal fondée, abjuger, irrecevable, ne saurait prospérer
+    # the other words of a rejection: mal fondée, abjuger, ne saurait prospérer
     ("La demande de PERSONNE1.) en paiement de la somme de 5.000 euros à titre de préjudice "
      "moral est à déclarer mal fondée.", [(5000.0, "rejected", "moral", "PERSONNE1.)")]),
     ("Déclare PERSONNE1.) mal fondée en sa demande en paiement de la somme de 5.000 euros au "
@@ -395,8 +395,6 @@ _CIVIL_RULINGS = [
      "abjuger.", [(5000.0, "rejected", "moral", "PERSONNE1.)")]),
     ("PERSONNE1.) réclame 5.000 euros au titre du préjudice moral. Cette demande est mal "
      "fondée.", [(5000.0, "rejected", "moral", "PERSONNE1.)")]),
-    ("Déclare irrecevable la demande de PERSONNE1.) en paiement de la somme de 5.000 euros à "
-     "titre de préjudice moral.", [(5000.0, "rejected", "moral", "PERSONNE1.)")]),
     ("La demande de PERSONNE1.) en paiement de la somme de 5.000 euros à titre de préjudice "
      "moral ne saurait prospérer.", [(5000.0, "rejected", "moral", "PERSONNE1.)")]),
     ("PERSONNE1.) réclame 5.000 euros au titre du préjudice moral. Cette demande ne saurait "
@@ -480,8 +478,6 @@ _CLAIMS_TOLD = ("PERSONNE1.) réclame le montant de 5.000 euros au titre du pré
      ["rejected", "claimed", "claimed"]),
     ("abjuge la demande en allocation d'une indemnité de procédure ;",
      ["claimed", "claimed", "rejected"]),
-    ("déclare irrecevable la demande de PERSONNE1.) en réparation du préjudice matériel ;",
-     ["claimed", "rejected", "claimed"]),
     ("déboute SOCIETE1.) de toutes ses demandes ;", ["claimed", "claimed", "claimed"]),
     ("déboute SOCIETE1.) de sa demande en dommages et intérêts ;",
      ["claimed", "claimed", "claimed"]),
