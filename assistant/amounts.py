@@ -88,7 +88,9 @@ _LOSS_HEADS = frozenset({"perte_de_chance", "perte_exploitation", "image", "mora
 _HEAD_REACH = 100  # characters on each side of a sum where its head is looked for
 
 # Groups of three after a dot or space, or wrapped at the end of a line ("27\n000 euros").
-_NUMBER = r"\d{1,3}(?:(?:[ \u00a0]?\n[ \t]*|[. \u00a0\u202f])\d{3})+(?:,\d{1,2})?|\d+(?:,\d{1,2})?"
+# thousands grouped by dots, spaces or (Swiss) apostrophes; a decimal comma
+_NUMBER = (r"\d{1,3}(?:(?:[ \u00a0]?\n[ \t]*|[. \u00a0\u202f'’])\d{3})+(?:,\d{1,2})?"
+           r"|\d+(?:,\d{1,2})?")
 _CURRENCIES = (  # ISO code, how decisions write it
     ("EUR", r"EUR|euros?|€"),
     ("LUF", r"LUF|francs? luxembourgeois"),
@@ -102,7 +104,8 @@ _CURRENCIES = (  # ISO code, how decisions write it
     ("GBP", r"GBP|£"),
 )
 # bare « francs » (« frs ») are the francs of the judgment's country (_FRANCS_BY_COUNTRY)
-_CURRENCY_WORDS = "|".join(words for _, words in _CURRENCIES) + "|francs?|frs\\.?"
+# in any case: « 5.000 EUROS » in an operative part written in capitals, « 2.000 Euros »
+_CURRENCY_WORDS = "(?i:" + "|".join(words for _, words in _CURRENCIES) + "|francs?|frs\\.?)"
 _MONEY = re.compile(  # the lookahead fails fast where no sum can start
     rf"(?=[\dECULBFXTG€£])(?<![\dA-ZÀ-Ý_.,'’])"
     rf"(?:(?P<num>{_NUMBER})(?:\.-|,-)?\s?(?:HT|TTC|hors taxes)?\s?"
@@ -435,11 +438,12 @@ def parse_number(written: str) -> float:
     Belgian writing: dots or spaces group thousands, the comma marks decimals)."""
     digits = re.sub(r"[.,]-$", "", written.strip())
     whole, _, cents = digits.partition(",")
-    return float(re.sub(r"[.\s]", "", whole) + (f".{cents}" if cents else ""))
+    return float(re.sub(r"[.\s'’]", "", whole) + (f".{cents}" if cents else ""))
 
 
 def _iso(written: str, country: str) -> str:
-    code = next((code for code, words in _CURRENCIES if re.fullmatch(words, written)), "")
+    code = next((code for code, words in _CURRENCIES
+                 if re.fullmatch(words, written, re.IGNORECASE)), "")
     return code or _FRANCS_BY_COUNTRY.get(country, "FRF")
 
 

@@ -180,6 +180,11 @@ def test_a_row_whose_quote_is_not_verbatim_is_dropped_and_counted(lux):
         ("2.500 francs", "BE", (2500.0, "BEF")),
         ("2.500 francs", "FR", (2500.0, "FRF")),
         ("CHF 5.000", "", (5000.0, "CHF")),
+        ("CHF 1'500", "", (1500.0, "CHF")),  # Swiss thousands
+        ("1’250’000 francs", "CH", (1250000.0, "CHF")),
+        ("5.000 EUROS", "", (5000.0, "EUR")),  # an operative part written in capitals
+        ("2.000 Euros", "", (2000.0, "EUR")),
+        ("300 FRANCS BELGES", "", (300.0, "BEF")),
         ("10 000 dollars", "", (10000.0, "USD")),
         ("1 899 228,15CAD", "", (1899228.15, "CAD")),  # a Quebec court glues the code
         ("1.000.000 F CFA", "", (1000000.0, "XOF")),
