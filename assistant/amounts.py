@@ -271,7 +271,8 @@ _COSTS = re.compile(r"\bdepens\b|\bdroits? de role\b|\bcontribution\b|\bfrais (?
 _PAYING = re.compile(r"\b(?:payer|verser|regler|rembourser|restituer)\b")
 _PAYMENT_OBJECT = re.compile(
     r"(?:somme|montant|indemnit|payer|verser|regler|rembours|restitu|paiement|allocation"
-    r"|allouer|prejudice|dommage|evalu|fix|hauteur|concurrence|total|astreinte)"
+    r"|allouer|prejudice|dommage|evalu|fix|hauteur|concurrence|total|astreinte"
+    r"|fondee?s? pour)"
     r"|\b(?:demande|reclame|sollicite)n?t?\s+$"  # « M. [N] demande 3 000 euros en réparation »
 )
 # "la somme de quatre-vingt-deux millions ... francs ( 82.905.000 frs CFA)": the sum in words
@@ -300,12 +301,13 @@ _PARTY_STOP = (r"(?=\s*(?:,|;|\(|$|\.\s*$|\bsur base\b|\bau titre\b|\bsur le fon
                r"|\bdu chef\b|\bpour\b|\bavec\b|\bla somme\b|\bune somme\b|\ble montant\b"
                r"|\bun montant\b|\bles montants\b|\bla demande\b|\bchacune?\b|\best\b|\bsont\b"
                r"|\bde la somme\b|\bdu montant\b"
+               r"|(?<=\s)\d[\d .,\u00a0]*\s?(?:€|euros?\b|EUR\b)"  # « payer à Y 1.500 € »
                r"|\bpour autant\b|\ben ce qu|\btendant\b|\bqui\b"
                r"|\bà (?:lui |leur )?(?:payer|verser)\b|\b(?:de|à) \d"
                r"|\bà (?:concurrence|hauteur)\b|\b(?:non |mal )?fondée?s?\b))")  # fmt: skip
 _DEBTOR = re.compile(
-    r"condamn\w*\s+(?!(?:à|au)\s)(?P<p>.+?)\s+(?:à\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler|rembourser"
-    r"|restituer)|au paiement)"
+    r"condamn\w*\s+(?!(?:à|a|au)\s)(?P<p>.+?)\s+(?:[àa]\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler"
+    r"|rembourser|restituer)|au paiement)"
     rf"|(?:à l['’]encontre|à la charge) d(?:e\s+|['’])(?P<q>.+?){_PARTY_STOP}"
     r"|^\W*(?P<v>[^,;:]{2,80}?)\s+verser(?:a|ont)\b"  # "L'Etat versera à X une somme de"
     # Belgian Conseil d'État: "La partie requérante supporte les dépens, à savoir ... et
@@ -315,7 +317,7 @@ _DEBTOR = re.compile(
 )
 _CREDITOR = re.compile(
     r"(?:payer|verser(?:a|ont)?|régler|rembourser|restituer|allouer|accorder|accorde|accordée?s?"
-    r"|redoi(?:t|vent)|remboursement|restitution)\s+(?:à|au|aux)\s+(?!titre\b)"
+    r"|redoi(?:t|vent)|remboursement|restitution)\s+(?:à|a|au|aux)\s+(?!titre\b)"
     rf"(?P<p>.+?){_PARTY_STOP}|(?:au profit de|redevables? envers)\s+(?P<q>.+?){_PARTY_STOP}"
     rf"|\bla demande (?:principale )?d(?:e\s+|['’])(?P<r>.+?){_PARTY_STOP}"
     rf"|(?:formulée?s?|réclamée?s?|demandée?s?) par\s+(?P<s>.+?){_PARTY_STOP}"

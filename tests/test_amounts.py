@@ -315,6 +315,25 @@ def test_a_sum_titled_with_no_head_of_the_table_takes_the_head_its_claim_names_e
         (16199.09, "remboursement", "claimed")]
 
 
+@pytest.mark.parametrize(("ruling", "expected"), [
+    # an operative part in capitals, without accents
+    ("CONDAMNE X A PAYER A Y LA SOMME DE 2.000 EUROS AU TITRE DE L'ARTICLE 700 DU CODE DE "
+     "PROCEDURE CIVILE ;", (2000.0, "granted", "indemnite_procedure", "Y", "X")),
+    # the creditor ends where the sum starts
+    ("Condamne X à payer à Y 1.500 € au titre de l'article 700 du code de procédure civile ;",
+     (1500.0, "granted", "indemnite_procedure", "Y", "X")),
+    ("Condamne X à payer à Y 4.000 euros de dommages et intérêts ;",
+     (4000.0, "granted", "dommages", "Y", "X")),
+    # « fondée pour »: what the sum is paid for needs no other word
+    ("Déclare la demande de Y fondée pour 2.000 € ;", (2000.0, "granted", "autre", "Y", "")),
+])
+def test_an_operative_part_s_award_is_read_whatever_its_case_and_word_order(ruling, expected):
+    judgment = parsed_text("TRIBUNAL JUDICIAIRE DE PARIS\n\nMOTIFS\n\nLe tribunal a examiné "
+                           f"les pièces.\n\nPAR CES MOTIFS\n\n{ruling}")
+    assert [(r.value, r.outcome, r.head, r.creditor, r.debtor)
+            for r in extract_amounts(judgment)] == [expected]
+
+
 def test_the_prosecutors_appended_opinion_grants_and_rejects_nothing():
     judgment = parsed_text(
         "Arrêt de la Cour de cassation\n\nPAR CES MOTIFS,\n\nla Cour de cassation\n"
