@@ -155,10 +155,11 @@ _CUES = re.compile("|".join(f"(?P<{voice}>" + "|".join(rf"\b{w}\w*" for w in wor
 _REJECT_CUE = re.compile("|".join(rf"\b{w}" for w in _CUE_WORDS["reject"]))
 _NOUN_BEFORE = re.compile(r"(?:\b(?:la|sa|leur|une|cette|de|en|des|les|ses|leurs|sur)\s+)$")
 _SUM_NOUN_BEFORE = re.compile(r"\b(?:montants?|sommes?)\s+$")
-# A text or another body as the subject of a ruling verb: « l'arrêté ministériel qui fixe ce
-# montant à 12,50 euros », « (ci-après : le décret-programme du 11 décembre 2024) fixe à … »
+# A grant verb the court negates: « il n'y a pas lieu de condamner », « ne saurait faire droit »
 _NEGATED = re.compile(r"(?:\bn'y (?:a|avoir) pas lieu (?:de |d')|\bne (?:saurait|sauraient|peut"
                       r"|peuvent|pourra|pourront|pourrait)\s+(?:pas\s+)?(?:etre\s+)?)$")
+# A text or another body as the subject of a ruling verb: « l'arrêté ministériel qui fixe ce
+# montant à 12,50 euros », « (ci-après : le décret-programme du 11 décembre 2024) fixe à … »
 _WHO_BEFORE = re.compile(r"(?:\bqui|\(ci-apres\b[^()]*\))\s+$")
 _AUXILIARY = re.compile(r"\b(?:est|sont|etre|sera|seront|soit|soient)\s+$")
 _DECLARED = re.compile(r"\b(?:dit|disons|declare|declarons|juge|est|sont|etre|et|bien|partiellement"
