@@ -187,7 +187,14 @@ _WHOLE_REJECTION = re.compile(
     # « Rejette les demandes plus amples ou contraires », « Déboute les parties de leurs
     # demandes plus amples ou contraires »
     r"|(?:rejette|deboute)\b[^;]{0,80}?\b(?:les|leurs|ses) (?:autres )?(?:demandes|pretentions)"
-    r" (?:plus amples|contraires|autres)\b)")
+    r" (?:plus amples|contraires|autres)\b"
+    # « Déboute les parties de leurs autres demandes », « Rejette toute demande plus ample ou
+    # contraire », « Dit les demandes non fondées pour le surplus »
+    r"|(?:rejette|deboute)\b[^;]{0,80}?\b(?:les|leurs|ses) autres (?:demandes|pretentions"
+    r"|conclusions)\b"
+    r"|(?:rejette|deboute)\b[^;]{0,80}?\btoute (?:autre )?(?:demande|pretention) (?:plus ample"
+    r"|contraire)\b"
+    r"|(?:dit|declare)\b[^;]{0,80}?\b(?:non|mal)[- ]fondee?s? pour le surplus\b)")
 # After a sum, in its sentence: « … 770 euros est accordée », « la demande de X en paiement de
 # 5.000 euros est partant à déclarer non fondée », « … n'est pas fondée »
 _THEREFORE = r"(?:(?:partant|donc|des lors|par consequent|en consequence|egalement|ainsi),?\s+)?"

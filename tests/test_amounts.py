@@ -543,6 +543,10 @@ def _appeal(operative: str) -> list[tuple[float, str]]:
     "Déboute les parties de leurs demandes plus amples ou contraires.",
     "Rejette toute autre demande.",
     "Déboute M. [Y] de toutes ses autres demandes.",
+    "Déboute les parties de leurs autres demandes.",
+    "Rejette les autres demandes.",
+    "Rejette toute demande plus ample ou contraire.",
+    "Dit les demandes non fondées pour le surplus.",
 ])
 def test_an_appeal_court_s_general_rejection_rejects_every_claim_still_open(operative):
     assert _appeal(operative) == [(8000.0, "rejected"), (3000.0, "rejected")]
