@@ -12,19 +12,20 @@ How a judgment is read, in four steps:
    non or mal fondée, « laisse d'être fondée », abjuger, ne saurait prospérer; a grant verb
    negated, « il n'y a pas lieu de condamner », rejects), or a party claims (demande, sollicite,
    réclame, requiert, voir condamner, se voir allouer, évalue son préjudice; any cue in the
-   parties' sections or in the conditional); with no cue before it, or a claim's cue only, the
-   ruling after it in its sentence ("770 euros est accordée", "la demande de X en paiement de
-   5.000 euros est à déclarer non fondée"). A cue used as a noun ("la condamnation de", "sur
-   demande"), a bare past participle ("le plafond fixé à") and an undeclared "fondée" ("fondée
-   sur") are no cues; "réduit ... de 8.000 euros à 4.000 euros" rejects the first sum and grants
-   the second. Not mentions: sums without a cue (a price, an invoice told as a fact); sums of
-   another decision, restated ("le tribunal a condamné", "d'avoir condamné") or reported (a
-   cassation grievance, "fait grief à l'arrêt de", "pour condamner ..., l'arrêt retient", "casse
-   et annule ... en ce qu'il", "par jugement du", "par une délibération du", "au lieu de", "...
-   euros accordée par le tribunal"; not "confirme ... en ce qu'il", which this court decides); a
-   sum a text or another body fixes ("l'arrêté qui fixe ce montant à", "(ci-après : le décret)
-   fixe à"); court costs (dépens, droits de rôle, a fund's contribution, "les frais sont fixés
-   à"). The head of damage is the one named right after the sum ("... euros à titre de préjudice
+   parties' sections, in the conditional or in a party's words told in the reasons, « X soutient
+   que Y doit être condamnée à … »); with no cue before it, or a claim's cue only, the ruling
+   after it in its sentence ("770 euros est accordée", "la demande de X en paiement de 5.000
+   euros est à déclarer non fondée"). A cue used as a noun ("la condamnation de", "sur demande"),
+   a bare past participle ("le plafond fixé à") and an undeclared "fondée" ("fondée sur") are no
+   cues; "réduit ... de 8.000 euros à 4.000 euros" rejects the first sum and grants the second.
+   Not mentions: sums without a cue (a price, an invoice told as a fact); sums of another
+   decision, restated ("le tribunal a condamné", "d'avoir condamné") or reported (a cassation
+   grievance, "fait grief à l'arrêt de", "pour condamner ..., l'arrêt retient", "casse et annule
+   ... en ce qu'il", "par jugement du", "par une délibération du", "au lieu de", "... euros
+   accordée par le tribunal"; not "confirme ... en ce qu'il", which this court decides); a sum a
+   text or another body fixes ("l'arrêté qui fixe ce montant à", "(ci-après : le décret) fixe
+   à"); court costs (dépens, droits de rôle, a fund's contribution, "les frais sont fixés à").
+   The head of damage is the one named right after the sum ("... euros à titre de préjudice
    moral"), else the most specific one named next to it, else in the clause.
 3. Claims resolved: a total claimed under no specific head whose parts are claimed too gives way
    to them (and parts of one head to their total); a claim granted in full is the grant; a claim
@@ -270,6 +271,17 @@ _REPORTED_AFTER = re.compile(
     r"|le jugement(?: attaque)?)\s+(?:retient|enonce|constate|releve|ajoute|considere|estime)\b")
 _REPORTED_BY = re.compile(r"\s*(?:accordee?s?|allouee?s?|prononcee?s?|fixee?s?) par (?:le tribunal"
                           r"|les? premiers? juges?|la cour d'appel|l'arret|le jugement)\b")
+# A party's words in the reasons: « SOCIETE1.) soutient que … », « Les appelants font valoir
+# que … » (on folded text)
+_PARTY_SAYS = re.compile(
+    r"^\W*(?P<subject>[^;]{1,80}?)\s+(?:soutien(?:t|nent)|font valoir|fait valoir"
+    r"|expos(?:e|ent)|pretend(?:ent)?|affirm(?:e|ent)|allegu(?:e|ent)|argu(?:e|ent)"
+    r"|repliqu(?:e|ent)|retorqu(?:e|ent)|expliqu(?:e|ent)|fai(?:t|ent|sait) plaider"
+    r"|estim(?:e|ent)|consider(?:e|ent))\s+(?:[^;]{0,40}?\s)?qu(?:e\b|')")
+_COURT_SUBJECT = re.compile(r"\b(?:tribunal|cour|juges?|juridiction|conseil|nous|il|on)\b")
+# « Si X soutient que …, il y a lieu de condamner … »: the court speaks again
+_COURT_TURN = re.compile(r",\s*(?:(?:or|partant|des lors)\s+)?(?:il y a lieu|il convient"
+                         r"|le tribunal|la cour)\b|\b(?:mais|toutefois|cependant)\b")
 _CONFIRMED = re.compile(r"\bconfirm\w*")
 # « Confirme le jugement en ce qu'il a condamné X à payer … »: the court makes the award its own
 _CONFIRMED_AWARD = re.compile(r"^\W*confirm\w*\b[^;]{0,80}?\ben ce qu'(?:il|elle)s?\b")
@@ -774,6 +786,15 @@ def _subject(clause: str, last: str) -> str:
     return ""
 
 
+def _party_says(folded: str, at: int) -> bool:
+    """Whether the sum at `at` of a clause is told in a party's words, not the court's: « X
+    soutient que Y doit être condamnée à lui payer … », « X fait valoir que Y lui redoit … »,
+    with no turn to the court's voice in between (« …, mais il y a lieu de condamner … »)."""
+    says = _PARTY_SAYS.search(folded, 0, at)
+    return bool(says) and not _COURT_SUBJECT.search(says.group("subject")) \
+        and not _COURT_TURN.search(folded, says.end(), at)
+
+
 def _reported(folded: str, at: int, end: int) -> bool:
     """Whether the sum at `at` (to `end`) of a clause is another decision's, told by this one:
     a report marker before it, unless the only one is "en ce qu'il ..." after this court's
@@ -910,7 +931,8 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             if _reported(words, at, end) or (clause.item and _REPORTED.search(lead_words)) \
                     or _costs(words, at, lead_words if clause.item else ""):
                 continue
-            outcome = _voice(words, at, clause.kind, text[clause.start : clause.end], end)
+            kind = "claims" if _party_says(words, at) else clause.kind
+            outcome = _voice(words, at, kind, text[clause.start : clause.end], end)
             if outcome is None and clause.item:
                 outcome = _voice(lead_words, len(lead_words), clause.kind)
             if outcome is None or (outcome != "claimed" and clause.kind == "opinion"):

@@ -444,6 +444,21 @@ _CIVIL_RULINGS = [
      "titre de préjudice moral.", [(5000.0, "claimed", "moral", "PERSONNE1.)")]),
     ("PERSONNE1.) entend obtenir le paiement de la somme de 5.000 euros à titre de préjudice "
      "moral.", [(5000.0, "claimed", "moral", "")]),
+    # a party's argument told in the reasons is no ruling, unless the court speaks again
+    ("SOCIETE1.) soutient que PERSONNE1.) lui redoit la somme de 5.000 euros au titre de "
+     "factures impayées.", [(5000.0, "claimed", "paiement", "")]),
+    ("PERSONNE1.) fait valoir que SOCIETE1.) doit être condamnée à lui payer la somme de 5.000 "
+     "euros au titre du préjudice moral.", [(5000.0, "claimed", "moral", "")]),
+    ("PERSONNE1.) estime qu'il y a lieu de condamner SOCIETE1.) à lui payer 5.000 euros au titre "
+     "du préjudice moral.", [(5000.0, "claimed", "moral", "")]),
+    ("Le tribunal estime que SOCIETE1.) redoit à PERSONNE1.) la somme de 5.000 euros au titre "
+     "du préjudice moral.", [(5000.0, "granted", "moral", "PERSONNE1.)")]),
+    ("Si PERSONNE1.) soutient que son préjudice est important, il y a lieu de condamner "
+     "SOCIETE1.) à lui payer la somme de 3.000 euros au titre du préjudice moral.",
+     [(3000.0, "granted", "moral", "")]),
+    ("SOCIETE1.) soutient que le montant réclamé est excessif, mais le tribunal condamne "
+     "SOCIETE1.) à payer à PERSONNE1.) la somme de 3.000 euros au titre du préjudice moral.",
+     [(3000.0, "granted", "moral", "PERSONNE1.)")]),
     # a pseudonym's dot does not end the sentence a ruling is read in
     ("Déclare la demande de PERSONNE1.) fondée pour le montant de 2.000 euros au titre du "
      "préjudice moral.", [(2000.0, "granted", "moral", "PERSONNE1.)")]),
