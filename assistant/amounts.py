@@ -791,8 +791,9 @@ def _party_says(folded: str, at: int) -> bool:
     soutient que Y doit être condamnée à lui payer … », « X fait valoir que Y lui redoit … »,
     with no turn to the court's voice in between (« …, mais il y a lieu de condamner … »)."""
     says = _PARTY_SAYS.search(folded, 0, at)
-    return bool(says) and not _COURT_SUBJECT.search(says.group("subject")) \
-        and not _COURT_TURN.search(folded, says.end(), at)
+    if says is None or _COURT_SUBJECT.search(says.group("subject")):
+        return False
+    return not _COURT_TURN.search(folded, says.end(), at)
 
 
 def _reported(folded: str, at: int, end: int) -> bool:
