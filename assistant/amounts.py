@@ -252,6 +252,9 @@ _PRIOR_LEAD = re.compile(r"\b(?:a|ont|avait|avaient)\s*:\s*$")
 # (a cassation ruling's moyens and its reading of the attacked decision, an appeal's account
 # of the judgment) -- unless the court confirms that ruling ("confirme le jugement en ce
 # qu'il ...").
+# « accordée par le tribunal », « allouée par les premiers juges »
+_BY_ANOTHER_COURT = (r"(?:accordee?s?|allouee?s?|prononcee?s?|fixee?s?) par (?:le tribunal"
+                     r"|les? premiers? juges?|la cour d'appel|l'arret|le jugement)\b")
 _REPORTED = re.compile(
     r"\bf(?:ait|ont) grief au?x?\b|\breproch\w* a l'arret|\bcritique l'arret|\bcasse et annule"
     r"|\ben ce qu'(?:il|elle)s?\b|\bqu'en (?:condamnant|fixant|allouant|accordant|limitant)"
@@ -262,15 +265,13 @@ _REPORTED = re.compile(
     r"|\bpar (?:(?:un|une|le|la|l') ?)?(?:jugement|arret|ordonnance|decision|deliberation)\b"
     r"[^,;]{0,40}?\b(?:du|rendue?)\b"
     r"|\bau lieu de\b|\bla cour d'appel\b"
-    r"|\b(?:accordee?s?|allouee?s?|prononcee?s?|fixee?s?) par (?:le tribunal|les? premiers? juges?"
-    r"|la cour d'appel|l'arret|le jugement)\b")
+    r"|\b" + _BY_ANOTHER_COURT)
 # The same, told after the sum: « Pour condamner …, l'arrêt retient que … » (the motive the
 # attacked decision gave), « la somme de 800 000 euros accordée par le tribunal »
 _REPORTED_AFTER = re.compile(
     r"^\W*pour\b[^;]*?,\s*(?:l'arret(?: attaque| d'appel)?|la cour d'appel|les juges du fond"
     r"|le jugement(?: attaque)?)\s+(?:retient|enonce|constate|releve|ajoute|considere|estime)\b")
-_REPORTED_BY = re.compile(r"\s*(?:accordee?s?|allouee?s?|prononcee?s?|fixee?s?) par (?:le tribunal"
-                          r"|les? premiers? juges?|la cour d'appel|l'arret|le jugement)\b")
+_REPORTED_BY = re.compile(r"\s*" + _BY_ANOTHER_COURT)
 # A party's words in the reasons: « SOCIETE1.) soutient que … », « Les appelants font valoir
 # que … » (on folded text)
 _PARTY_SAYS = re.compile(
