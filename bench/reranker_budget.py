@@ -100,6 +100,7 @@ def main() -> None:
     ceilings = []
     cost: dict[str, dict[int, list[float]]] = {"minilm_l6_seam": {k: [] for k in ks},
                                                "e5_l12_pairs": {k: [] for k in ks}}
+
     def time_readers(question: str, passages: list[Any]) -> None:
         for k in ks:
             top = passages[:k]
