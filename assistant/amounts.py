@@ -3,8 +3,9 @@ verbatim span of the judgment text (labelling rules: eval/amounts_and_tags.md).
 
 How a judgment is read, in four steps:
 1. Clauses: the text is cut into sentences, `;`-clauses, list items and table rows, each in its
-   section (claims, reasons, operative...). A list item or table row also reads the lead-in that
-   introduces it ("le tribunal a :", "chiffrent leurs préjudices comme suit :").
+   section (claims, reasons, operative...), and a hard-wrapped operative part into its rulings
+   (« condamne X …,\ndéboute X du surplus de sa demande, »). A list item or table row also reads
+   the lead-in that introduces it ("le tribunal a :", "chiffrent leurs préjudices comme suit :").
 2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000") that is
    the object of a payment (somme, montant, indemnité, payer, préjudice...) gets the voice of the
    nearest cue before it: the court grants (condamne, alloue, fixe, déclare fondée, ordonne le
@@ -32,9 +33,12 @@ How a judgment is read, in four steps:
    the court reduced (granted under the same head for less) or rejected by head ("déclare non
    fondée la demande ... d'un dommage matériel") or as a counterclaim is rejected -- a rejection
    without a sum counts when it rules on a claim or names a head (the damages claim covers the
-   heads of loss, "toutes ses demandes" a party's claims, and "cette demande n'est pas fondée",
-   "il n'y a pas lieu d'y faire droit" the claim just told, which "il y a lieu d'y faire droit"
-   grants); other claims stay claimed (the decision does not rule on them). When the court
+   heads of loss, "toutes ses demandes" a party's claims, "la demande en paiement d'une indemnité
+   de départ n'est pas fondée" the claims whose words name what they are for, "le préjudice
+   matériel n'est pas établi" that head, and "cette demande n'est pas fondée", "il n'y a pas
+   lieu d'y faire droit" the claim just told, or the one the paragraph is about, « Quant au
+   préjudice matériel, … », which "il y a lieu d'y faire droit" grants); other claims stay
+   claimed (the decision does not rule on them). When the court
    condemns one party only, a claim that names no debtor and is not a counterclaim is taken to be
    against that party; "rejette la demande formée par X et la condamne" condemns X.
 4. Rows: mentions of the same sum, head and outcome are one row per creditor (a sum said in the
@@ -199,12 +203,23 @@ _WHOLE_REJECTION = re.compile(
 # After a sum, in its sentence: « … 770 euros est accordée », « la demande de X en paiement de
 # 5.000 euros est partant à déclarer non fondée », « … n'est pas fondée »
 _THEREFORE = r"(?:(?:partant|donc|des lors|par consequent|en consequence|egalement|ainsi),?\s+)?"
+# « n'est pas fondée », « n'est dès lors pas fondée », « n'est pas davantage justifiée »
+_NOT_FOUNDED = (r"n'(?:est|sont|sera|seront)\s+" + _THEREFORE + r"pas\s+(?:davantage\s+"
+                r"|non plus\s+)?(?:fondee?s?|justifiee?s?|etablie?s?)")
+# A claim's rejection in a clause without a sum, wherever the claim is named in it: « La demande
+# en paiement d'une indemnité de départ n'est pas fondée », « … est partant à rejeter »
+_VERDICT_REJECTS = re.compile(
+    r"\b(?:(?:est|sont|sera|seront)\s+" + _THEREFORE + r"(?:a\s+(?:rejeter|abjuger)|rejetee?s?"
+    r"|abjugee?s?|(?:a\s+(?:declarer|dire)\s+)?(?:non|mal)[- ]fondee?s?"
+    r"|declaree?s?\s+(?:non|mal)[- ]fondee?s?)|" + _NOT_FOUNDED + "|" + _UNFOUNDED + "|"
+    + _CANNOT_SUCCEED + r")\b")
 _PASSIVE = re.compile(
     r"(?:[^;.]|\.\)){0,80}?\b(?:(?P<reject>(?:est|sont|sera|seront)\s+" + _THEREFORE
     + r"(?:rejetee?s?|declaree?s?\s+(?:non|mal)[- ]fondee?s?"
     r"|a\s+(?:declarer\s+|dire\s+)?(?:non|mal)[- ]fondee?s?|a\s+(?:rejeter|abjuger)|abjugee?s?"
     r"|(?:non|mal)[- ]fondee?s?)"
-    r"|n'(?:est|sont)\s+pas\s+(?:davantage\s+|non plus\s+)?(?:fondee?s?|justifiee?s?)|"
+    r"|n'(?:est|sont)\s+" + _THEREFORE + r"pas\s+(?:davantage\s+|non plus\s+)?"
+    r"(?:fondee?s?|justifiee?s?)|"
     + _UNFOUNDED + "|" + _CANNOT_SUCCEED + ")"
     r"|(?P<founded>(?:est|sont|sera|seront)\s+" + _THEREFORE
     + r"(?:a\s+(?:declarer\s+|dire\s+)?|declaree?s?\s+)?(?:fondee?s?|justifiee?s?)"
@@ -219,8 +234,7 @@ _THAT_CLAIM_REJECTED = re.compile(
     + r"(?:rejetee?s?|a\s+(?:rejeter|abjuger)|abjugee?s?"
     r"|(?:a\s+(?:declarer|dire)\s+)?(?:non|mal)[- ]fondee?s?"
     r"|declaree?s?\s+(?:non|mal)[- ]fondee?s?)"
-    r"|n'(?:est|sont|sera|seront)\s+pas\s+(?:davantage\s+|non plus\s+)?(?:fondee?s?|justifiee?s?"
-    r"|etablie?s?)|" + _UNFOUNDED + "|" + _CANNOT_SUCCEED + r")\b"
+    r"|" + _NOT_FOUNDED + "|" + _UNFOUNDED + "|" + _CANNOT_SUCCEED + r")\b"
     # « Il n'y a pas lieu d'y faire droit », « il convient de l'en débouter »
     r"|^\W*(?:[^;.,]{0,60},\s*)?il (?:n'y a pas lieu|ne saurait etre question) d'y faire droit\b"
     r"|^\W*(?:[^;.,]{0,60},\s*)?il (?:y a lieu|convient|echet|s'impose) de (?:l'|les )en"
@@ -304,6 +318,15 @@ _COUNTERCLAIM = re.compile(r"reconvention")
 _ANNULMENT = re.compile(r"\s+(?:l['’]annulation|la suspension|l['’]abrogation)\b")
 _NEAR = 100  # characters before a sum where what it is (reported, costs) is read
 _ITEM = re.compile(r"^\s*(?:[-–•*|]|\d+(?:°\)?|[.)])\s|[a-z]\)\s)")
+# Luxembourg's operative parts, hard-wrapped: one ruling a line-ending comma, each opening on
+# its verb (« condamne X à payer …,\ndéboute X du surplus de sa demande,\ncondamne X aux
+# frais »)
+_NEXT_RULING = re.compile(
+    r",[ \t]*\n(?=[ \t]*(?:(?:partant|par (?:reformation|confirmation)"
+    r"|en consequence|pour le surplus),?\s+)?(?:condamne|deboute|dit|declare|rejette"
+    r"|recoit|ordonne|fixe|alloue|accorde|confirme|reforme|infirme|annule|met|laisse"
+    r"|renvoie|reserve|constate|prononce|ecarte|sursoit|decharge|(?:le|la|les) dit"
+    r"|en deboute|se declare)\b)")
 _CLAUSE_END = re.compile(r"\n\s*\n|;\s+|(?<=[.!?:])\s+(?=[-–•«(\"A-ZÀ-Þ])|\n(?=\s*[-–•*|])"
                          r"|(?<=[.;:])\n")
 # A full stop that ends an abbreviation or initial ("M.", "MM. Y...", "art.") ends no clause.
@@ -539,7 +562,8 @@ def _clauses(judgment: Judgment) -> list[_Clause]:
     cuts = [0, *(m.end() for m in _CLAUSE_END.finditer(text)  # a blank line always cuts
                  if "\n\n" in m.group().replace(" ", "")
                  or not _ABBREVIATION.search(text[max(0, m.start() - 12) : m.start()])),
-            len(text)]
+            *(m.end() for m in _NEXT_RULING.finditer(fold(text))), len(text)]
+    cuts.sort()
     for begin, stop in zip(cuts, cuts[1:], strict=False):
         piece = text[begin:stop]
         start, end = begin + len(piece) - len(piece.lstrip()), begin + len(piece.rstrip())
@@ -571,6 +595,7 @@ class _Mention:
     counterclaim: bool = False
     dropped: bool = False
     titled: bool = False  # its head is named right after it (« … euros à titre de dommages … »)
+    context: str = ""  # what the clause says the sum is for, folded (« indemnité de départ »)
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -587,6 +612,7 @@ class _Ruling:
     party: str
     only_party: bool = False  # « déboute X de toutes ses demandes »: X's claims, whatever head
     any_loss: bool = False  # « déboute X de sa demande en dommages et intérêts »: all loss
+    objects: frozenset[str] = frozenset()  # « … d'une indemnité de départ »: {"depart"}
 
     def covers(self, claim: _Mention) -> bool:
         same_party = bool(claim.creditor) and party_key(claim.creditor) == party_key(self.party)
@@ -594,6 +620,8 @@ class _Ruling:
             return same_party
         if claim.head in self.heads or (claim.counterclaim and self.counterclaim):
             return True
+        if self.objects and _names_all(claim.context, self.objects):
+            return same_party or not (self.party and claim.creditor)
         return self.any_loss and claim.head in _LOSS_HEADS and (
             same_party or not (self.party and claim.creditor))
 
@@ -637,6 +665,75 @@ def _head(folded: str, before: int, at: int, after: int, context: str, end: int 
 
 def _specific_head(folded: str) -> bool:
     return any(head not in _GENERIC_HEADS for _, head in _heads_in(folded))
+
+
+# Words that name any claim or party, not what a claim is for
+_CLAIM_WORDS = frozenset({
+    "demande", "demandes", "paiement", "allocation", "obtention", "octroi", "versement",
+    "condamnation", "indemnisation", "reparation", "somme", "sommes", "montant", "montants",
+    "indemnite", "indemnites", "dommages", "dommage", "interets", "prejudice", "prejudices",
+    "titre", "tendant", "relative", "relatives", "formulee", "formulees", "formee", "partie",
+    "parties", "cette", "pour", "dans", "avec", "sans", "leur", "leurs", "elle", "elles",
+    "sont", "etre", "base", "article", "frais", "chef", "principale", "subsidiaire",
+    "reconventionnelle", "reconventionnelles", "presente", "instance", "outre", "encore",
+    "egalement", "aussi", "ainsi", "societe",
+})
+_CLAIM_NAMED = re.compile(r"\b(?:demandes?|pretentions?|reclamations?)\b")
+# what comes after names what the claim is for (« du salarié en paiement d'heures … »)
+_CLAIM_FOR = re.compile(r"\b(?:en (?:paiement|allocation|obtention|octroi|versement|condamnation"
+                        r"|indemnisation|remboursement|reparation|restitution)|tendant (?:a|aux?)"
+                        r"|relatives? (?:a|aux?)|au titre|a titre|pour)\b")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _objects(raw: str) -> frozenset[str]:
+    """What a claim is for, in the words of a phrase that names it (« en paiement d'une
+    indemnité de départ » -> {"depart"}): at most four words of four letters or more, folded,
+    without the words that name any claim, names (capitalised) or numbers."""
+    folded = fold(raw)
+    after = _CLAIM_FOR.search(folded)
+    start = after.end() if after else 0
+    words = [re.sub(r"^\w['’]", "", fold(m.group())) for m in _WORD.finditer(raw, start)
+             if m.group()[0].islower()]
+    return frozenset([w for w in words if len(w) >= 4 and w not in _CLAIM_WORDS][:4])
+
+
+def _ruled_objects(raw: str, folded: str) -> frozenset[str]:
+    """What the claim a ruling names is for: the words after « la demande » up to the verdict
+    or a comma (« La demande relative aux frais de déménagement est à rejeter, faute … »)."""
+    named = _CLAIM_NAMED.search(folded)
+    if not named:
+        return frozenset()
+    verdict = _VERDICT_REJECTS.search(folded, named.end())
+    stop = verdict.start() if verdict else len(folded)
+    comma = re.compile(r"[,;:]").search(folded, named.end(), stop)
+    return _objects(raw[named.end() : comma.start() if comma else stop])
+
+
+def _names_all(context: str, objects: frozenset[str]) -> bool:
+    """Whether a folded context names every word of `objects`, give or take an ending."""
+    words = [re.sub(r"^\w'", "", w) for w in re.findall(r"[a-z][a-z'-]*", context)]
+    return all(any(w.startswith(o[: max(4, len(o) - 2)]) for w in words) for o in objects)
+
+
+# A plea or a ground is not a claim: « le moyen tiré de l'article 240 n'est pas fondé »
+_PLEA = re.compile(r"\b(?:moyens?|griefs?|branches?|exceptions?|fins? de non-recevoir|appels?"
+                   r"|pourvois?|recours)\b")
+# « en ce qui concerne le préjudice matériel, … »: what the sentences after it rule on
+_TOPIC = re.compile(r"^\W*(?:quant (?:aux?|a la|a l')|en ce qui concerne|s'agissant d[eu']?s?"
+                    r"|concernant)\s*(?P<t>[^,;.]{3,100})")
+_CONTEXT_BEFORE = re.compile(r".*(?:[,;]|\bet\b|\bainsi que\b)", re.DOTALL)
+_CONTEXT_AFTER = re.compile(r"[,;:]|\bet\b(?! interets)|\bainsi que\b")
+
+
+def _sum_context(folded: str, previous: int, at: int, end: int, following: int) -> str:
+    """What a sum is for, by the words around it up to the neighbouring sums, a comma or an
+    « et une … » (« une indemnité de départ de 4.000 euros et une indemnité de préavis … »)."""
+    before = folded[max(previous, at - 120) : at]
+    cut = _CONTEXT_BEFORE.match(before)
+    after = folded[end : min(following, end + 120)]
+    stop = _CONTEXT_AFTER.search(after)
+    return before[cut.end() if cut else 0 :] + " " + after[: stop.start() if stop else None]
 
 
 def _noun(folded: str, cue: re.Match[str]) -> bool:
@@ -874,6 +971,7 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
     told: list[_Mention] = []  # the mentions of the last clause that holds sums
     claimant = ""  # the last party named as the subject of a clause
     last_named = ""  # the last party whose claim a clause names ("la demande formée par X")
+    topic: _Ruling | None = None  # what the clauses since the last sum rule on (« Quant au … »)
     for clause in _clauses(judgment):
         if clause.kind == "header":
             continue
@@ -892,12 +990,25 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             continue  # another decision's award, restated
         counterclaim = bool(_COUNTERCLAIM.search(words + section_words + lead_words))
         sums = find_amounts(text[clause.start : clause.end], country)
+        if sums:
+            topic = None
+        elif about := _TOPIC.match(words):
+            heads = frozenset(h for _, h in _heads_in(about.group("t")))
+            topic = _Ruling(heads, bool(_COUNTERCLAIM.search(about.group("t"))), "",
+                            any_loss="dommages" in heads and not heads & _LOSS_HEADS,
+                            objects=_objects(text[clause.start + about.start("t") :
+                                                  clause.start + about.end("t")]))
+            if not (topic.heads or topic.objects or topic.counterclaim):
+                topic = None
         if not sums and clause.kind in ("reasons", "operative", "other") \
                 and (ruled := _THAT_CLAIM_REJECTED.match(words)
                      or _THAT_CLAIM_GRANTED.match(words)):
+            granted = ruled.re is _THAT_CLAIM_GRANTED
+            if topic and not granted:  # « Quant au préjudice matériel, … Sa demande est à rejeter »
+                rulings.append(topic)
             for mention in told:
-                if mention.outcome == "claimed":
-                    mention.outcome = "granted" if ruled.re is _THAT_CLAIM_GRANTED else "rejected"
+                if mention.outcome == "claimed" and (not topic or topic.covers(mention)):
+                    mention.outcome = "granted" if granted else "rejected"
         if sums:
             told = []
         whole = _WHOLE_REJECTION.match(words) if not sums else None
@@ -911,10 +1022,11 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             party = every.group("p") or every.group("q") or every.group("r")
             rulings.append(_Ruling(frozenset(HEADS), False, _party(party), True))
         elif not sums and clause.kind in ("reasons", "operative", "other") and \
-                _rejects(words) and \
+                (_rejects(words) or (_VERDICT_REJECTS.search(words) and not _PLEA.search(words)
+                                     and not _THAT_CLAIM_REJECTED.match(words))) and \
                 (_RULED_CLAIM.search(words) or _specific_head(words)
                  or (re.search(_NO_AWARD, words) and _specific_head(heading_words))):
-            demand = re.search(r"\bla demande (?:principale )?d(?:e\s+|['’])(.+?)" + _PARTY_STOP,
+            demand = re.search(r"\b[Ll]a demande (?:principale )?d(?:e\s+|['’])(.+?)" + _PARTY_STOP,
                                text[clause.start : clause.end])
             debouted = _DEBOUTED.search(text[clause.start : clause.end])
             heads = frozenset(h for _, h in _heads_in(words)) \
@@ -922,7 +1034,8 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             party = demand.group(1) if demand else debouted.group("p") if debouted else ""
             rulings.append(_Ruling(heads, counterclaim, _party(party),
                                    any_loss="dommages" in heads and not heads & _LOSS_HEADS
-                                   and not _ABUSE.search(words)))
+                                   and not _ABUSE.search(words),
+                                   objects=_ruled_objects(text[clause.start : clause.end], words)))
         for n, money in enumerate(sums):
             at, end = money.start, money.end
             spelled = _IN_WORDS.search(words[max(0, at - 150) : at])
@@ -957,7 +1070,9 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
                 mentions.append(_Mention(absolute, clause, outcome, head, name, debtor,
                                          plural and not each, counterclaim,
                                          titled=head != "autre"
-                                         and bool(_FOR_HEAD.match(words, end))))
+                                         and bool(_FOR_HEAD.match(words, end)),
+                                         context=_sum_context(words, previous, at, end,
+                                                              following)))
                 told.append(mentions[-1])
     return mentions, rulings
 

@@ -541,6 +541,67 @@ def test_the_operative_part_rules_on_the_claims_told_before(ruling, outcomes):
         (2000.0, "indemnite_procedure", outcomes[2])]
 
 
+_LABOUR_CLAIMS = ("PERSONNE1.) réclame une indemnité de départ de 4.000 euros et une indemnité "
+                  "compensatoire de préavis de 12.000 euros. Il réclame encore 5.000 euros au "
+                  "titre du préjudice moral et 15.000 euros au titre du préjudice matériel.")
+
+
+def _labour(reasons: str, operative: str = "reçoit la demande en la forme.") -> list[
+        tuple[float, str]]:
+    judgment = parsed_text(
+        "TRIBUNAL DU TRAVAIL DE LUXEMBOURG\n\nPRÉTENTIONS DES PARTIES\n\n"
+        f"{_LABOUR_CLAIMS}\n\nMOTIFS DE LA DÉCISION\n\n{reasons}\n\nPAR CES MOTIFS\n\n"
+        f"le tribunal, statuant contradictoirement,\n\n{operative}")
+    return [(r.value, r.outcome) for r in extract_amounts(judgment)]
+
+
+@pytest.mark.parametrize(("reasons", "outcomes"), [
+    # the claim named by what it is for, whatever words name the claim around it
+    ("La demande en paiement d'une indemnité de départ n'est pas fondée.",
+     ["rejected", "claimed", "claimed", "claimed"]),
+    ("La demande relative à l'indemnité compensatoire de préavis est à rejeter, faute de preuve.",
+     ["claimed", "rejected", "claimed", "claimed"]),
+    ("PERSONNE1.) est à débouter de sa demande en obtention d'une indemnité de départ.",
+     ["rejected", "claimed", "claimed", "claimed"]),
+    ("La demande du salarié tendant au paiement d'une indemnité de départ laisse d'être fondée.",
+     ["rejected", "claimed", "claimed", "claimed"]),
+    ("La demande de SOCIETE1.) en paiement d'une indemnité de départ n'est pas fondée.",
+     ["claimed", "claimed", "claimed", "claimed"]),
+    # a head the court finds unproven; « dès lors » between the verb and its negation
+    ("Le préjudice matériel allégué n'est pas établi.",
+     ["claimed", "claimed", "claimed", "rejected"]),
+    ("La demande en indemnisation du préjudice moral n'est dès lors pas fondée.",
+     ["claimed", "claimed", "rejected", "claimed"]),
+    # « Quant au …, … Sa demande est à rejeter »: the topic, not the last sum told
+    ("Quant au préjudice matériel, le requérant n'établit pas avoir cherché un emploi. Sa "
+     "demande est partant à rejeter.", ["claimed", "claimed", "claimed", "rejected"]),
+    ("En ce qui concerne l'indemnité de départ, le requérant n'a pas l'ancienneté requise. Cette "
+     "demande n'est dès lors pas fondée.", ["rejected", "claimed", "claimed", "claimed"]),
+    # a plea is no claim, a ruling naming nothing the claims are for rejects none of them
+    ("Le moyen tiré du préjudice matériel n'est pas fondé.",
+     ["claimed", "claimed", "claimed", "claimed"]),
+    ("La demande en paiement d'arriérés de salaire n'est pas fondée.",
+     ["claimed", "claimed", "claimed", "claimed"]),
+])
+def test_a_ruling_names_the_claim_it_rejects_by_what_the_claim_is_for(reasons, outcomes):
+    assert _labour(reasons) == [(4000.0, outcomes[0]), (12000.0, outcomes[1]),
+                                (5000.0, outcomes[2]), (15000.0, outcomes[3])]
+
+
+def test_a_luxembourg_operative_part_hard_wrapped_is_read_one_ruling_a_line():
+    """Open-data texts of Luxembourg courts wrap lines and end each ruling with a comma: the
+    general rejection on its own line rejects every claim the court did not grant."""
+    operative = ("condamne SOCIETE1.) à payer à PERSONNE1.) la somme de 12.000 euros à titre\n"
+                 "d'indemnité compensatoire de préavis avec les intérêts légaux,\n"
+                 "déboute PERSONNE1.) du surplus de sa demande,\n"
+                 "condamne SOCIETE1.) aux frais et dépens de l'instance.")
+    assert _labour("Le licenciement est abusif.", operative) == [
+        (4000.0, "rejected"), (5000.0, "rejected"), (15000.0, "rejected"), (12000.0, "granted")]
+    on_one_line = operative.replace(",\ndéboute", ", déboute")
+    assert _labour("Le licenciement est abusif.", on_one_line)[:3] == [
+        (4000.0, "claimed"), (5000.0, "claimed"), (15000.0, "claimed")]
+
+
 _APPEAL_CLAIMS = ("M. [Y] sollicite la somme de 8 000 euros à titre de dommages-intérêts pour "
                   "préjudice moral et la somme de 3 000 euros sur le fondement de l'article 700 "
                   "du code de procédure civile.")
