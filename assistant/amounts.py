@@ -9,25 +9,26 @@ How a judgment is read, in four steps:
 2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000") that is
    the object of a payment (somme, montant, indemnité, payer, préjudice...) gets the voice of the
    nearest cue before it: the court grants (condamne, alloue, fixe, déclare fondée, ordonne le
-   remboursement, « dit que X redoit », « est redevable envers ») or rejects (déboute, rejette,
-   non or mal fondée, « laisse d'être fondée », abjuger, ne saurait prospérer; a grant verb
-   negated, « il n'y a pas lieu de condamner », rejects), or a party claims (demande, sollicite,
-   réclame, requiert, voir condamner, se voir allouer, évalue son préjudice; any cue in the
-   parties' sections, in the conditional or in a party's words told in the reasons, « X soutient
-   que Y doit être condamnée à … »); with no cue before it, or a claim's cue only, the ruling
-   after it in its sentence ("770 euros est accordée", "la demande de X en paiement de 5.000
-   euros est à déclarer non fondée"). A cue used as a noun ("la condamnation de", "sur demande"),
-   a bare past participle ("le plafond fixé à") and an undeclared "fondée" ("fondée sur") are no
-   cues; "réduit ... de 8.000 euros à 4.000 euros" rejects the first sum and grants the second.
-   Not mentions: sums without a cue (a price, an invoice told as a fact); sums of another
-   decision, restated ("le tribunal a condamné", "d'avoir condamné") or reported (a cassation
-   grievance, "fait grief à l'arrêt de", "pour condamner ..., l'arrêt retient", "casse et annule
-   ... en ce qu'il", "par jugement du", "par une délibération du", "au lieu de", "... euros
-   accordée par le tribunal"; not "confirme ... en ce qu'il", which this court decides); a sum a
-   text or another body fixes ("l'arrêté qui fixe ce montant à", "(ci-après : le décret) fixe
-   à"); court costs (dépens, droits de rôle, a fund's contribution, "les frais sont fixés à").
-   The head of damage is the one named right after the sum ("... euros à titre de préjudice
-   moral"), else the most specific one named next to it, else in the clause.
+   remboursement, « dit que X redoit », « est redevable envers », « liquide les dépens de X à
+   1.430 € (indemnité de procédure) ») or rejects (déboute, rejette, non or mal fondée, « laisse
+   d'être fondée », abjuger, ne saurait prospérer; a grant verb negated, « il n'y a pas lieu de
+   condamner », rejects), or a party claims (demande, sollicite, réclame, requiert, voir
+   condamner, se voir allouer, évalue son préjudice; any cue in the parties' sections, in the
+   conditional or in a party's words told in the reasons, « X soutient que Y doit être condamnée
+   à … »); with no cue before it, or a claim's cue only, the ruling after it in its sentence
+   ("770 euros est accordée", "la demande de X en paiement de 5.000 euros est à déclarer non
+   fondée"). A cue used as a noun ("la condamnation de", "sur demande"), a bare past participle
+   ("le plafond fixé à") and an undeclared "fondée" ("fondée sur") are no cues; "réduit ... de
+   8.000 euros à 4.000 euros" rejects the first sum and grants the second. Not mentions: sums
+   without a cue (a price, an invoice told as a fact); sums of another decision, restated ("le
+   tribunal a condamné", "d'avoir condamné") or reported (a cassation grievance, "fait grief à
+   l'arrêt de", "pour condamner ..., l'arrêt retient", "casse et annule ... en ce qu'il", "par
+   jugement du", "par une délibération du", "au lieu de", "... euros accordée par le tribunal";
+   not "confirme ... en ce qu'il", which this court decides); a sum a text or another body fixes
+   ("l'arrêté qui fixe ce montant à", "(ci-après : le décret) fixe à"); court costs (dépens,
+   droits de rôle, a fund's contribution, "les frais sont fixés à"). The head of damage is the
+   one named right after the sum ("... euros à titre de préjudice moral"), else the most specific
+   one named next to it, else in the clause.
 3. Claims resolved: a total claimed under no specific head whose parts are claimed too gives way
    to them (and parts of one head to their total); a claim granted in full is the grant; a claim
    the court reduced (granted under the same head for less) or rejected by head ("déclare non
@@ -148,8 +149,9 @@ _CUE_WORDS = {  # the verbs of eval/amounts_and_tags.md and the usual verbs of a
               r"tenue?s? de (?:payer|verser|rembourser|restituer)\b", r"(?:a|ont) droit a\b",
               r"evalu(?:e|ons)\b", r"etablie?s? (?:a hauteur|a concurrence|au montant|a la somme)",
               # Luxembourg's « dit que X redoit à Y … », « est redevable de », « ordonne le
-              # remboursement de »
-              r"redoi(?:t|vent)\b", r"redevables?\b",
+              # remboursement de »; Belgium's « liquide les dépens de X à 1.430 € (indemnité de
+              # procédure) » (court costs alone stay out: `_costs`)
+              r"redoi(?:t|vent)\b", r"redevables?\b", r"liquid(?:e|ons)\b",
               r"ordonn(?:e|ons) (?:le |la )?(?:paiement|remboursement|restitution|versement)"),
     # « réduit la demande de 8.000 euros à 4.000 euros »: the sum claimed is rejected, the
     # sum it is brought down to granted

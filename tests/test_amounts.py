@@ -634,6 +634,17 @@ def test_an_award_the_appeal_court_confirms_is_granted():
         (3000.0, "claimed"), (8000.0, "granted")]
 
 
+def test_a_belgian_court_s_costs_settled_as_a_procedure_indemnity_are_granted():
+    """« Liquide les dépens de X à 1.430 € (indemnité de procédure) »: the indemnity is a sum
+    owed; costs settled without it stay out."""
+    judgment = parsed_text(
+        "COUR DU TRAVAIL DE LIÈGE\n\nPAR CES MOTIFS\n\nLa cour,\n\nLiquide les dépens de "
+        "Monsieur Y à la somme de 1.430 € (indemnité de procédure) ;\n\nLiquide les dépens de "
+        "l'instance d'appel à la somme de 24 € ;")
+    assert [(r.value, r.head, r.outcome) for r in extract_amounts(judgment)] == [
+        (1430.0, "indemnite_procedure", "granted")]
+
+
 _COMMERCIAL_JUDGMENT = "\n\n".join([
     "TRIBUNAL D'ARRONDISSEMENT DE LUXEMBOURG",
     "Jugement commercial 2024TALCH02/00123",
