@@ -67,7 +67,10 @@ OUTCOMES: tuple[Outcome, ...] = ("claimed", "granted", "rejected")
 _HEAD_WORDS: tuple[tuple[str, str], ...] = (
     ("indemnite_procedure", r"art(?:icle|\.)\s*(?:240|700|238-1|618-1|475-1|1022|l\.\s*761-1)\b"
                             r"|10 juillet 1991|91-647"  # art. 37 of the French legal-aid law
-                            r"|indemnite de procedure|indemnite procedurale|frais irrepetibles"
+                            # « indemnités de procédure », « indemnité\ndeprocédure » (words
+                            # run together in open-data texts)
+                            r"|indemnites?\s*de\s*procedure|indemnites? procedurales?"
+                            r"|frais irrepetibles"
                             r"|frais (?:non compris dans les depens|de procedure)"),
     ("astreinte", r"astreinte"),
     ("penalite", r"clause penale|penalite|indemnite de (?:resiliation|rupture)"),
@@ -280,7 +283,8 @@ _REPORTED = re.compile(
     r"\s+(?:l'\s*)?(?:a|ont|avait|avaient)\s"
     r"|\bpar (?:(?:un|une|le|la|l') ?)?(?:jugement|arret|ordonnance|decision|deliberation)\b"
     r"[^,;]{0,40}?\b(?:du|rendue?)\b"
-    r"|\bau lieu de\b|\bla cour d'appel\b"
+    # not the court itself: « la Cour d'appel, quatrième chambre, …, statuant contradictoirement »
+    r"|\bau lieu de\b|\bla cour d'appel\b(?!,?\s*(?:\w+\s+chambre|siegeant|statuant))"
     r"|\b" + _BY_ANOTHER_COURT)
 # The same, told after the sum: « Pour condamner …, l'arrêt retient que … » (the motive the
 # attacked decision gave), « la somme de 800 000 euros accordée par le tribunal »
@@ -351,8 +355,11 @@ _PARTY_STOP = (r"(?=\s*(?:,|;|\(|$|\.\s*$|\bsur base\b|\bau titre\b|\bsur le fon
                r"|\bpour autant\b|\ben ce qu|\btendant\b|\bqui\b"
                r"|\bà (?:lui |leur )?(?:payer|verser)\b|\b(?:de|à) \d"
                r"|\bà (?:concurrence|hauteur)\b|\b(?:non |mal )?fondée?s?\b))")  # fmt: skip
+# a pseudonym run into the word before it in open-data texts (« àPERSONNE1.) »)
+_PSEUDONYM = r"(?:PERSONNE|SOCIETE)\d"
 _DEBTOR = re.compile(
-    r"condamn\w*\s+(?!(?:à|a|au)\s)(?P<p>.+?)\s+(?:[àa]\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler"
+    r"condamn\w*(?:\s+|(?=" + _PSEUDONYM + r"))(?!(?:à|a|au)\s)(?P<p>.+?)"
+    r"(?:\s+|(?<=\.\)))(?:[àa]\s+(?:lui\s+|leur\s+)?(?:payer|verser|régler"
     r"|rembourser|restituer)|au paiement)"
     rf"|(?:à l['’]encontre|à la charge) d(?:e\s+|['’])(?P<q>.+?){_PARTY_STOP}"
     r"|^\W*(?P<v>[^,;:]{2,80}?)\s+verser(?:a|ont)\b"  # "L'Etat versera à X une somme de"
@@ -363,7 +370,8 @@ _DEBTOR = re.compile(
 )
 _CREDITOR = re.compile(
     r"(?:payer|verser(?:a|ont)?|régler|rembourser|restituer|allouer|accorder|accorde|accordée?s?"
-    r"|redoi(?:t|vent)|remboursement|restitution)\s+(?:à|a|au|aux)\s+(?!titre\b)"
+    r"|redoi(?:t|vent)|remboursement|restitution)\s+(?:à|a|au|aux)(?:\s+|(?=" + _PSEUDONYM + r"))"
+    r"(?!titre\b)"
     rf"(?P<p>.+?){_PARTY_STOP}|(?:au profit de|redevables? envers)\s+(?P<q>.+?){_PARTY_STOP}"
     rf"|\bla demande (?:principale )?d(?:e\s+|['’])(?P<r>.+?){_PARTY_STOP}"
     rf"|(?:formulée?s?|réclamée?s?|demandée?s?) par\s+(?P<s>.+?){_PARTY_STOP}"
@@ -809,6 +817,7 @@ def _party(raw: str | None) -> str:
     if not raw:
         return ""
     name = re.sub(r"«[^»]*»|\*", " ", raw)
+    name = re.sub(r"(?<=\w)(?=" + _PSEUDONYM + ")", " ", name)  # « la sociétéSOCIETE1.) »
     name = " ".join(name.split()).strip(" ,")
     parts = name.split(",")
     if not (" et " in parts[-1] and all(len(part.split()) <= 4 for part in parts)):

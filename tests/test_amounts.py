@@ -634,6 +634,35 @@ def test_an_award_the_appeal_court_confirms_is_granted():
         (3000.0, "claimed"), (8000.0, "granted")]
 
 
+@pytest.mark.parametrize(("operative", "expected"), [
+    # words run together in Luxembourg's open-data texts, around pseudonyms and at line ends
+    ("condamne la sociétéSOCIETE1.)à payer àPERSONNE1.)le montant de 5.000 euros à titre de "
+     "dommages et intérêts,", [(3000.0, "claimed", "PERSONNE1.)", "SOCIETE1.)"),
+                               (5000.0, "granted", "PERSONNE1.)", "SOCIETE1.)")]),
+    ("condamnePERSONNE2.)à payer àPERSONNE1.)une indemnité de procédure de 2.000 euros;",
+     [(3000.0, "rejected", "PERSONNE1.)", "PERSONNE2.)"),
+      (2000.0, "granted", "PERSONNE1.)", "PERSONNE2.)")]),
+    ("condamne SOCIETE1.) à payer à PERSONNE1.) une indemnité\ndeprocédure de 1.500 euros,",
+     [(3000.0, "rejected", "PERSONNE1.)", "SOCIETE1.)"),
+      (1500.0, "granted", "PERSONNE1.)", "SOCIETE1.)")]),
+    ("rejette la demande dePERSONNE1.)en allocation d'une indemnité\ndeprocédure;",
+     [(3000.0, "rejected", "PERSONNE1.)", "")]),
+    ("rejette les demandes en allocation d'indemnités de\nprocédure;",
+     [(3000.0, "rejected", "PERSONNE1.)", "")]),
+    # the court's own opening words are no report of another court's decision
+    ("la Cour d'appel, quatrième chambre, statuant contradictoirement, condamne SOCIETE1.) à "
+     "payer à PERSONNE1.) une indemnité de procédure de 2.000 euros.",
+     [(3000.0, "rejected", "PERSONNE1.)", "SOCIETE1.)"),
+      (2000.0, "granted", "PERSONNE1.)", "SOCIETE1.)")]),
+])
+def test_an_open_data_operative_part_with_words_run_together_is_read(operative, expected):
+    judgment = parsed_text(
+        "COUR D'APPEL DE LUXEMBOURG\n\nPRÉTENTIONS DES PARTIES\n\nPERSONNE1.) demande une "
+        "indemnité de procédure de 3.000 euros.\n\nPAR CES MOTIFS\n\n" + operative)
+    assert [(r.value, r.outcome, r.creditor, party_key(r.debtor).upper() if r.debtor else "")
+            for r in extract_amounts(judgment)] == expected
+
+
 def test_a_belgian_court_s_costs_settled_as_a_procedure_indemnity_are_granted():
     """« Liquide les dépens de X à 1.430 € (indemnité de procédure) »: the indemnity is a sum
     owed; costs settled without it stay out."""
