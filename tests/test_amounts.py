@@ -663,6 +663,27 @@ def test_an_open_data_operative_part_with_words_run_together_is_read(operative, 
             for r in extract_amounts(judgment)] == expected
 
 
+@pytest.mark.parametrize(("facts", "expected"), [
+    # a demand made by letter, or at an earlier stage of the case, is a fact of the case
+    ("Par courrier du 3 mars 2023, PERSONNE1.) a réclamé à SOCIETE1.) le paiement de la somme de "
+     "5.000 euros.", []),
+    ("Par courriels datés du 16 octobre 2019, X a demandé à W une avance d'un montant de 40 000 "
+     "euros.", []),
+    ("En première instance, PERSONNE1.) avait réclamé la somme de 10.000 euros à titre de "
+     "préjudice moral.", []),
+    # the claims of these proceedings
+    ("PERSONNE1.) réclame le montant de 5.000 euros à titre de préjudice moral.",
+     [(5000.0, "claimed")]),
+    ("Par exploit d'huissier du 3 mai 2024, PERSONNE1.) a fait donner assignation à SOCIETE1.) "
+     "pour l'entendre condamner à lui payer le montant de 5.000 euros.", [(5000.0, "claimed")]),
+])
+def test_a_demand_told_as_a_fact_of_the_case_is_no_claim(facts, expected):
+    judgment = parsed_text(
+        f"COUR D'APPEL DE LUXEMBOURG\n\nFAITS ET PROCÉDURE\n\n{facts}\n\nMOTIFS DE LA DÉCISION"
+        "\n\nLa Cour examine.\n\nPAR CES MOTIFS\n\nreçoit l'appel en la forme.")
+    assert [(r.value, r.outcome) for r in extract_amounts(judgment)] == expected
+
+
 def test_a_belgian_court_s_costs_settled_as_a_procedure_indemnity_are_granted():
     """« Liquide les dépens de X à 1.430 € (indemnité de procédure) »: the indemnity is a sum
     owed; costs settled without it stay out."""
