@@ -21,15 +21,15 @@ How a judgment is read, in four steps:
    ("le plafond fixé à") and an undeclared "fondée" ("fondée sur") are no cues; "réduit ... de
    8.000 euros à 4.000 euros" rejects the first sum and grants the second. Not mentions: sums
    without a cue (a price, an invoice told as a fact); a demand told as a fact (« Par courrier du
-   …, X a réclamé … », « X avait réclamé » at an earlier stage); sums of another decision,
-   restated ("le tribunal a condamné", "d'avoir condamné") or reported (a cassation grievance,
-   "fait grief à l'arrêt de", "pour condamner ..., l'arrêt retient", "casse et annule ... en ce
-   qu'il", "par jugement du", "par une délibération du", "au lieu de", "... euros accordée par le
-   tribunal"; not "confirme ... en ce qu'il", which this court decides); a sum a text or another
-   body fixes ("l'arrêté qui fixe ce montant à", "(ci-après : le décret) fixe à"); court costs
-   (dépens, droits de rôle, a fund's contribution, "les frais sont fixés à"). The head of damage
-   is the one named right after the sum ("... euros à titre de préjudice moral"), else the most
-   specific one named next to it, else in the clause.
+   …, X a réclamé … », « X avait réclamé » at an earlier stage, « X se voit réclamer »); sums of
+   another decision, restated ("le tribunal a condamné", "d'avoir condamné") or reported (a
+   cassation grievance, "fait grief à l'arrêt de", "pour condamner ..., l'arrêt retient", "casse
+   et annule ... en ce qu'il", "par jugement du", "par une délibération du", "au lieu de", "...
+   euros accordée par le tribunal"; not "confirme ... en ce qu'il", which this court decides); a
+   sum a text or another body fixes ("l'arrêté qui fixe ce montant à", "(ci-après : le décret)
+   fixe à"); court costs (dépens, droits de rôle, a fund's contribution, "les frais sont fixés
+   à"). The head of damage is the one named right after the sum ("... euros à titre de préjudice
+   moral"), else the most specific one named next to it, else in the clause.
 3. Claims resolved: a total claimed under no specific head whose parts are claimed too gives way
    to them (and parts of one head to their total); a claim granted in full is the grant; a claim
    the court reduced (granted under the same head for less) or rejected by head ("déclare non
@@ -268,11 +268,13 @@ _PRIOR = re.compile(
     r"|fait droit)"
 )
 # A demand told as a fact: in a letter (« Par courriel du 16 octobre 2019, X a demandé à W … »),
-# or at an earlier stage, in the pluperfect (« En première instance, X avait réclamé … »)
+# at an earlier stage, in the pluperfect (« En première instance, X avait réclamé … »), or made
+# of a party outside the proceedings
 _DEMAND_TOLD = re.compile(
     r"^\W*par (?:(?:un|une|le|la|les|ses|son|sa|leur|leurs|des) )?(?:courriers?|lettres?|courriels?"
     r"|e-?mails?|messages?|fax|telecopies?|mises? en demeure|sommations?)\b"
-    r"|\bavai(?:t|ent) (?:reclame|demande|sollicite|conclu)")
+    r"|\bavai(?:t|ent) (?:reclame|demande|sollicite|conclu)"
+    r"|\bse voi(?:t|ent) reclamer\b")  # « X se voit réclamer le paiement de taxes de … »
 _PRIOR_LEAD = re.compile(r"\b(?:a|ont|avait|avaient)\s*:\s*$")
 # On folded text, before a sum in its clause: the sum is another decision's, told by this one
 # (a cassation ruling's moyens and its reading of the attacked decision, an appeal's account

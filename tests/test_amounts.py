@@ -671,6 +671,8 @@ def test_an_open_data_operative_part_with_words_run_together_is_read(operative, 
      "euros.", []),
     ("En première instance, PERSONNE1.) avait réclamé la somme de 10.000 euros à titre de "
      "préjudice moral.", []),
+    ("À la suite de ce contrôle, PERSONNE1.) se voit réclamer le paiement de taxes d'un montant "
+     "de 3.015,28 euros.", []),
     # the claims of these proceedings
     ("PERSONNE1.) réclame le montant de 5.000 euros à titre de préjudice moral.",
      [(5000.0, "claimed")]),
