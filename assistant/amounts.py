@@ -3,9 +3,10 @@ verbatim span of the judgment text (labelling rules: eval/amounts_and_tags.md).
 
 How a judgment is read, in four steps:
 1. Clauses: the text is cut into sentences, `;`-clauses, list items and table rows, each in its
-   section (claims, reasons, operative...), and a hard-wrapped operative part into its rulings
-   (« condamne X …,\ndéboute X du surplus de sa demande, »). A list item or table row also reads
-   the lead-in that introduces it ("le tribunal a :", "chiffrent leurs préjudices comme suit :").
+   section (claims, reasons, operative...), and a hard-wrapped operative part into its rulings («
+   condamne X …,\ndéboute X du surplus de sa demande, »). A list item or table row also reads the
+   lead-in that introduces it ("le tribunal a :", "chiffrent leurs préjudices comme suit :"),
+   what it pays and to whom (« Condamne X à payer à Y : - 12.345,67 € bruts … »).
 2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000") that is
    the object of a payment (somme, montant, indemnité, payer, préjudice...) gets the voice of the
    nearest cue before it: the court grants (condamne, alloue, fixe, déclare fondée, ordonne le
@@ -827,7 +828,7 @@ def _party(raw: str | None) -> str:
         return ""
     name = re.sub(r"«[^»]*»|\*", " ", raw)
     name = re.sub(r"(?<=\w)(?=" + _PSEUDONYM + ")", " ", name)  # « la sociétéSOCIETE1.) »
-    name = " ".join(name.split()).strip(" ,")
+    name = " ".join(name.split()).strip(" ,:")
     parts = name.split(",")
     if not (" et " in parts[-1] and all(len(part.split()) <= 4 for part in parts)):
         name = parts[0].strip()  # an apposition, unless the commas list parties: "X, Y et Z"
@@ -1061,7 +1062,10 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             spelled = _IN_WORDS.search(words[max(0, at - 150) : at])
             lead = max(0, at - 150) + spelled.start() if spelled else at
             if not (_PAYMENT_OBJECT.search(words[max(0, lead - 50) : at])
-                    or words.startswith("|") or _titled(words, end)):
+                    or words.startswith("|") or _titled(words, end)
+                    # « Condamne X à payer à Y : - 12.345,67 € bruts à titre d'indemnité … »
+                    or (clause.item and _PAYMENT_OBJECT.search(lead_words[-80:])
+                        and not _COSTS.search(lead_words[-80:]))):
                 continue
             if _reported(words, at, end) or (clause.item and _REPORTED.search(lead_words)) \
                     or _costs(words, at, lead_words if clause.item else ""):
@@ -1079,6 +1083,11 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
                          " ".join((words, lead_words, heading_words)), end)
             absolute = replace(money, start=clause.start + at, end=clause.start + end)
             creditor, debtor, plural = _parties(text, clause, clause.start + at)
+            for s, e in reversed(clause.leads):  # « Condamne X à payer à Y : - 500 € … »
+                if not (creditor and debtor):
+                    lead_creditor, lead_debtor, _ = _parties(text, replace(clause, start=s, end=e,
+                                                                           leads=()), e)
+                    creditor, debtor = creditor or lead_creditor, debtor or lead_debtor
             if outcome == "claimed" and not creditor:
                 # "SOCIETE3.) demande ... à lui payer", "Elle demande", "X demande : - ..."
                 creditor = subject or next(

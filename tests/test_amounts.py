@@ -686,6 +686,23 @@ def test_a_demand_told_as_a_fact_of_the_case_is_no_claim(facts, expected):
     assert [(r.value, r.outcome) for r in extract_amounts(judgment)] == expected
 
 
+def test_sums_listed_under_a_lead_in_read_its_payment_and_its_parties():
+    """« Condamne X à payer à Y : - 12.345,67 € bruts à titre d'indemnité … »: the items read
+    what the lead-in pays and to whom; costs listed under « au paiement des dépens : » stay
+    out."""
+    judgment = parsed_text(
+        "COUR DU TRAVAIL DE LIÈGE\n\nOBJET DE L'APPEL\n\nMonsieur Y demande à la cour de "
+        "condamner la SA X au paiement de :\n- 12.345,67 € bruts à titre d'indemnité compensatoire"
+        " de préavis,\n- 5.000 € à titre de dommages et intérêts pour licenciement abusif.\n\n"
+        "PAR CES MOTIFS\n\nLa cour,\n\nCondamne la SA X à payer à Monsieur Y :\n- 12.345,67 € "
+        "bruts à titre d'indemnité compensatoire de préavis ;\nDéboute Monsieur Y du surplus de sa "
+        "demande ;\nCondamne la SA X au paiement des dépens :\n- liquidés à 184,67 €, au titre des "
+        "frais et honoraires d'expertise dus au Docteur B.")
+    assert [(r.value, r.outcome, r.creditor, r.debtor) for r in extract_amounts(judgment)] == [
+        (5000.0, "rejected", "Monsieur Y", "la SA X"),
+        (12345.67, "granted", "Monsieur Y", "la SA X")]
+
+
 def test_a_belgian_court_s_costs_settled_as_a_procedure_indemnity_are_granted():
     """« Liquide les dépens de X à 1.430 € (indemnité de procédure) »: the indemnity is a sum
     owed; costs settled without it stay out."""
