@@ -3,8 +3,8 @@ verbatim span of the judgment text (labelling rules: eval/amounts_and_tags.md).
 
 How a judgment is read, in four steps:
 1. Clauses: the text is cut into sentences, `;`-clauses, list items and table rows, each in its
-   section (claims, reasons, operative...), and a hard-wrapped operative part into its rulings («
-   condamne X …,\ndéboute X du surplus de sa demande, »). A list item or table row also reads the
+   section (claims, reasons, operative...), and a hard-wrapped operative part into its rulings
+   (« condamne X …,\ndéboute X du surplus de sa demande, »). A list item or table row also reads the
    lead-in that introduces it ("le tribunal a :", "chiffrent leurs préjudices comme suit :"),
    what it pays and to whom (« Condamne X à payer à Y : - 12.345,67 € bruts … »).
 2. Mentions: each sum written with a currency ("2.000 euros", "1 500,50 €", "EUR 3.000") that is
