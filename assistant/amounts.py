@@ -33,17 +33,18 @@ How a judgment is read, in four steps:
    moral"), else the most specific one named next to it, else in the clause.
 3. Claims resolved: a total claimed under no specific head whose parts are claimed too gives way
    to them (and parts of one head to their total); a claim granted in full is the grant; a claim
-   the court reduced (granted under the same head for less) or rejected by head ("déclare non
-   fondée la demande ... d'un dommage matériel") or as a counterclaim is rejected -- a rejection
-   without a sum counts when it rules on a claim or names a head (the damages claim covers the
-   heads of loss, "toutes ses demandes" a party's claims, "la demande en paiement d'une indemnité
-   de départ n'est pas fondée" the claims whose words name what they are for, "le préjudice
-   matériel n'est pas établi" that head, and "cette demande n'est pas fondée", "il n'y a pas
-   lieu d'y faire droit" the claim just told, or the one the paragraph is about, « Quant au
-   préjudice matériel, … », which "il y a lieu d'y faire droit" grants); other claims stay
-   claimed (the decision does not rule on them). When the court
-   condemns one party only, a claim that names no debtor and is not a counterclaim is taken to be
-   against that party; "rejette la demande formée par X et la condamne" condemns X.
+   the court reduced (granted under the same head for less; a party's one claim of damages with
+   no head, granted to it for less) or rejected by head ("déclare non fondée la demande ... d'un
+   dommage matériel") or as a counterclaim is rejected -- a rejection without a sum counts when
+   it rules on a claim or names a head (the damages claim covers the heads of loss, "toutes ses
+   demandes" a party's claims, "la demande en paiement d'une indemnité de départ n'est pas
+   fondée" the claims whose words name what they are for, "le préjudice matériel n'est pas
+   établi" that head, and "cette demande n'est pas fondée", "il n'y a pas lieu d'y faire droit"
+   the claim just told, or the one the paragraph is about, « Quant au préjudice matériel, … »,
+   which "il y a lieu d'y faire droit" grants); other claims stay claimed (the decision does not
+   rule on them). When the court condemns one party only, a claim that names no debtor and is not
+   a counterclaim is taken to be against that party; "rejette la demande formée par X et la
+   condamne" condemns X.
 4. Rows: mentions of the same sum, head and outcome are one row per creditor (a sum said in the
    reasons and again in the operative part is one row, quoted from the operative part).
 
@@ -1131,6 +1132,22 @@ def _drop_totals(claims: list[_Mention]) -> None:
                     break
 
 
+def _reduced_damages(claim: _Mention, claims: list[_Mention], decided: list[_Mention]) -> bool:
+    """« X demande 5.000.000 FCFA à titre de dommages-intérêts » and the court grants X
+    2.000.000 FCFA of dommages-intérêts: the one damages claim of a party, granted for less
+    (damages for an abusive procedure are a claim of their own)."""
+    if claim.head != "dommages" or not claim.creditor:
+        return False
+    key, abuse = party_key(claim.creditor), bool(_ABUSE.search(claim.context))
+    if sum(1 for c in claims if c.head == "dommages" and not c.dropped
+           and party_key(c.creditor) == key) != 1:
+        return False
+    return any(d.outcome == "granted" and d.head == "dommages" and d.creditor
+               and party_key(d.creditor) == key and d.money.value < claim.money.value
+               and d.money.currency == claim.money.currency
+               and bool(_ABUSE.search(d.context)) == abuse for d in decided)
+
+
 def _resolve(mentions: list[_Mention], rulings: list[_Ruling]) -> list[_Mention]:
     claims = [m for m in mentions if m.outcome == "claimed"]
     _drop_totals(claims)
@@ -1144,7 +1161,8 @@ def _resolve(mentions: list[_Mention], rulings: list[_Ruling]) -> list[_Mention]
         if same_sum:
             claim.dropped = True  # the grant (or rejection) of this very sum is its row
         elif any(d.outcome == "granted" and d.head == claim.head
-                 for d in decided if claim.head not in _GENERIC_HEADS):
+                 for d in decided if claim.head not in _GENERIC_HEADS) \
+                or _reduced_damages(claim, claims, decided):
             claim.outcome = "rejected"  # reduced: granted under the same head for less
         else:
             covering = [r for r in rulings if r.covers(claim)]

@@ -703,6 +703,28 @@ def test_sums_listed_under_a_lead_in_read_its_payment_and_its_parties():
         (12345.67, "granted", "Monsieur Y", "la SA X")]
 
 
+@pytest.mark.parametrize(("claims", "expected"), [
+    ("La société X demande la condamnation de la société Y à lui payer 5.000.000 FCFA à titre "
+     "de dommages-intérêts.", [(5000000.0, "rejected"), (2000000.0, "granted")]),
+    # damages for an abusive procedure are another claim; two damages claims, no telling which
+    ("La société X demande la condamnation de la société Y à lui payer 5.000.000 FCFA à titre "
+     "de dommages-intérêts pour procédure abusive.", [(5000000.0, "claimed"),
+                                                      (2000000.0, "granted")]),
+    ("La société X demande la condamnation de la société Y à lui payer 5.000.000 FCFA à titre "
+     "de dommages-intérêts et 3.000.000 FCFA à titre de dommages-intérêts complémentaires.",
+     [(5000000.0, "claimed"), (3000000.0, "claimed"), (2000000.0, "granted")]),
+    # another party's damages
+    ("La société Z demande la condamnation de la société Y à lui payer 5.000.000 FCFA à titre "
+     "de dommages-intérêts.", [(5000000.0, "claimed"), (2000000.0, "granted")]),
+])
+def test_a_party_s_damages_claim_granted_for_less_is_rejected(claims, expected):
+    judgment = parsed_text(
+        f"COUR D'APPEL D'ABIDJAN\n\nEXPOSÉ DU LITIGE\n\n{claims}\n\nPAR CES MOTIFS\n\n"
+        "Condamne la société Y à payer à la société X la somme de 2.000.000 francs CFA à titre de "
+        "dommages-intérêts ;")
+    assert [(r.value, r.outcome) for r in extract_amounts(judgment)] == expected
+
+
 def test_a_belgian_court_s_costs_settled_as_a_procedure_indemnity_are_granted():
     """« Liquide les dépens de X à 1.430 € (indemnité de procédure) »: the indemnity is a sum
     owed; costs settled without it stay out."""
