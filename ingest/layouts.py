@@ -145,11 +145,26 @@ def _folded_title(text: str) -> str:
     return _TRAILING.sub("", fold(text).replace("’", "'")).strip()
 
 
+# « PAR CES MOTIFS, et sans qu'il y ait lieu de statuer sur les autres griefs du pourvoi, la
+# Cour : »: the long opening of a French cassation ruling's operative part
+_LONG_OPERATIVE = re.compile(r"par ces motifs\b[^\n]{0,300}:\s*$")
+# « P A R C E S M O T I F S », « P a r c e s m o t i f s »: a title typed letter by letter
+_LETTER_SPACED = re.compile(r"(?:[a-z] ){4,}[a-z]")
+
+
 def top_level_kind(text: str) -> SectionKind | None:
     """Kind of a known top-level section title ("PAR CES MOTIFS, la Cour :" included)."""
+    if "\n" not in text and _LONG_OPERATIVE.match(fold(text).strip()):
+        return "operative"
     if "\n" in text or len(text) > 90:
         return None
     title = re.sub(r"\s+", " ", _folded_title(text))
+    if _LETTER_SPACED.fullmatch(title):
+        title = title.replace(" ", "")
+        if title.startswith("parcesmotifs"):
+            return "operative"
+        return next((kind for key, kind in TOP_LEVEL.items() if key.replace(" ", "") == title),
+                    None)
     title = re.sub(r"^[ivx]+\s*[.)–-]+\s*", "", title)  # "I. La procédure", « II.- Faits »
     title = re.sub(r"\s*\([^)]*\)$", "", title)  # « … PERTINENTS (RAPPEL) »
     title = title.replace("–", "-")
@@ -189,11 +204,13 @@ def classify(text: str, *, in_body: bool, is_last: bool) -> Heading | None:
 
     `in_body`: a top-level section has already started (sub-headings only count there,
     except "Sur le ... moyen" headings of older French cassation rulings)."""
-    if is_last or "\n" in text or len(text) > 160 or TABLE_OF_CONTENTS_LINE.search(text):
+    if is_last or "\n" in text or TABLE_OF_CONTENTS_LINE.search(text):
         return None
     kind = top_level_kind(text)
     if kind is not None:
         return Heading(text, "top", kind)
+    if len(text) > 160:
+        return None
     part = PART_MARK.match(text)
     if part and in_body:
         return Heading(text, "part", _PART_KINDS[part.group("part")])

@@ -294,6 +294,40 @@ def test_the_court_s_numbering_may_start_before_its_first_title() -> None:
         assert _paragraph_at(judgment, words).number == n
 
 
+def test_a_long_opening_of_the_operative_part_opens_it() -> None:
+    """« PAR CES MOTIFS, et sans qu'il y ait lieu de statuer sur les autres griefs du pourvoi,
+    la Cour : » opens a French cassation ruling's operative part like the short form; a sentence
+    of the reasons that opens with « Par ces motifs » does not."""
+    text = ("Cour de cassation\n\nArrêt du 12 juin 2025\n\nFaits et procédure\n\n1. Selon "
+            "l'arrêt attaqué, la société a agi.\n\nExamen du moyen\n\n2. Par ces motifs, la "
+            "cour d'appel a légalement justifié sa décision de ce chef.\n\n3. Mais la cour "
+            "d'appel a violé les textes susvisés.\n\nPAR CES MOTIFS, et sans qu'il y ait lieu de "
+            "statuer sur les autres griefs du pourvoi, la Cour :\n\nCASSE ET ANNULE l'arrêt.\n\n"
+            "Condamne la société X à payer à la société Y la somme de 3 000 euros.")
+    judgment = parse_judgment(RawDocument(Path("cass.txt"), "txt", text))
+    kinds = {s.title: s.kind for s in judgment.sections}
+    assert kinds["PAR CES MOTIFS, et sans qu'il y ait lieu de statuer sur les autres griefs du "
+                 "pourvoi, la Cour :"] == "operative"
+    assert [s.kind for s in judgment.sections if s.kind == "operative"] == ["operative"]
+    operative = next(s for s in judgment.sections if s.kind == "operative")
+    assert judgment.text.index("CASSE ET ANNULE") > operative.char_start
+    assert judgment.text.index("2. Par ces motifs") < operative.char_start
+
+
+@pytest.mark.parametrize("title", ["P a r c e s m o t i f s", "P A R C E S M O T I F S :"])
+def test_a_title_typed_letter_by_letter_is_read(title: str) -> None:
+    """Luxembourg's open-data texts, hard-wrapped, type the operative part's title letter by
+    letter."""
+    text = ("JUSTICE DE PAIX DE LUXEMBOURG\nJugement du 3 mars 2025\nEn cause de PERSONNE1.),\n"
+            "demandeur,\ncontre PERSONNE2.), défendeur.\nLa demande de PERSONNE1.) est partant à "
+            f"déclarer non-fondée.\n{title}\nle tribunal de paix de et à Luxembourg, statuant\n"
+            "contradictoirement,\ndéclare la demande non fondée,\ncondamne PERSONNE1.) aux frais.")
+    judgment = parse_judgment(RawDocument(Path("jp.txt"), "txt", text))
+    operative = next(s for s in judgment.sections if s.kind == "operative")
+    assert judgment.text[operative.char_start:].startswith(title.rstrip(" :"))
+    assert "déclare la demande non fondée" in judgment.text[operative.char_start:operative.char_end]
+
+
 def test_paragraph_numbers_inside_a_text_on_one_line_open_its_paragraphs() -> None:
     """An AMF decision exported on one line numbers its paragraphs inside the line, some after
     a title without a full stop (« … DES GRIEFS 1. Par lettre … »): each number of the run
