@@ -206,6 +206,22 @@ def split_long_line(line: str) -> list[str]:
     return pieces + _split_at_sentences(line[start:])
 
 
+# « Par ces motifs, La Cour Rejette le pourvoi ; Condamne … »: a paragraph that runs the
+# operative part's title into its first ruling (Belgian records on one line)
+_OPERATIVE_RUN_IN = re.compile(
+    r"^(?i:par ces motifs\s*,\s*(?:la cour|le tribunal|le conseil d'[ée]tat)\s*,?)\s+(?=[A-ZÀ-Ý])")
+
+
+def split_operative_opening(line: str) -> list[str]:
+    """`line` cut after the operative part's title it opens with (« Par ces motifs, La Cour »)
+    when a ruling follows on the same line; without the space at the cut, the pieces are
+    `line`."""
+    match = _OPERATIVE_RUN_IN.match(line)
+    if not match:
+        return [line]
+    return [line[: match.end()].rstrip(), line[match.end() :]]
+
+
 def _split_at_sentences(line: str) -> list[str]:
     """`line` cut at sentence ends, before a number that continues « 1. », « 2. » … and
     before the operative part, into pieces of about PARAGRAPH_TARGET characters."""
@@ -240,8 +256,9 @@ def _page_blocks(page: str) -> list[str]:
 
     def flush() -> None:
         for run in _split_run(current):
-            if len(run) == 1 and len(run[0]) > LONG_PARAGRAPH:
-                blocks.extend(split_long_line(run[0]))
+            if len(run) == 1:
+                pieces = split_long_line(run[0]) if len(run[0]) > LONG_PARAGRAPH else run
+                blocks.extend(part for piece in pieces for part in split_operative_opening(piece))
             else:
                 blocks.append("\n".join(run))
         current.clear()

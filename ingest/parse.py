@@ -333,7 +333,8 @@ def _unparented_kind(title: str, before: list[Block]) -> SectionKind:
 
 def _sections(text: str, blocks: list[Block], headings: dict[int, Heading]) -> list[Section]:
     """Nested sections: a heading's section runs to the next heading of the same or a higher
-    level. Text before the first heading is the header (or "other" when nothing follows)."""
+    level. Text before the first heading is the header (or "other" when nothing follows, or
+    only the operative part)."""
     sections: list[Section] = []
     # open: (style, path, kind, start, heading_end)
     stack: list[tuple[str, tuple[str, ...], SectionKind, int, int]] = []
@@ -368,7 +369,10 @@ def _sections(text: str, blocks: list[Block], headings: dict[int, Heading]) -> l
     if blocks and (first is None or first > blocks[0].start):
         end = blocks[-1].end if first is None else max(
             (b.end for b in blocks if b.end <= first), default=0)
-        header_kind: SectionKind = "other" if first is None else "header"
+        # the operative part's title alone (« Par ces motifs, La Cour »): where the header ends
+        # and the reasons begin is not known, as when there is no title at all
+        only_operative = all(s.kind == "operative" for s in sections)
+        header_kind: SectionKind = "other" if first is None or only_operative else "header"
         sections.extend(_split_opening(blocks, header_kind, end))
     sections.sort(key=lambda s: (s.char_start, len(s.path)))
     return sections

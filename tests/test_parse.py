@@ -314,6 +314,24 @@ def test_a_long_opening_of_the_operative_part_opens_it() -> None:
     assert judgment.text.index("2. Par ces motifs") < operative.char_start
 
 
+def test_an_operative_title_run_into_its_first_ruling_opens_the_operative_part() -> None:
+    """Belgian records on one line: « Par ces motifs, La Cour Rejette le pourvoi ; … ». The
+    title is cut from the ruling; with no other title, where the header ends is not known, so
+    the text before it is not called the header."""
+    text = ("Cour de cassation de Belgique\n\nArrêt du 11 octobre 2012\n\nLe moyen, en cette "
+            "branche, manque en droit.\n\nPar ces motifs, La Cour Rejette le pourvoi ; Condamne "
+            "la demanderesse aux dépens.")
+    judgment = parse_judgment(RawDocument(Path("be.txt"), "txt", text))
+    assert "Par ces motifs, La Cour\n\nRejette le pourvoi ; Condamne" in judgment.text
+    assert [(s.kind, s.path) for s in judgment.sections] == [
+        ("other", ()), ("operative", ("Par ces motifs, La Cour",))]
+    operative = judgment.sections[1]
+    assert "Rejette le pourvoi" in judgment.text[operative.char_start:operative.char_end]
+    kept = parse_judgment(RawDocument(Path("be.txt"), "txt", text.replace(
+        "Par ces motifs, La Cour Rejette", "Par ces motifs, la Cour d'appel rejette")))
+    assert [s.kind for s in kept.sections] == ["other"]
+
+
 @pytest.mark.parametrize("title", ["P a r c e s m o t i f s", "P A R C E S M O T I F S :"])
 def test_a_title_typed_letter_by_letter_is_read(title: str) -> None:
     """Luxembourg's open-data texts, hard-wrapped, type the operative part's title letter by
