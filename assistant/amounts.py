@@ -14,23 +14,24 @@ How a judgment is read, in four steps:
    1.430 € (indemnité de procédure) ») or rejects (déboute, rejette, non or mal fondée, « laisse
    d'être fondée », abjuger, ne saurait prospérer; a grant verb negated, « il n'y a pas lieu de
    condamner », rejects), or a party claims (demande, sollicite, réclame, requiert, voir
-   condamner, se voir allouer, évalue son préjudice; any cue in the parties' sections, in the
-   conditional or in a party's words told in the reasons, « X soutient que Y doit être condamnée
-   à … »); with no cue before it, or a claim's cue only, the ruling after it in its sentence
-   ("770 euros est accordée", "la demande de X en paiement de 5.000 euros est à déclarer non
-   fondée"). A cue used as a noun ("la condamnation de", "sur demande"), a bare past participle
-   ("le plafond fixé à") and an undeclared "fondée" ("fondée sur") are no cues; "réduit ... de
-   8.000 euros à 4.000 euros" rejects the first sum and grants the second. Not mentions: sums
-   without a cue (a price, an invoice told as a fact); a demand told as a fact (« Par courrier du
-   …, X a réclamé … », « X avait réclamé » at an earlier stage, « X se voit réclamer »); sums of
-   another decision, restated ("le tribunal a condamné", "d'avoir condamné") or reported (a
-   cassation grievance, "fait grief à l'arrêt de", "pour condamner ..., l'arrêt retient", "casse
-   et annule ... en ce qu'il", "par jugement du", "par une délibération du", "au lieu de", "...
-   euros accordée par le tribunal"; not "confirme ... en ce qu'il", which this court decides); a
-   sum a text or another body fixes ("l'arrêté qui fixe ce montant à", "(ci-après : le décret)
-   fixe à"); court costs (dépens, droits de rôle, a fund's contribution, "les frais sont fixés
-   à"). The head of damage is the one named right after the sum ("... euros à titre de préjudice
-   moral"), else the most specific one named next to it, else in the clause.
+   condamner, se voir allouer, évalue son préjudice; a request in the infinitive, « Condamner B à
+   lui payer … »; any cue in the parties' sections, in the conditional or in a party's words told
+   in the reasons, « X soutient que Y doit être condamnée à … »); with no cue before it, or a
+   claim's cue only, the ruling after it in its sentence ("770 euros est accordée", "la demande
+   de X en paiement de 5.000 euros est à déclarer non fondée"). A cue used as a noun ("la
+   condamnation de", "sur demande"), a bare past participle ("le plafond fixé à") and an
+   undeclared "fondée" ("fondée sur") are no cues; "réduit ... de 8.000 euros à 4.000 euros"
+   rejects the first sum and grants the second. Not mentions: sums without a cue (a price, an
+   invoice told as a fact); a demand told as a fact (« Par courrier du …, X a réclamé … », « X
+   avait réclamé » at an earlier stage, « X se voit réclamer »); sums of another decision,
+   restated ("le tribunal a condamné", "d'avoir condamné") or reported (a cassation grievance,
+   "fait grief à l'arrêt de", "pour condamner ..., l'arrêt retient", "casse et annule ... en ce
+   qu'il", "par jugement du", "par une délibération du", "au lieu de", "... euros accordée par le
+   tribunal"; not "confirme ... en ce qu'il", which this court decides); a sum a text or another
+   body fixes ("l'arrêté qui fixe ce montant à", "(ci-après : le décret) fixe à"); court costs
+   (dépens, droits de rôle, a fund's contribution, "les frais sont fixés à"). The head of damage
+   is the one named right after the sum ("... euros à titre de préjudice moral"), else the most
+   specific one named next to it, else in the clause.
 3. Claims resolved: a total claimed under no specific head whose parts are claimed too gives way
    to them (and parts of one head to their total); a claim granted in full is the grant; a claim
    the court reduced (granted under the same head for less; a party's one claim of damages with
@@ -906,6 +907,16 @@ def _subject(clause: str, last: str) -> str:
     return ""
 
 
+# A party's request as its conclusions word it, in the infinitive (« Condamner B à lui payer la
+# somme de 20.000 euros ; », « - allouer à X … »): the court rules in the present
+_REQUESTED = re.compile(r"^\W*(?:(?:\d{1,2}°\)?|[a-z]\)|[-–•*])\s*)?(?:condamner|allouer|ordonner"
+                        r"|fixer|dire|declarer|juger|debouter|rejeter|constater|mettre a la charge)"
+                        r"\b")
+
+
+_TO_HIM = re.compile(r"\b(?:lui|leur)\s+(?:payer|verser|rembourser|restituer|allouer|accorder)\b")
+
+
 def _party_says(folded: str, at: int) -> bool:
     """Whether the sum at `at` of a clause is told in a party's words, not the court's: « X
     soutient que Y doit être condamnée à lui payer … », « X fait valoir que Y lui redoit … »,
@@ -1071,7 +1082,7 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
             if _reported(words, at, end) or (clause.item and _REPORTED.search(lead_words)) \
                     or _costs(words, at, lead_words if clause.item else ""):
                 continue
-            kind = "claims" if _party_says(words, at) else clause.kind
+            kind = "claims" if _party_says(words, at) or _REQUESTED.match(words) else clause.kind
             outcome = _voice(words, at, kind, text[clause.start : clause.end], end)
             if outcome is None and clause.item:
                 outcome = _voice(lead_words, len(lead_words), clause.kind)
@@ -1093,6 +1104,8 @@ def _mentions(judgment: Judgment) -> tuple[list[_Mention], list[_Ruling]]:
                 # "SOCIETE3.) demande ... à lui payer", "Elle demande", "X demande : - ..."
                 creditor = subject or next(
                     (name for s, e in clause.leads if (name := _subject(text[s:e], ""))), "")
+                if not creditor and _REQUESTED.match(words) and _TO_HIM.search(words, 0, at):
+                    creditor = claimant  # « A demande au Tribunal de : » … « Condamner B à lui … »
             if outcome != "claimed":  # "la condamne à payer" names its debtor before
                 debtor = _pronoun_debtor(text[clause.start : clause.start + at],
                                          last_named) or debtor

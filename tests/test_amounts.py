@@ -725,6 +725,29 @@ def test_a_party_s_damages_claim_granted_for_less_is_rejected(claims, expected):
     assert [(r.value, r.outcome) for r in extract_amounts(judgment)] == expected
 
 
+@pytest.mark.parametrize(("operative", "expected"), [
+    # the party's claims fall with its claims; a sum not asked « à lui » names no creditor
+    ("Déboute la société Alpha de l'ensemble de ses demandes ;",
+     [(20000.0, "rejected", "la société Alpha"), (3000.0, "claimed", "")]),
+    ("Condamne la société Beta à payer à la société Alpha la somme de 5.000 euros à titre de "
+     "dommages-intérêts ;", [(20000.0, "rejected", "la société Alpha"), (3000.0, "claimed", ""),
+                             (5000.0, "granted", "la société Alpha")]),
+    ("Ordonne une expertise ;",
+     [(20000.0, "claimed", "la société Alpha"), (3000.0, "claimed", "")]),
+])
+def test_a_request_in_the_infinitive_is_a_party_s_claim_wherever_it_is_told(operative, expected):
+    """Monaco's judgments list each party's conclusions in the reasons, in the infinitive
+    (« Condamner la société Beta à lui payer … »): the party asks, the court does not grant."""
+    judgment = parsed_text(
+        "TRIBUNAL DE PREMIÈRE INSTANCE DE MONACO\n\nJugement du 3 mars 2025\n\nAttendu que par "
+        "exploit du 3 mars 2023, la société Alpha a fait assigner la société Beta ;\n\nAttendu "
+        "que la société Alpha demande au Tribunal de :\n\nCondamner la société Beta à lui payer "
+        "la somme de 20.000 euros à titre de dommages-intérêts ;\n\nCondamner la société Beta au "
+        "paiement de la somme de 3.000 euros au titre de la clause pénale ;\n\nAttendu que la "
+        "société Beta conclut au débouté ;\n\nPAR CES MOTIFS,\n\nLE TRIBUNAL,\n\n" + operative)
+    assert [(r.value, r.outcome, r.creditor) for r in extract_amounts(judgment)] == expected
+
+
 def test_a_belgian_court_s_costs_settled_as_a_procedure_indemnity_are_granted():
     """« Liquide les dépens de X à 1.430 € (indemnité de procédure) »: the indemnity is a sum
     owed; costs settled without it stay out."""
