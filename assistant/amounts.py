@@ -706,6 +706,7 @@ _CLAIM_FOR = re.compile(r"\b(?:en (?:paiement|allocation|obtention|octroi|versem
                         r"|indemnisation|remboursement|reparation|restitution)|tendant (?:a|aux?)"
                         r"|relatives? (?:a|aux?)|au titre|a titre|pour)\b")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_PUNCTUATION = re.compile(r"[,;:]")
 
 
 def _objects(raw: str) -> frozenset[str]:
@@ -728,7 +729,7 @@ def _ruled_objects(raw: str, folded: str) -> frozenset[str]:
         return frozenset()
     verdict = _VERDICT_REJECTS.search(folded, named.end())
     stop = verdict.start() if verdict else len(folded)
-    comma = re.compile(r"[,;:]").search(folded, named.end(), stop)
+    comma = _PUNCTUATION.search(folded, named.end(), stop)
     return _objects(raw[named.end() : comma.start() if comma else stop])
 
 
@@ -738,9 +739,10 @@ def _names_all(context: str, objects: frozenset[str]) -> bool:
     return all(any(w.startswith(o[: max(4, len(o) - 2)]) for w in words) for o in objects)
 
 
-# A plea or a ground is not a claim: « le moyen tiré de l'article 240 n'est pas fondé »
-_PLEA = re.compile(r"\b(?:moyens?|griefs?|branches?|exceptions?|fins? de non-recevoir|appels?"
-                   r"|pourvois?|recours)\b")
+# A plea or a ground is not a claim: « Le moyen tiré de l'article 240 n'est pas fondé »
+_PLEA = re.compile(r"^\W*(?:[^,;]{0,40},\s*)?(?:le|les|ce|ces|l'|son|sa|ses|leur|leurs)\s*"
+                   r"(?:\w+\s+)?(?:moyens?|griefs?|branches?|exceptions?|fins? de non-recevoir"
+                   r"|appels?|pourvois?|recours)\b")
 # « en ce qui concerne le préjudice matériel, … »: what the sentences after it rule on
 _TOPIC = re.compile(r"^\W*(?:quant (?:aux?|a la|a l')|en ce qui concerne|s'agissant d[eu']?s?"
                     r"|concernant)\s*(?P<t>[^,;.]{3,100})")
@@ -750,7 +752,7 @@ _CONTEXT_AFTER = re.compile(r"[,;:]|\bet\b(?! interets)|\bainsi que\b")
 
 def _sum_context(folded: str, previous: int, at: int, end: int, following: int) -> str:
     """What a sum is for, by the words around it up to the neighbouring sums, a comma or an
-    « et une … » (« une indemnité de départ de 4.000 euros et une indemnité de préavis … »)."""
+    « et » (« une indemnité de départ de 4.000 euros et une indemnité de préavis … »)."""
     before = folded[max(previous, at - 120) : at]
     cut = _CONTEXT_BEFORE.match(before)
     after = folded[end : min(following, end + 120)]
@@ -914,6 +916,7 @@ _REQUESTED = re.compile(r"^\W*(?:(?:\d{1,2}°\)?|[a-z]\)|[-–•*])\s*)?(?:cond
                         r"\b")
 
 
+# « … à lui payer »: the sum goes to the party that asks
 _TO_HIM = re.compile(r"\b(?:lui|leur)\s+(?:payer|verser|rembourser|restituer|allouer|accorder)\b")
 
 
