@@ -578,6 +578,8 @@ def _labour(reasons: str, operative: str = "reçoit la demande en la forme.") ->
     ("En ce qui concerne l'indemnité de départ, le requérant n'a pas l'ancienneté requise. Cette "
      "demande n'est dès lors pas fondée.", ["rejected", "claimed", "claimed", "claimed"]),
     # a plea is no claim, a ruling naming nothing the claims are for rejects none of them
+    ("La demande formée en instance d'appel en paiement d'une indemnité de départ n'est pas "
+     "fondée.", ["rejected", "claimed", "claimed", "claimed"]),
     ("Le moyen tiré du préjudice matériel n'est pas fondé.",
      ["claimed", "claimed", "claimed", "claimed"]),
     ("La demande en paiement d'arriérés de salaire n'est pas fondée.",
