@@ -217,11 +217,11 @@ _NOT_FOUNDED = (r"n'(?:est|sont|sera|seront)\s+" + _THEREFORE + r"pas\s+(?:davan
                 r"|non plus\s+)?(?:fondee?s?|justifiee?s?|etablie?s?)")
 # A claim's rejection in a clause without a sum, wherever the claim is named in it: « La demande
 # en paiement d'une indemnité de départ n'est pas fondée », « … est partant à rejeter »
-_VERDICT_REJECTS = re.compile(
-    r"\b(?:(?:est|sont|sera|seront)\s+" + _THEREFORE + r"(?:a\s+(?:rejeter|abjuger)|rejetee?s?"
-    r"|abjugee?s?|(?:a\s+(?:declarer|dire)\s+)?(?:non|mal)[- ]fondee?s?"
-    r"|declaree?s?\s+(?:non|mal)[- ]fondee?s?)|" + _NOT_FOUNDED + "|" + _UNFOUNDED + "|"
-    + _CANNOT_SUCCEED + r")\b")
+_REJECTED = (r"(?:(?:est|sont|sera|seront)\s+" + _THEREFORE + r"(?:a\s+(?:rejeter|abjuger)"
+             r"|rejetee?s?|abjugee?s?|(?:a\s+(?:declarer|dire)\s+)?(?:non|mal)[- ]fondee?s?"
+             r"|declaree?s?\s+(?:non|mal)[- ]fondee?s?)|" + _NOT_FOUNDED + "|" + _UNFOUNDED + "|"
+             + _CANNOT_SUCCEED + ")")
+_VERDICT_REJECTS = re.compile(r"\b" + _REJECTED + r"\b")
 _PASSIVE = re.compile(
     r"(?:[^;.]|\.\)){0,80}?\b(?:(?P<reject>(?:est|sont|sera|seront)\s+" + _THEREFORE
     + r"(?:rejetee?s?|declaree?s?\s+(?:non|mal)[- ]fondee?s?"
@@ -238,12 +238,7 @@ _PASSIVE = re.compile(
 # à rejeter », « Cette demande n'est pas fondée », « La demande sera rejetée ».
 _THAT_CLAIM_REJECTED = re.compile(
     r"^\W*(?:[^;.,]{0,60},\s*)?(?:(?:cette|ces|la|les|sa|ses|leur|leurs) (?:demande|pretention"
-    r"|reclamation)s?|(?:ce|ces) (?:dommages?|prejudices?))\s+"
-    r"(?:(?:est|sont|sera|seront)\s+" + _THEREFORE
-    + r"(?:rejetee?s?|a\s+(?:rejeter|abjuger)|abjugee?s?"
-    r"|(?:a\s+(?:declarer|dire)\s+)?(?:non|mal)[- ]fondee?s?"
-    r"|declaree?s?\s+(?:non|mal)[- ]fondee?s?)"
-    r"|" + _NOT_FOUNDED + "|" + _UNFOUNDED + "|" + _CANNOT_SUCCEED + r")\b"
+    r"|reclamation)s?|(?:ce|ces) (?:dommages?|prejudices?))\s+" + _REJECTED + r"\b"
     # « Il n'y a pas lieu d'y faire droit », « il convient de l'en débouter »
     r"|^\W*(?:[^;.,]{0,60},\s*)?il (?:n'y a pas lieu|ne saurait etre question) d'y faire droit\b"
     r"|^\W*(?:[^;.,]{0,60},\s*)?il (?:y a lieu|convient|echet|s'impose) de (?:l'|les )en"
